@@ -1,0 +1,27 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "qlora-tutor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "QLoRAEngine", targets: ["QLoRAEngine"]),
+        .executable(name: "qlora-tutor", targets: ["qlora-tutor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .target(name: "QLoRAEngine"),
+        .executableTarget(
+            name: "qlora-tutor",
+            dependencies: [
+                "QLoRAEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import QLoRAEngine
+
+/// The `qlora-tutor` command: the tutorial's front ends and the engine's tools.
+@main
+struct QLoRATutor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qlora-tutor",
+        abstract: "Learn how QLoRA works by running it.",
+        subcommands: []
+    )
+
+    /// Runs the command and maps every failure to the project's exit statuses:
+    /// 0 success, 1 a check that failed, 2 input that could not be used.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as InputError {
+            printError(error.description)
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(message(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
+    private static func printError(_ line: String) {
+        FileHandle.standardError.write(Data("qlora-tutor: \(line)\n".utf8))
+    }
+}
