@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "QLoRAEngine", targets: ["QLoRAEngine"]),
+        .library(name: "TutorLessons", targets: ["TutorLessons"]),
         .executable(name: "qlora-tutor", targets: ["qlora-tutor"]),
     ],
     dependencies: [
@@ -14,10 +15,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "QLoRAEngine"),
+        .target(
+            name: "TutorLessons",
+            dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "qlora-tutor",
             dependencies: [
                 "QLoRAEngine",
+                "TutorLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
