@@ -16,7 +16,7 @@ public struct NumberFormatsSection: LessonSection {
                 domain: .range(-1e30...1e30, step: nil), defaultValue: .number(0.0123456)),
             ParameterSpec(
                 name: "model", summary: "The architecture whose parameter count the `model` table uses.",
-                domain: .choices(ModelArchitecture.catalog.map(\.name)), defaultValue: .word("llama-2-7b")),
+                domain: .choices(ModelArchitecture.known.map(\.name)), defaultValue: .word("llama-2-7b")),
         ]
     }
 
@@ -60,7 +60,7 @@ public struct NumberFormatsSection: LessonSection {
 
     public func run(_ parameters: ParameterValues) throws -> SectionResult {
         let original = Double(Float(parameters.number("value")))
-        let architecture = ModelArchitecture.named(parameters.word("model")) ?? ModelArchitecture.catalog[0]
+        let architecture = try ModelArchitecture.named(parameters.word("model"))
         var results: [String: Double] = [
             "int8_bits": 8, "int8_levels": 256, "int4_bits": 4, "int4_levels": 16,
             "model_params": Double(architecture.parameterCount),
@@ -102,8 +102,10 @@ public struct NumberFormatsSection: LessonSection {
             modelRows.append([format.name, SectionFormat.number(format.bits), SectionFormat.gigabytes(bytes), SectionFormat.percent(saving)])
         }
 
-        let withoutNested = Double(architecture.parameterCount) * (4 + 32.0 / 64) / 8
-        let withNested = Double(architecture.parameterCount) * (4 + 8.0 / 64 + 32.0 / (64 * 256)) / 8
+        let bitsWithoutNested = 4 + 32.0 / 64
+        let bitsWithNested = 4 + 8.0 / 64 + 32.0 / (64 * 256)
+        let withoutNested = Double(architecture.parameterCount) * bitsWithoutNested / 8
+        let withNested = Double(architecture.parameterCount) * bitsWithNested / 8
         results["double_quant_saving_gb"] = (withoutNested - withNested) / 1e9
 
         return SectionResult(
@@ -125,8 +127,8 @@ public struct NumberFormatsSection: LessonSection {
                     headers: ["layout", "bits per weight", "weights"],
                     alignments: [.left, .right, .right],
                     rows: [
-                        ["absmax in float32", "4.5", SectionFormat.gigabytes(withoutNested)],
-                        ["double quantization", "4.127", SectionFormat.gigabytes(withNested)],
+                        ["absmax in float32", SectionFormat.number(bitsWithoutNested), SectionFormat.gigabytes(withoutNested)],
+                        ["double quantization", SectionFormat.number(bitsWithNested, digits: 3), SectionFormat.gigabytes(withNested)],
                         ["saved", "", SectionFormat.gigabytes(withoutNested - withNested)],
                     ]))],
             ],
