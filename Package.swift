@@ -17,8 +17,11 @@ let package = Package(
         .target(name: "QLoRAEngine"),
         .target(
             name: "TutorLessons",
-            dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")],
+            plugins: ["EmbedLessons"]
         ),
+        .executableTarget(name: "embed-lessons"),
+        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["embed-lessons"]),
         .executableTarget(
             name: "qlora-tutor",
             dependencies: [
@@ -28,6 +31,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons"]),
+        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
     ],
     swiftLanguageModes: [.v6]
 )
