@@ -81,7 +81,7 @@ public struct NumberFormatsSection: LessonSection {
             results["\(key)_underflows"] = original != 0 && stored == 0 ? 1 : 0
             formatRows.append([
                 format.name, "\(format.bitWidth)", "1 + \(format.exponentBits) + \(format.mantissaBits)",
-                SectionFormat.scientific(format.largestFinite), SectionFormat.scientific(format.epsilon),
+                SectionFormat.magnitude(format.largestFinite), SectionFormat.scientific(format.epsilon),
                 "2^\(format.bitWidth)",
             ])
             roundtripRows.append([

@@ -19,6 +19,11 @@ enum SectionFormat {
         return value == 0 ? "0" : String(format: "%.3e", value)
     }
 
+    /// A whole number below a million as it is (`65504`), anything else in scientific notation.
+    static func magnitude(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e6 ? number(value) : scientific(value)
+    }
+
     /// A value with up to eight significant digits, as a float32 would print it.
     static func significant(_ value: Double) -> String {
         guard value.isFinite else { return number(value) }
