@@ -1,0 +1,113 @@
+/// The frozen weight under a LoRA adapter: kept as float32 (LoRA) or packed (QLoRA).
+///
+/// QLoRA never trains this weight and never keeps it in float32: each forward and backward pass
+/// dequantizes it into scratch memory, multiplies, and lets the next layer overwrite the scratch.
+/// So the weight costs its packed bytes at rest plus one float32 copy of the largest layer in flight.
+public enum FrozenBase {
+    /// An unquantized `out` x `in` weight, as plain LoRA keeps it.
+    case float32(Tensor)
+    /// NF4 or FP4 in blocks, as bitsandbytes stores a QLoRA base.
+    case fourBit(FourBitQuantized)
+    /// Symmetric absmax int4 or int8, for comparison.
+    case integer(AbsmaxIntegerQuantized)
+
+    /// The formats a base can be stored in.
+    public enum Format: String, CaseIterable {
+        case float32, nf4, fp4, int4, int8
+    }
+
+    /// Stores `weight` (`out` x `in`) in `format`, in blocks of `blocksize` for the quantized formats.
+    ///
+    /// - Throws: `InputError` when the quantizer cannot take the weight or the blocksize.
+    public init(quantizing weight: Tensor, format: Format, blocksize: Int = 64, doubleQuantization: Bool = false) throws {
+        switch format {
+        case .float32: self = .float32(weight)
+        case .nf4: self = .fourBit(try FourBitQuantized(quantizing: weight, type: .nf4, blocksize: blocksize, doubleQuantization: doubleQuantization))
+        case .fp4: self = .fourBit(try FourBitQuantized(quantizing: weight, type: .fp4, blocksize: blocksize, doubleQuantization: doubleQuantization))
+        case .int4: self = .integer(try AbsmaxIntegerQuantized(quantizing: weight, bits: 4, blocksize: blocksize))
+        case .int8: self = .integer(try AbsmaxIntegerQuantized(quantizing: weight, bits: 8, blocksize: blocksize))
+        }
+    }
+}
+
+extension FrozenBase {
+    /// The weight's shape, `[out, in]`.
+    public var shape: [Int] {
+        switch self {
+        case .float32(let weight): weight.shape
+        case .fourBit(let packed): packed.shape
+        case .integer(let packed): packed.shape
+        }
+    }
+
+    /// Output features: rows of the weight.
+    public var outFeatures: Int { shape.first ?? 0 }
+
+    /// Input features: columns of the weight.
+    public var inFeatures: Int { shape.count < 2 ? 0 : shape[1] }
+
+    /// The format the weight is stored in.
+    public var format: Format {
+        switch self {
+        case .float32: .float32
+        case .fourBit(let packed): packed.type == .nf4 ? .nf4 : .fp4
+        case .integer(let packed): packed.bits == 4 ? .int4 : .int8
+        }
+    }
+
+    /// The blocksize of a quantized base, nil for float32 or one scale per tensor.
+    public var blocksize: Int? {
+        switch self {
+        case .float32: nil
+        case .fourBit(let packed): packed.blocksize
+        case .integer(let packed): packed.blocksize
+        }
+    }
+
+    /// The float32 weight the base stands for.
+    public func dequantized() -> Tensor {
+        switch self {
+        case .float32(let weight): weight
+        case .fourBit(let packed): packed.dequantized()
+        case .integer(let packed): packed.dequantized()
+        }
+    }
+
+    /// Whether computing with the weight needs a dequantized copy in scratch memory first.
+    public var needsDequantization: Bool {
+        if case .float32 = self { return false }
+        return true
+    }
+
+    /// Every buffer the base really keeps, with its real byte size.
+    public var storedBuffers: [StoredBuffer] {
+        switch self {
+        case .float32(let weight): [.float32("weight", count: weight.count)]
+        case .fourBit(let packed): packed.storedBuffers
+        case .integer(let packed): packed.storedBuffers
+        }
+    }
+
+    /// Bytes of every buffer the base keeps.
+    public var storedBytes: Int { storedBuffers.reduce(0) { $0 + $1.bytes } }
+
+    /// Calls `body` with the float32 weight: the stored values themselves for an unquantized base,
+    /// otherwise the weight dequantized into `scratch` (at least `out * in` values), allocating nothing.
+    func withWeight<Result>(
+        scratch: UnsafeMutableBufferPointer<Float>, _ body: (UnsafeBufferPointer<Float>) -> Result
+    ) -> Result {
+        if case .float32(let weight) = self {
+            return weight.scalars.withUnsafeBufferPointer(body)
+        }
+        let weight = UnsafeMutableBufferPointer(rebasing: scratch[0..<outFeatures * inFeatures])
+        switch self {
+        case .float32: break
+        case .fourBit(let packed): packed.dequantize(into: weight)
+        case .integer(let packed): packed.dequantize(into: weight)
+        }
+        return body(UnsafeBufferPointer(weight))
+    }
+}
+
+extension FrozenBase: Sendable {}
+extension FrozenBase.Format: Sendable {}
