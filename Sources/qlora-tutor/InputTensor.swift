@@ -12,7 +12,7 @@ struct InputTensor {
     var path: String
 
     /// How errors name the input: the path, and the tensor's name when it has one.
-    var source: String { name.map { "\(path): \($0)" } ?? path }
+    var source: String { Self.source(path: path, name: name) }
 
     /// Reads `path`, choosing the format by its extension.
     ///
@@ -39,7 +39,11 @@ struct InputTensor {
         default:
             throw InputError(path, "has an extension the tool does not read; expected a .npy or .safetensors file")
         }
-        tensor = try array.tensor(source: source)
         storedType = array.elementType
+        tensor = try array.tensor(source: Self.source(path: path, name: name))
+    }
+
+    private static func source(path: String, name: String?) -> String {
+        name.map { "\(path): \($0)" } ?? path
     }
 }
