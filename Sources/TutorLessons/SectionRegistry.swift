@@ -24,6 +24,7 @@ public struct SectionRegistry {
         NumberFormatsSection(),
         MemoryTableSection(),
         ProductionSection(),
+        QLoRALayerSection(),
     ])
 }
 
