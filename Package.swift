@@ -31,7 +31,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons"]),
+        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons", "QLoRAEngine"]),
         .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
     ],
     swiftLanguageModes: [.v6]
