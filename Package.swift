@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "qlora-tutor", targets: ["qlora-tutor"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -31,7 +31,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons"]),
+        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons", "QLoRAEngine"]),
         .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor", "QLoRAEngine"]),
     ],
     swiftLanguageModes: [.v6]
