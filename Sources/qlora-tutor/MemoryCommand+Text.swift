@@ -22,10 +22,10 @@ extension MemoryCommand {
         lines += alignedLines(partsTable(estimates))
         lines.append("")
         lines.append("trainable parameters, as peft prints them:")
-        lines += alignedLines(estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, rightAligned: 0)
+        lines += alignedLines(estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, numeric: false)
         lines.append("")
         lines.append("fits a GPU of (decimal GB):")
-        lines += alignedLines(estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, rightAligned: 0)
+        lines += alignedLines(estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, numeric: false)
         lines.append("")
         lines.append("what is counted:")
         lines += countedNotes.flatMap { wrapped($0, indent: "  - ", continuation: "    ") }
@@ -91,7 +91,8 @@ extension MemoryCommand {
     private static let countedNotes = [
         "weights: full fine-tuning keeps every parameter (4 bytes in fp32, 2 in mixed precision); LoRA a 16-bit "
             + "base; QLoRA the decoder blocks' linear weights in 4 bits, two to a byte, and the embeddings, norms, "
-            + "biases and output head in 16 bits, as bitsandbytes and transformers load them.",
+            + "biases and output head in 16 bits, as bitsandbytes and transformers load them (peft's "
+            + "prepare_model_for_kbit_training would upcast those to fp32, 2 more bytes each).",
         "quantization constants: one float32 absmax per block; with double quantization an 8-bit code per block, "
             + "a float32 scale per 256 blocks and a float32 offset per matrix.",
         "adapters and their gradients: float32 (peft upcasts adapter weights to float32 by default).",
@@ -124,9 +125,9 @@ extension MemoryCommand {
         return lines
     }
 
-    /// Columns padded to their widest cell, two spaces apart; the first `rightAligned` column onward
-    /// is right-aligned except when `rightAligned` is 0, which left-aligns every column.
-    private static func alignedLines(_ rows: [[String]], rightAligned: Int = 1) -> [String] {
+    /// Columns padded to their widest cell, two spaces apart; with `numeric`, every column after the
+    /// first is right-aligned so digits line up.
+    private static func alignedLines(_ rows: [[String]], numeric: Bool = true) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in
             rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
@@ -134,24 +135,27 @@ extension MemoryCommand {
         return rows.map { row in
             row.enumerated().map { column, cell in
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned > 0 && column >= rightAligned ? padding + cell : cell + padding
+                return numeric && column > 0 ? padding + cell : cell + padding
             }
             .joined(separator: "  ")
             .trimmingTrailingSpaces()
         }
     }
 
-    /// `text` broken into lines of at most 100 characters, the first after `indent`, the rest after `continuation`.
-    private static func wrapped(_ text: String, indent: String, continuation: String) -> [String] {
+    /// `text` broken at spaces into lines of at most `width` characters where the words allow, the
+    /// first line after `indent`, the others after `continuation`.
+    private static func wrapped(_ text: String, indent: String, continuation: String, width: Int = 100) -> [String] {
         var lines: [String] = []
         var line = indent
+        var lineHasWord = false
         for word in text.split(separator: " ") {
-            let prefix = lines.isEmpty ? indent : continuation
-            if line.count > prefix.count && line.count + 1 + word.count > 100 {
+            if lineHasWord && line.count + 1 + word.count > width {
                 lines.append(line)
                 line = continuation
+                lineHasWord = false
             }
-            line += (line.count > (lines.isEmpty ? indent : continuation).count ? " " : "") + word
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
         }
         lines.append(line)
         return lines
