@@ -18,12 +18,12 @@ import Foundation
 /// They need no master copy, and their gradients are float32 like them.
 public struct MemoryEstimate: Equatable {
     /// What is fine-tuned, how, and with which batch.
-    public var configuration: Configuration
+    public let configuration: Configuration
     /// The trainable and total parameters, as peft counts them.
-    public var parameters: TrainableParameters
+    public let parameters: TrainableParameters
     /// The activations, term by term.
-    public var activations: Activations
-    private var partBytes: [Part: Int]
+    public let activations: Activations
+    private let partBytes: [Part: Int]
 
     /// Estimates the memory for `configuration`.
     ///
@@ -36,30 +36,36 @@ public struct MemoryEstimate: Equatable {
         let optimizerBytes = configuration.optimizer.stateBytesPerParameter
         activations = Activations(configuration)
 
+        var bytes: [Part: Int]
         switch configuration.method {
         case .fullFP32:
             parameters = .fullFineTuning(model)
-            partBytes = [.weights: 4 * all, .gradients: 4 * all, .optimizerStates: optimizerBytes * all]
+            bytes = [.weights: 4 * all, .gradients: 4 * all, .optimizerStates: optimizerBytes * all]
         case .fullMixedPrecision:
             parameters = .fullFineTuning(model)
             let masterWeights = 4 * all
-            partBytes = [.weights: 2 * all, .gradients: 2 * all, .optimizerStates: masterWeights + optimizerBytes * all]
-        case .lora, .qlora:
+            bytes = [.weights: 2 * all, .gradients: 2 * all, .optimizerStates: masterWeights + optimizerBytes * all]
+        case .lora:
             parameters = .lora(model, rank: configuration.rank, targets: configuration.targets)
-            let adapters = parameters.trainable
-            partBytes = [
-                .adapterWeights: Self.adapterBytesPerParameter * adapters,
-                .gradients: Self.adapterBytesPerParameter * adapters,
-                .optimizerStates: optimizerBytes * adapters,
-            ]
-            if case .qlora(let base) = configuration.method {
-                partBytes[.weights] = base.weightBytes(of: model)
-                partBytes[.quantizationConstants] = base.quantizationConstantBytes(of: model)
-            } else {
-                partBytes[.weights] = 2 * all
-            }
+            bytes = Self.adapterTrainingBytes(adapters: parameters.trainable, optimizerBytes: optimizerBytes)
+            bytes[.weights] = 2 * all
+        case .qlora(let base):
+            parameters = .lora(model, rank: configuration.rank, targets: configuration.targets)
+            bytes = Self.adapterTrainingBytes(adapters: parameters.trainable, optimizerBytes: optimizerBytes)
+            bytes[.weights] = base.weightBytes(of: model)
+            bytes[.quantizationConstants] = base.quantizationConstantBytes(of: model)
         }
-        partBytes[.activations] = activations.total
+        bytes[.activations] = activations.total
+        partBytes = bytes
+    }
+
+    /// The adapters, their gradients and their optimizer states, all float32.
+    private static func adapterTrainingBytes(adapters: Int, optimizerBytes: Int) -> [Part: Int] {
+        [
+            .adapterWeights: adapterBytesPerParameter * adapters,
+            .gradients: adapterBytesPerParameter * adapters,
+            .optimizerStates: optimizerBytes * adapters,
+        ]
     }
 
     /// Bytes per adapter value: peft keeps LoRA's A and B in float32.
