@@ -22,10 +22,12 @@ extension MemoryCommand {
         lines += alignedLines(partsTable(estimates))
         lines.append("")
         lines.append("trainable parameters, as peft prints them:")
-        lines += alignedLines(estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, numeric: false)
+        lines += alignedLines(
+            estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, numeric: false)
         lines.append("")
         lines.append("fits a GPU of (decimal GB):")
-        lines += alignedLines(estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, numeric: false)
+        lines += alignedLines(
+            estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, numeric: false)
         lines.append("")
         lines.append("what is counted:")
         lines += countedNotes.flatMap { wrapped($0, indent: "  - ", continuation: "    ") }

@@ -32,7 +32,7 @@ struct MemoryCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "LoRA alpha; the adapter is scaled by alpha / r.")
     var alpha = 8.0
 
-    @Option(help: "Adapted modules: comma-separated peft names (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj) or all-linear.")
+    @Option(help: "Adapted modules: peft names (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj) or all-linear.")
     var targets = "q_proj,v_proj"
 
     @Option(parsing: .unconditional, help: "Sequences per step.")

@@ -27,7 +27,8 @@ import Testing
 
     @Test func unknownModelListsEveryKnownModel() throws {
         let result = try CLIRunner.run(["memory", "--model", "nope"])
-        for name in ["llama-2-70b", "llama-3-8b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b", "qwen2.5-7b", "llama-65b"] {
+        let names = ["llama-2-70b", "llama-3-8b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b", "qwen2.5-7b"]
+        for name in names + ["llama-65b"] {
             #expect(result.standardError.contains(name))
         }
     }
@@ -50,6 +51,14 @@ import Testing
         for method in ["full-fp32", "full-mixed", "lora", "qlora"] {
             #expect(result.standardOutput.contains(method))
         }
+    }
+
+    @Test func listModelsAsJSON() throws {
+        let result = try CLIRunner.run(["memory", "--list-models", "--json"])
+        let models = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
+        #expect(models.count == 9)
+        #expect(models.first?["parameters"] as? Int == 6_738_415_616)
     }
 
     @Test func singleMethodShowsBytes() throws {
