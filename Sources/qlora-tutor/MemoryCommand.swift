@@ -8,11 +8,11 @@ struct MemoryCommand: ParsableCommand {
         commandName: "memory",
         abstract: "The memory table: what fine-tuning a real architecture holds on the GPU, part by part.",
         discussion: """
-            Methods: full (fp32 Adam and mixed-precision Adam with fp32 master weights), lora (16-bit base),
-            qlora (4-bit base), or all of them side by side. Parts: weights, quantization constants, adapter
-            weights, gradients, optimizer states, activations and the total, in bytes, GB (10^9) and GiB (2^30);
-            the trainable parameters as peft prints them; the common GPU sizes that hold the total; and the
-            notebook's 7B table with the reason each number differs. --json prints the same as one object
+            Methods: full (fp32 Adam and mixed-precision Adam with fp32 master weights), lora (16-bit base), \
+            qlora (4-bit base), or all of them side by side. Parts: weights, quantization constants, adapter \
+            weights, gradients, optimizer states, activations and the total, in bytes, GB (10^9) and GiB (2^30); \
+            the trainable parameters as peft prints them; the common GPU sizes that hold the total; and the \
+            notebook's 7B table with the reason each number differs. --json prints the same as one object \
             (see the README for its shape).
             """
     )
