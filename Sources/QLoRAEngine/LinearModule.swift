@@ -62,8 +62,8 @@ public enum LinearModule: String, CaseIterable {
             let moduleName = name.trimmingCharacters(in: .whitespaces)
             guard let module = LinearModule(rawValue: moduleName) else {
                 let names = allCases.map(\.rawValue).joined(separator: ",")
-                throw InputError(
-                    "targets", "unknown module '\(moduleName)'; expected names from \(names), or \(allLinearName)")
+                let problem = moduleName.isEmpty ? "empty module name in '\(list)'" : "unknown module '\(moduleName)'"
+                throw InputError("targets", "\(problem); expected names from \(names), or \(allLinearName)")
             }
             chosen.insert(module)
         }

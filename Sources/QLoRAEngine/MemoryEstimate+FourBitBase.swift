@@ -4,7 +4,9 @@ extension MemoryEstimate {
     /// Every linear weight in the decoder blocks is quantized on its own: its values are split into
     /// blocks of `blocksize` (the last block of a matrix may be partial), each block keeps one absmax
     /// scale, and each value becomes a 4-bit code, two to a byte. Embeddings, norms, biases and the
-    /// output head stay 16-bit. NF4 and FP4 take the same memory; only the codebook differs.
+    /// output head stay 16-bit, as transformers loads them. (peft's `prepare_model_for_kbit_training`
+    /// upcasts those 16-bit parameters to float32 for stability; that would add 2 bytes for each and
+    /// is not counted here.) NF4 and FP4 take the same memory; only the codebook differs.
     public struct FourBitBase: Equatable {
         /// The 4-bit codebook.
         public enum DataType: String, CaseIterable {

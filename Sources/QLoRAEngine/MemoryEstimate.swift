@@ -18,12 +18,12 @@ import Foundation
 /// They need no master copy, and their gradients are float32 like them.
 public struct MemoryEstimate: Equatable {
     /// What is fine-tuned, how, and with which batch.
-    public var configuration: Configuration
+    public let configuration: Configuration
     /// The trainable and total parameters, as peft counts them.
-    public var parameters: TrainableParameters
+    public let parameters: TrainableParameters
     /// The activations, term by term.
-    public var activations: Activations
-    private var partBytes: [Part: Int]
+    public let activations: Activations
+    private let partBytes: [Part: Int]
 
     /// Estimates the memory for `configuration`.
     ///
@@ -36,30 +36,36 @@ public struct MemoryEstimate: Equatable {
         let optimizerBytes = configuration.optimizer.stateBytesPerParameter
         activations = Activations(configuration)
 
+        var bytes: [Part: Int]
         switch configuration.method {
         case .fullFP32:
             parameters = .fullFineTuning(model)
-            partBytes = [.weights: 4 * all, .gradients: 4 * all, .optimizerStates: optimizerBytes * all]
+            bytes = [.weights: 4 * all, .gradients: 4 * all, .optimizerStates: optimizerBytes * all]
         case .fullMixedPrecision:
             parameters = .fullFineTuning(model)
             let masterWeights = 4 * all
-            partBytes = [.weights: 2 * all, .gradients: 2 * all, .optimizerStates: masterWeights + optimizerBytes * all]
-        case .lora, .qlora:
+            bytes = [.weights: 2 * all, .gradients: 2 * all, .optimizerStates: masterWeights + optimizerBytes * all]
+        case .lora:
             parameters = .lora(model, rank: configuration.rank, targets: configuration.targets)
-            let adapters = parameters.trainable
-            partBytes = [
-                .adapterWeights: Self.adapterBytesPerParameter * adapters,
-                .gradients: Self.adapterBytesPerParameter * adapters,
-                .optimizerStates: optimizerBytes * adapters,
-            ]
-            if case .qlora(let base) = configuration.method {
-                partBytes[.weights] = base.weightBytes(of: model)
-                partBytes[.quantizationConstants] = base.quantizationConstantBytes(of: model)
-            } else {
-                partBytes[.weights] = 2 * all
-            }
+            bytes = Self.adapterTrainingBytes(adapters: parameters.trainable, optimizerBytes: optimizerBytes)
+            bytes[.weights] = 2 * all
+        case .qlora(let base):
+            parameters = .lora(model, rank: configuration.rank, targets: configuration.targets)
+            bytes = Self.adapterTrainingBytes(adapters: parameters.trainable, optimizerBytes: optimizerBytes)
+            bytes[.weights] = base.weightBytes(of: model)
+            bytes[.quantizationConstants] = base.quantizationConstantBytes(of: model)
         }
-        partBytes[.activations] = activations.total
+        bytes[.activations] = activations.total
+        partBytes = bytes
+    }
+
+    /// The adapters, their gradients and their optimizer states, all float32.
+    private static func adapterTrainingBytes(adapters: Int, optimizerBytes: Int) -> [Part: Int] {
+        [
+            .adapterWeights: adapterBytesPerParameter * adapters,
+            .gradients: adapterBytesPerParameter * adapters,
+            .optimizerStates: optimizerBytes * adapters,
+        ]
     }
 
     /// Bytes per adapter value: peft keeps LoRA's A and B in float32.
@@ -114,63 +120,8 @@ extension MemoryEstimate {
         /// The part's name in words, such as `optimizer states`.
         public var title: String { rawValue.replacingOccurrences(of: "_", with: " ") }
     }
-
-    /// A way to fine-tune.
-    public enum Method: Equatable {
-        /// Every parameter trains in float32.
-        case fullFP32
-        /// Every parameter trains with 16-bit weights and gradients and an fp32 master copy.
-        case fullMixedPrecision
-        /// Adapters train on a frozen 16-bit base.
-        case lora
-        /// Adapters train on a frozen base whose decoder linear layers are stored in 4 bits.
-        case qlora(FourBitBase)
-
-        /// The method's short name: `full-fp32`, `full-mixed`, `lora`, `qlora`.
-        public var name: String {
-            switch self {
-            case .fullFP32: "full-fp32"
-            case .fullMixedPrecision: "full-mixed"
-            case .lora: "lora"
-            case .qlora: "qlora"
-            }
-        }
-    }
-
-    /// An optimizer, by what it keeps per trainable value.
-    public enum Optimizer: String, CaseIterable {
-        /// Adam (or AdamW): first and second moments m and v in float32, 8 bytes per value.
-        case adam
-        /// bitsandbytes' 8-bit Adam: m and v in 8 bits, 2 bytes per value. Its blockwise float32 scales
-        /// (one per 256 values of each state, 0.03 bytes per value) are left out.
-        case adam8bit = "adam-8bit"
-        /// Plain SGD without momentum keeps nothing.
-        case sgd
-
-        /// Bytes of optimizer state per trainable value, not counting a mixed-precision master copy.
-        public var stateBytesPerParameter: Int {
-            switch self {
-            case .adam: 8
-            case .adam8bit: 2
-            case .sgd: 0
-            }
-        }
-
-        /// The optimizer called `name` (`adam`, `adam-8bit`, `sgd`).
-        ///
-        /// - Throws: `InputError` with source `optimizer` listing the known names.
-        public init(named name: String) throws(InputError) {
-            guard let optimizer = Optimizer(rawValue: name) else {
-                let names = Self.allCases.map(\.rawValue).joined(separator: ", ")
-                throw InputError("optimizer", "unknown optimizer '\(name)'; expected one of: \(names)")
-            }
-            self = optimizer
-        }
-    }
 }
 
 extension MemoryEstimate: Sendable {}
 extension MemoryEstimate.Amount: Sendable {}
 extension MemoryEstimate.Part: Sendable {}
-extension MemoryEstimate.Method: Sendable {}
-extension MemoryEstimate.Optimizer: Sendable {}

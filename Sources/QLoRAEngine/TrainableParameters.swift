@@ -37,6 +37,9 @@ public struct TrainableParameters: Equatable {
 
     /// The line peft prints, with the percentage in Python's `repr` of a float.
     ///
+    /// This is the line as peft long printed it and as the reference output records it; newer peft
+    /// releases group the digits and round the percentage to four decimals instead.
+    ///
     /// Swift's `Double.description` and Python's `repr` both print the shortest digits that read back
     /// to the same value, and both switch to an exponent (`1e-05`, `1e+16`) below 1e-4 and from 1e16 on;
     /// the tests pin this agreement on values Python printed.
