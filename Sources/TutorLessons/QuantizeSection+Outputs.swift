@@ -13,6 +13,7 @@ struct QuantizeOutputs {
     /// The outputs by the names `QuantizeSection.outputs` lists.
     var all: [String: [Output]] {
         [
+            "constants": [.table(constants)],
             "stats": [.table(stats)],
             "heatmap": [.heatmaps(sideBySide)],
             "error": [.heatmap(errorMap)],
@@ -48,6 +49,22 @@ struct QuantizeOutputs {
             ["codes used", "\(number("distinct_codes")) of \(number("levels"))"],
         ]
         return OutputTable(title: "Quantization: \(label)", headers: ["measure", "value"], alignments: [.left, .right], rows: rows)
+    }
+
+    private var constants: OutputTable {
+        var rows: [[String]] = [
+            ["smallest weight", original.scalars.min().map { Double($0).compact } ?? "-"],
+            ["largest weight", original.scalars.max().map { Double($0).compact } ?? "-"],
+        ]
+        if kind == .minmax4 {
+            rows.append(["zero point (the value of code 0)", number("minimum")])
+            rows.append(["scale (one step)", number("scale")])
+        } else {
+            rows.append(["scale of the largest block", number("scale")])
+        }
+        rows.append(["codes", "\(quantized.codeRange.lowerBound) ... \(quantized.codeRange.upperBound)"])
+        rows.append(["levels", number("levels")])
+        return OutputTable(title: "The grid (\(label))", headers: ["constant", "value"], alignments: [.left, .right], rows: rows)
     }
 
     /// Where the scale blocks fall on the matrix, when they line up with it.

@@ -29,6 +29,7 @@ public struct QuantizeSection: LessonSection {
 
     public var outputs: [(name: String, summary: String)] {
         [
+            ("constants", "table of the scale, the zero point (`minmax4`) and the codes a weight can get"),
             ("stats", "table of the error statistics and the storage cost"),
             ("heatmap", "the original and the reconstructed matrix side by side, on one signed scale"),
             ("error", "heatmap of reconstructed - original, with the block grid"),
