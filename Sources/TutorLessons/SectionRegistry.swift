@@ -24,6 +24,7 @@ public struct SectionRegistry {
         QuantizeSection(),
         CodebookSection(),
         ComparisonSection(),
+        CheckpointSection(),
         NumberFormatsSection(),
         MemoryTableSection(),
         ProductionSection(),
