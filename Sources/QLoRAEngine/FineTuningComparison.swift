@@ -62,6 +62,8 @@ public struct FineTuningComparison {
 
     /// The settings it ran with.
     public let settings: Settings
+    /// The network's widths, input to classes.
+    public let widths: [Int]
     /// The share of held-out inputs whose label differs between source and target task.
     public let labelsChanged: Double
     /// The pretrained network on the source task's data.
@@ -106,6 +108,7 @@ public struct FineTuningComparison {
                 stepDurations: reports.map(\.duration)))
         }
         self.settings = settings
+        widths = task.studentWidths
         labelsChanged = task.labelsChanged
         pretrainedOnSource = Trainer.evaluate(pretrained, on: task.source)
         pretrainedOnTarget = Trainer.evaluate(pretrained, on: task.targetTest)

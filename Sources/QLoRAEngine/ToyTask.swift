@@ -109,15 +109,16 @@ public struct ToyTask {
 
     /// The argmax class of the teacher's output for each input row.
     static func classify(_ inputs: Tensor, with teacher: [Tensor]) -> [Int] {
-        (0..<inputs.rows).map { row in
-            var activation = Array(inputs.scalars[row * inputs.columns..<(row + 1) * inputs.columns])
-            for (index, weight) in teacher.enumerated() {
-                activation = (0..<weight.rows).map { out in
-                    let sum = (0..<weight.columns).reduce(Float(0)) { $0 + weight[out, $1] * activation[$1] }
-                    return index < teacher.count - 1 ? max(0, sum) : sum
-                }
-            }
-            return activation.indices.max { activation[$0] < activation[$1] } ?? 0
+        let network = ToyNetwork(layers: teacher.map { .dense($0) })
+        var state = network.makeStepState(rows: inputs.rows)
+        state.activations[0] = inputs.scalars
+        var noDropout: SeededGenerator? = nil
+        network.forward(&state, dropoutGenerator: &noDropout)
+        let outputs = state.activations[state.activations.count - 1]
+        let classes = network.outFeatures
+        return (0..<inputs.rows).map { row in
+            let scores = outputs[row * classes..<(row + 1) * classes]
+            return (scores.indices.max { scores[$0] < scores[$1] } ?? row * classes) - row * classes
         }
     }
 }
