@@ -142,6 +142,42 @@ public enum MatrixMultiply {
         }
     }
 
+#if DEBUG
+    /// Debug builds leave Swift's SIMD types unoptimized (each lane operation is a call, some fifty
+    /// times slower than scalar code), so there the micro-kernel runs lane by lane: the same sums in
+    /// the same order, which give the same bits.
+    private static func microKernel(
+        _ a: Operand, row: Int, depthStart: Int, depth: Int, panel: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, cStride: Int, column: Int, width: Int, scale: Float
+    ) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: panelWidth) { buffer in
+            let sums = buffer.baseAddress.unsafelyUnwrapped
+            for r in 0..<min(microRows, a.rows - row) {
+                sums.update(repeating: 0, count: panelWidth)
+                var aPointer = a.pointer(row: row + r, column: depthStart)
+                var b = panel
+                var p = 0
+                while p < depth {
+                    let value = aPointer.pointee
+                    var j = 0
+                    while j < panelWidth {
+                        sums[j] += value * b[j]
+                        j += 1
+                    }
+                    aPointer += a.columnStride
+                    b += panelWidth
+                    p += 1
+                }
+                let destination = c + (row + r) * cStride + column
+                var j = 0
+                while j < width {
+                    destination[j] += scale * sums[j]
+                    j += 1
+                }
+            }
+        }
+    }
+#else
     /// Adds `scale · A[row..<row+4, block] · panel` to four rows of C, held in registers meanwhile.
     ///
     /// Rows past the end of A re-read A's last row; their results are computed and dropped, which
@@ -186,4 +222,5 @@ public enum MatrixMultiply {
             for j in 0..<width { destination[j] += scale * sum[j] }
         }
     }
+#endif
 }
