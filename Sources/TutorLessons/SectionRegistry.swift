@@ -25,6 +25,7 @@ public struct SectionRegistry {
         CodebookSection(),
         ComparisonSection(),
         CheckpointSection(),
+        TrainingSection(),
         NumberFormatsSection(),
         MemoryTableSection(),
         ProductionSection(),
