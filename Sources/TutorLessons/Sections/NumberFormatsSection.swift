@@ -80,7 +80,7 @@ public struct NumberFormatsSection: LessonSection {
             results["\(key)_overflows"] = stored.isInfinite ? 1 : 0
             results["\(key)_underflows"] = original != 0 && stored == 0 ? 1 : 0
             formatRows.append([
-                format.name, "\(format.bitWidth)", "1 + \(format.exponentBits) + \(format.mantissaBits)",
+                format.name, "\(format.bitWidth)", "1+\(format.exponentBits)+\(format.mantissaBits)",
                 SectionFormat.magnitude(format.largestFinite), SectionFormat.scientific(format.epsilon),
                 "2^\(format.bitWidth)",
             ])
@@ -89,8 +89,8 @@ public struct NumberFormatsSection: LessonSection {
                 original == 0 ? "-" : SectionFormat.percent(100 * error / abs(original), digits: 4),
             ])
         }
-        formatRows.append(["INT8", "8", "code only", "127 x scale", "scale", "256"])
-        formatRows.append(["4-bit", "4", "code only", "7 x scale (int4)", "scale", "16"])
+        formatRows.append(["INT8", "8", "code", "127 x scale", "scale", "256"])
+        formatRows.append(["4-bit", "4", "code", "7 x scale", "scale", "16"])
 
         var modelRows: [[String]] = []
         let fp32Bytes = Double(architecture.parameterCount) * 4
@@ -112,7 +112,7 @@ public struct NumberFormatsSection: LessonSection {
             outputs: [
                 "table": [.table(OutputTable(
                     title: "Number formats",
-                    headers: ["format", "bits", "sign + exponent + mantissa", "largest value", "step near 1", "distinct values"],
+                    headers: ["format", "bits", "sign+exp+mant", "largest", "step near 1", "values"],
                     alignments: [.left, .right, .left, .right, .right, .right], rows: formatRows))],
                 "roundtrip": [.table(OutputTable(
                     title: "\(SectionFormat.significant(original)) stored and read back",
