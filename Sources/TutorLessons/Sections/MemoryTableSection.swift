@@ -57,10 +57,10 @@ public struct MemoryTableSection: LessonSection {
 
     public var outputs: [(name: String, summary: String)] {
         [
-            ("breakdown", "`method`'s memory, part by part, as a bar against GPU sizes and as a table."),
+            ("breakdown", "`method`'s memory, part by part, as a bar against GPU sizes."),
             ("compare", "full-mixed, lora and qlora with the same settings, part by part."),
             ("trainable", "LoRA's trainable parameters for ranks 8, 16, 64 on q,v / attention / all linear layers."),
-            ("fits", "`method`'s total against 6 GB and the common GPU sizes."),
+            ("fits", "`method`'s total against 6 GB and the common GPU sizes: fits or not, and by how much."),
             ("notebook", "The seed notebook's table beside what its own formula adds up to."),
             ("notebook_comparison", "The notebook's totals beside ours for full, LoRA and QLoRA, with the reasons."),
         ]
@@ -157,13 +157,13 @@ public struct MemoryTableSection: LessonSection {
 
         return SectionResult(
             outputs: [
-                "breakdown": [Self.memoryBar(estimate, title: Self.title(of: configuration)), Self.partsTable(estimate)],
+                "breakdown": [Self.memoryBar(estimate, title: Self.title(of: configuration))],
                 "compare": [Self.compareTable(compared)],
                 "trainable": [.table(OutputTable(
                     title: "\(model.name): LoRA's trainable parameters, r x (in + out) per adapted layer",
                     headers: ["target_modules", "r", "trainable", "of all"],
                     alignments: [.left, .right, .right, .right], rows: trainableRows))],
-                "fits": [Self.memoryBar(estimate, title: Self.title(of: configuration)), Self.fitsTable(estimate)],
+                "fits": [Self.fitsTable(estimate, title: Self.title(of: configuration))],
                 "notebook": [Self.notebookTable()],
                 "notebook_comparison": [Self.notebookComparisonTable(compared)]
                     + compared.map { .text("\($0.name): " + NotebookMemoryTable.reason(comparedWith: $0.estimate)) },
@@ -218,15 +218,6 @@ extension MemoryTableSection {
             title: title, parts: parts, capacities: gpuSizesInGigabytes.map { Double($0) * 1e9 }))
     }
 
-    /// Every part in GB and GiB, with the total.
-    static func partsTable(_ estimate: MemoryEstimate) -> Output {
-        var rows = MemoryEstimate.Part.allCases.filter { estimate[$0].bytes > 0 }.map { part in
-            [part.title, SectionFormat.gigabytes(Double(estimate[part].bytes)), String(format: "%.2f GiB", estimate[part].gibibytes)]
-        }
-        rows.append(["total", SectionFormat.gigabytes(Double(estimate.total.bytes)), String(format: "%.2f GiB", estimate.total.gibibytes)])
-        return .table(OutputTable(headers: ["part", "GB", "GiB"], alignments: [.left, .right, .right], rows: rows))
-    }
-
     /// Parts as rows, methods as columns.
     static func compareTable(_ compared: [(name: String, estimate: MemoryEstimate)]) -> Output {
         var rows = MemoryEstimate.Part.allCases.map { part in
@@ -241,7 +232,7 @@ extension MemoryTableSection {
     }
 
     /// Each GPU size: whether the total fits, and what is left or missing.
-    static func fitsTable(_ estimate: MemoryEstimate) -> Output {
+    static func fitsTable(_ estimate: MemoryEstimate, title: String) -> Output {
         let rows = gpuSizesInGigabytes.map { size in
             let margin = Double(size) * 1e9 - Double(estimate.total.bytes)
             return [
@@ -250,7 +241,7 @@ extension MemoryTableSection {
             ]
         }
         return .table(OutputTable(
-            title: "Total \(SectionFormat.gigabytes(Double(estimate.total.bytes))) against GPU memory",
+            title: "\(title): \(SectionFormat.gigabytes(Double(estimate.total.bytes))) against GPU memory",
             headers: ["GPU", "", "left over"], alignments: [.left, .left, .right], rows: rows))
     }
 
@@ -278,9 +269,13 @@ extension MemoryTableSection {
                 SectionFormat.gigabytes(Double(entry.estimate.total.bytes)),
             ]
         }
-        let title = compared.first.map { Self.title(of: $0.estimate.configuration) } ?? ""
+        let settings = compared.first.map { entry in
+            let configuration = entry.estimate.configuration
+            return "\(configuration.model.name), r=\(configuration.rank), batch \(configuration.batch) x \(configuration.sequenceLength) tokens"
+                + (configuration.gradientCheckpointing ? ", checkpointing" : "")
+        } ?? ""
         return .table(OutputTable(
-            title: "Notebook against engine (\(title))",
+            title: "Notebook against engine (\(settings))",
             headers: ["method", "notebook table", "notebook formula", "ours, no activations", "ours, with activations"],
             alignments: [.left, .right, .right, .right, .right], rows: rows))
     }
