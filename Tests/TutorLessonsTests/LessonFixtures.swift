@@ -95,5 +95,6 @@ enum LessonFixtures {
             12, "duplicate id `q`"
         ),
         ("empty lesson", "---\ntitle: T\nsection: s\n---\n", 5, "found nothing"),
+        ("a file to read", withBlock("run: quantize\nfile: /etc/passwd\nshow: [stats]"), 8, "unknown parameter `file`"),
     ]
 }
