@@ -99,6 +99,7 @@ import Testing
         ["--check", "--answers", "/no/such/file.json"],
         ["run", "no-such-lesson"],
         ["run", "01:99"],
+        ["run", "01:-9223372036854775808"],
     ])
     func badInputExitsTwoWithOneLine(arguments: [String]) throws {
         let result = try CLIRunner.run(arguments)

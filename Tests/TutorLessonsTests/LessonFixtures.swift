@@ -95,6 +95,7 @@ enum LessonFixtures {
             12, "duplicate id `q`"
         ),
         ("empty lesson", "---\ntitle: T\nsection: s\n---\n", 5, "found nothing"),
+        ("tweak range too fine to step through", withBlock("run: quantize\nshow: [stats]\ntweak:\n  matrix.std: {from: 0.001, to: 10, step: 1e-300}"), 10, "expected the values a learner may pick"),
         ("a file to read", withBlock("run: quantize\nfile: /etc/passwd\nshow: [stats]"), 8, "unknown parameter `file`"),
     ]
 }
