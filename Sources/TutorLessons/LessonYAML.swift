@@ -37,7 +37,9 @@ struct LessonYAML {
             let line = firstLine + (second ?? context.mark.line - 1)
             return InputError("\(source):\(line)", "duplicate key `\(key)`; expected each key once")
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return InputError("\(source):\(firstLine + mark.line - 1)", "expected valid YAML in \(what): \(problem)")
+            // A problem found at the end of the text belongs to its last line, not the fence after it.
+            let lineCount = max(text.split(separator: "\n", omittingEmptySubsequences: false).count, 1)
+            return InputError("\(source):\(firstLine + min(mark.line, lineCount) - 1)", "expected valid YAML in \(what): \(problem)")
         default:
             return InputError("\(source):\(firstLine)", "expected valid YAML in \(what): \(error)")
         }

@@ -2,11 +2,11 @@
 ///
 /// No colour and no escape sequences; heatmaps become ASCII density ramps, histograms bars of `#`.
 public struct PlainTextRenderer {
-    /// The widest a line may be.
+    /// The widest a line may be, from 20 to 1000 columns.
     public var width: Int
 
     public init(width: Int = 80) {
-        self.width = max(width, 20)
+        self.width = min(max(width, 20), 1000)
     }
 
     /// A lesson's steps in `steps` (all when nil), each live block run as written.

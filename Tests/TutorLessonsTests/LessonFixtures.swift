@@ -64,7 +64,7 @@ enum LessonFixtures {
     static let mistakes: [(name: String, text: String, line: Int, message: String)] = [
         ("no front matter", "# Title\n", 1, "expected front matter"),
         ("unclosed front matter", "---\ntitle: T\n", 1, "not closed"),
-        ("front matter not YAML", "---\ntitle: T\nsection: [s\n---\n", 4, "expected valid YAML"),
+        ("front matter not YAML", "---\ntitle: T\nsection: [s\n---\n", 3, "expected valid YAML"),
         ("unknown front matter key", "---\ntitle: T\nsection: s\nauthor: me\n---\ntext\n", 4, "unknown front matter key `author`"),
         ("front matter without title", "---\nsection: s\n---\ntext\n", 1, "no `title:`"),
         ("unknown section", withBlock("run: quantise\nshow: [stats]"), 7, "unknown section `quantise`"),
@@ -95,5 +95,7 @@ enum LessonFixtures {
             12, "duplicate id `q`"
         ),
         ("empty lesson", "---\ntitle: T\nsection: s\n---\n", 5, "found nothing"),
+        ("tweak range too fine to step through", withBlock("run: quantize\nshow: [stats]\ntweak:\n  matrix.std: {from: 0.001, to: 10, step: 1e-300}"), 10, "expected the values a learner may pick"),
+        ("a file to read", withBlock("run: quantize\nfile: /etc/passwd\nshow: [stats]"), 8, "unknown parameter `file`"),
     ]
 }
