@@ -12,10 +12,9 @@ struct CodebookSearch {
     /// `midpoints` in vectors of 16, the last one padded with +infinity, which no value is above.
     private let boundaryVectors: [SIMD16<Float>]
 
-    /// Prepares the search for a codebook of 2, 4, ..., 256 levels, listed in code order.
+    /// Prepares the search for a codebook of at most 256 levels, listed in code order.
     init(codebook: [Float]) {
-        precondition(codebook.count >= 2 && codebook.count <= 256 && codebook.count.nonzeroBitCount == 1,
-                     "a codebook holds a power of two levels, 2 to 256")
+        precondition((1...256).contains(codebook.count), "a codebook holds 1 to 256 levels")
         // Sorting by (value, code) keeps equal levels in code order, as `torch.argsort` does for
         // FP4's two zeros: codes 0 and 8 are both 0.0, and a value of exactly 0 must get code 0.
         let order = codebook.indices.sorted { (codebook[$0], $0) < (codebook[$1], $1) }
