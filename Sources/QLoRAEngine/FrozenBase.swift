@@ -1,8 +1,8 @@
 /// The frozen weight under a LoRA adapter: kept as float32 (LoRA) or packed (QLoRA).
 ///
 /// QLoRA never trains this weight and never keeps it in float32: each forward and backward pass
-/// dequantizes it into scratch memory, multiplies, and lets the next layer overwrite the scratch.
-/// So the weight costs its packed bytes at rest plus one float32 copy of the largest layer in flight.
+/// dequantizes it again. Here dequantization happens inside the matrix product, a panel at a time,
+/// so the weight costs its packed bytes and nothing more.
 public enum FrozenBase {
     /// An unquantized `out` x `in` weight, as plain LoRA keeps it.
     case float32(Tensor)
@@ -73,12 +73,6 @@ extension FrozenBase {
         }
     }
 
-    /// Whether computing with the weight needs a dequantized copy in scratch memory first.
-    public var needsDequantization: Bool {
-        if case .float32 = self { return false }
-        return true
-    }
-
     /// Every buffer the base really keeps, with its real byte size.
     public var storedBuffers: [StoredBuffer] {
         switch self {
@@ -91,21 +85,45 @@ extension FrozenBase {
     /// Bytes of every buffer the base keeps.
     public var storedBytes: Int { storedBuffers.reduce(0) { $0 + $1.bytes } }
 
-    /// Calls `body` with the float32 weight: the stored values themselves for an unquantized base,
-    /// otherwise the weight dequantized into `scratch` (at least `out * in` values), allocating nothing.
-    func withWeight<Result>(
-        scratch: UnsafeMutableBufferPointer<Float>, _ body: (UnsafeBufferPointer<Float>) -> Result
-    ) -> Result {
-        if case .float32(let weight) = self {
-            return weight.scalars.withUnsafeBufferPointer(body)
+    /// Computes `c = scale · a · W`, or `a · Wᵀ` when `transposed`, adding to `c` when `accumulate`.
+    ///
+    /// A packed weight is decoded inside the product, a panel at a time (`PackedWeightPanels`), so
+    /// no float32 copy of it is made and nothing is allocated.
+    func multiply(
+        _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
+        scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
+    ) {
+        let (out, inFeatures) = (outFeatures, self.inFeatures)
+        func run(_ b: some PanelSource) {
+            MatrixMultiply.multiply(a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads)
         }
-        let weight = UnsafeMutableBufferPointer(rebasing: scratch[0..<outFeatures * inFeatures])
         switch self {
-        case .float32: break
-        case .fourBit(let packed): packed.dequantize(into: weight)
-        case .integer(let packed): packed.dequantize(into: weight)
+        case .float32(let weight):
+            weight.scalars.withUnsafeBufferPointer { values in
+                let w = MatrixMultiply.Operand(values, rows: out, columns: inFeatures)
+                run(transposed ? w.transposed : w)
+            }
+        case .fourBit(let packed):
+            packed.packed.withUnsafeBufferPointer { codes in
+                packed.type.codebook.withUnsafeBufferPointer { codebook in
+                    packed.absmax.withUnsafeBufferPointer { absmax in
+                        run(PackedWeightPanels(
+                            codes: .fourBit(packed: codes.baseAddress.unsafelyUnwrapped, codebook: codebook.baseAddress.unsafelyUnwrapped),
+                            scales: absmax.baseAddress.unsafelyUnwrapped, blocksize: packed.blocksize,
+                            out: out, in: inFeatures, transposed: transposed))
+                    }
+                }
+            }
+        case .integer(let packed):
+            packed.codes.withUnsafeBufferPointer { codes in
+                packed.scales.withUnsafeBufferPointer { scales in
+                    run(PackedWeightPanels(
+                        codes: .integer(codes.baseAddress.unsafelyUnwrapped), scales: scales.baseAddress.unsafelyUnwrapped,
+                        blocksize: packed.blocksize ?? max(1, packed.codes.count), out: out, in: inFeatures,
+                        transposed: transposed))
+                }
+            }
         }
-        return body(UnsafeBufferPointer(weight))
     }
 }
 

@@ -1,7 +1,7 @@
 /// One LoRA layer fitted to fixed targets by mean squared error, with Adam on A and B only.
 ///
 /// This is the seed tutorial's layer put to work, and the benchmark workloads T1 and T2: each
-/// `step()` dequantizes the frozen base, runs forward, the loss, backward for A and B, and one
+/// `step()` decodes the frozen base inside the forward product, runs forward, the loss, backward for A and B, and one
 /// Adam update, reusing buffers made once in `init`, so a step allocates nothing.
 public struct LayerRegression {
     /// The layer being trained.
@@ -32,8 +32,7 @@ public struct LayerRegression {
         self.target = target
         self.optimizer = optimizer
         buffers = layer.makeStepBuffers(rows: input.rows)
-        workspace = TrainingWorkspace(
-            largestWeight: layer.base.needsDequantization ? layer.outFeatures * layer.inFeatures : 0, threads: threads)
+        workspace = TrainingWorkspace(threads: threads)
         output = [Float](repeating: 0, count: target.count)
         outputGradient = [Float](repeating: 0, count: target.count)
     }

@@ -7,7 +7,7 @@ extension LoRALinear {
     ///     dL/dx = g W + mask ⊙ (dL/dh) A
     ///
     /// W gets no gradient: it is frozen. dL/dx is what lets layers stack; it costs a second
-    /// dequantization of W, so pass `inputGradient: nil` for a first layer.
+    /// decoding of W, so pass `inputGradient: nil` for a first layer.
     public func backward(
         input: UnsafeBufferPointer<Float>, outputGradient: UnsafeBufferPointer<Float>,
         inputGradient: UnsafeMutableBufferPointer<Float>?,
@@ -49,14 +49,8 @@ extension LoRALinear {
             }
             guard let inputGradient else { return }
             precondition(inputGradient.count == rows * inFeatures, "input gradient shape mismatch")
-            // dL/dx = g W, through the frozen weight ...
-            workspace.weight.withUnsafeMutableBufferPointer { scratch in
-                base.withWeight(scratch: scratch) { weight in
-                    MatrixMultiply.multiply(
-                        g, MatrixMultiply.Operand(weight, rows: outFeatures, columns: inFeatures),
-                        into: inputGradient, panels: panels, threads: threads)
-                }
-            }
+            // dL/dx = g W, through the frozen weight decoded again ...
+            base.multiply(g, transposed: false, into: inputGradient, panels: panels, threads: threads)
             // ... plus (dL/dh) A through the adapter, masked as dropout masked the input.
             buffers.hiddenGradient.withUnsafeBufferPointer { hiddenGradient in
                 a.scalars.withUnsafeBufferPointer { aValues in
@@ -92,7 +86,7 @@ extension LoRALinear {
     public func backward(_ x: Tensor, outputGradient: Tensor, buffers: StepBuffers) -> Gradients {
         precondition(outputGradient.count == x.rows * outFeatures, "output gradient shape mismatch")
         var buffers = buffers
-        var workspace = TrainingWorkspace(largestWeight: base.needsDequantization ? outFeatures * inFeatures : 0)
+        var workspace = TrainingWorkspace()
         var inputGradient = [Float](repeating: 0, count: x.count)
         x.scalars.withUnsafeBufferPointer { input in
             outputGradient.scalars.withUnsafeBufferPointer { outputGradient in

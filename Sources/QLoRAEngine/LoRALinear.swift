@@ -146,14 +146,8 @@ extension LoRALinear {
                     }
                 }
             }
-            // output = x Wᵀ
-            workspace.weight.withUnsafeMutableBufferPointer { scratch in
-                base.withWeight(scratch: scratch) { weight in
-                    MatrixMultiply.multiply(
-                        x, MatrixMultiply.Operand(weight, rows: outFeatures, columns: inFeatures).transposed,
-                        into: output, panels: panels, threads: threads)
-                }
-            }
+            // output = x Wᵀ, the frozen weight decoded inside the product
+            base.multiply(x, transposed: true, into: output, panels: panels, threads: threads)
             // output += scaling · h Bᵀ
             buffers.hidden.withUnsafeBufferPointer { hidden in
                 b.scalars.withUnsafeBufferPointer { bValues in
@@ -178,7 +172,7 @@ extension LoRALinear {
     ) -> (output: Tensor, buffers: StepBuffers) {
         precondition(x.columns == inFeatures, "input has \(x.columns) features, the layer takes \(inFeatures)")
         var buffers = makeStepBuffers(rows: x.rows)
-        var workspace = TrainingWorkspace(largestWeight: base.needsDequantization ? base.outFeatures * inFeatures : 0)
+        var workspace = TrainingWorkspace()
         var output = [Float](repeating: 0, count: x.rows * outFeatures)
         x.scalars.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { output in

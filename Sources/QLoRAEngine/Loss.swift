@@ -49,7 +49,7 @@ public enum Loss {
                 total += exponential
             }
             let label = labels[row]
-            sum += Double(largest + log(total) - logits[start + label])
+            sum += Double(log(total) + (largest - logits[start + label]))
             for column in 0..<classes {
                 let probability = gradient[start + column] / total
                 gradient[start + column] = (probability - (column == label ? 1 : 0)) / Float(rows)

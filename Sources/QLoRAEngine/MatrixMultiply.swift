@@ -69,8 +69,8 @@ public enum MatrixMultiply {
     ///   - c: the row-major `a.rows` x `b.columns` result.
     ///   - panels: scratch of at least `panelScratchCount(threads:)` floats.
     ///   - threads: 1, or 2 to split the columns of C between two threads (same bits as one).
-    public static func multiply(
-        _ a: Operand, _ b: Operand, into c: UnsafeMutableBufferPointer<Float>,
+    public static func multiply<B: PanelSource>(
+        _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false,
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
@@ -100,8 +100,8 @@ public enum MatrixMultiply {
     }
 
     /// Produces the columns of C covered by `panelRange`, one depth block at a time.
-    private static func multiplyPanels(
-        _ panelRange: Range<Int>, _ a: Operand, _ b: Operand, _ c: UnsafeMutableBufferPointer<Float>,
+    private static func multiplyPanels<B: PanelSource>(
+        _ panelRange: Range<Int>, _ a: Operand, _ b: B, _ c: UnsafeMutableBufferPointer<Float>,
         _ scale: Float, _ panel: UnsafeMutablePointer<Float>
     ) {
         let m = a.rows, n = b.columns, k = a.columns
@@ -111,7 +111,7 @@ public enum MatrixMultiply {
             for panelIndex in panelRange {
                 let column = panelIndex * panelWidth
                 let width = min(panelWidth, n - column)
-                packPanel(b, rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel)
+                b.pack(rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel)
                 for row in stride(from: 0, to: m, by: microRows) {
                     microKernel(
                         a, row: row, depthStart: depthStart, depth: depth, panel: panel,
@@ -119,26 +119,6 @@ public enum MatrixMultiply {
                     )
                 }
             }
-        }
-    }
-
-    /// Copies B's block into `panel` as `depth` contiguous rows of `panelWidth`, padding with zeros.
-    @inline(__always)
-    private static func packPanel(
-        _ b: Operand, rows: Range<Int>, columns: Range<Int>, into panel: UnsafeMutablePointer<Float>
-    ) {
-        var destination = panel
-        for p in rows {
-            var source = b.pointer(row: p, column: columns.lowerBound)
-            for j in 0..<panelWidth {
-                if j < columns.count {
-                    destination[j] = source.pointee
-                    source += b.columnStride
-                } else {
-                    destination[j] = 0
-                }
-            }
-            destination += panelWidth
         }
     }
 

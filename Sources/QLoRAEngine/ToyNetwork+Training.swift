@@ -11,7 +11,7 @@ extension ToyNetwork {
         var adapterBuffers: [LoRALinear.StepBuffers?]
         /// dL/dW of each dense layer, empty for an adapted one.
         var weightGradients: [[Float]]
-        /// Dequantization and kernel scratch shared by the layers.
+        /// Kernel scratch shared by the layers.
         var workspace: TrainingWorkspace
 
         /// Bytes kept for backward: layer inputs, logits, their gradients, adapter caches.
@@ -25,7 +25,7 @@ extension ToyNetwork {
             4 * weightGradients.reduce(0) { $0 + $1.count } + adapterBuffers.reduce(0) { $0 + ($1?.gradientBytes ?? 0) }
         }
 
-        /// Bytes of scratch: the dequantized weight in flight and the kernel's panels.
+        /// Bytes of scratch: the matrix kernel's panels, where packed weights are decoded.
         public var scratchBytes: Int { workspace.bytes }
     }
 
@@ -44,7 +44,7 @@ extension ToyNetwork {
                 if case .dense(let weight) = layer { return [Float](repeating: 0, count: weight.count) }
                 return []
             },
-            workspace: TrainingWorkspace(largestWeight: largestDequantizedWeight, threads: threads)
+            workspace: TrainingWorkspace(threads: threads)
         )
     }
 
@@ -100,12 +100,12 @@ extension ToyNetwork {
                                     // dL/dW = gᵀ x; dL/dx = g W.
                                     state.weightGradients[index].withUnsafeMutableBufferPointer { weightGradient in
                                         MatrixMultiply.multiply(
-                                            g.transposed, .init(input, rows: rows, columns: layer.inFeatures),
+                                            g.transposed, MatrixMultiply.Operand(input, rows: rows, columns: layer.inFeatures),
                                             into: weightGradient, panels: panels)
                                     }
                                     if needsInputGradient {
                                         MatrixMultiply.multiply(
-                                            g, .init(weight, rows: layer.outFeatures, columns: layer.inFeatures),
+                                            g, MatrixMultiply.Operand(weight, rows: layer.outFeatures, columns: layer.inFeatures),
                                             into: inputGradient, panels: panels)
                                     }
                                 }

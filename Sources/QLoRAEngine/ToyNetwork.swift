@@ -78,14 +78,6 @@ public struct ToyNetwork {
             return total
         }
     }
-
-    /// The largest frozen weight that needs dequantizing, in values: the size of the scratch.
-    var largestDequantizedWeight: Int {
-        layers.reduce(0) { largest, layer in
-            guard case .adapted(let adapted) = layer, adapted.base.needsDequantization else { return largest }
-            return max(largest, adapted.inFeatures * adapted.outFeatures)
-        }
-    }
 }
 
 extension ToyNetwork: Sendable {}

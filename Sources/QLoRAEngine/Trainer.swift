@@ -34,7 +34,7 @@ public struct Trainer {
         public var optimizerState: Int
         /// What the forward pass keeps for backward, and the gradients flowing back.
         public var activations: Int
-        /// Scratch: the dequantized weight in flight and the matrix kernel's panels.
+        /// Scratch: the matrix kernel's panels, where packed weights are decoded.
         public var scratch: Int
 
         /// All of it.

@@ -1,24 +1,21 @@
 /// Scratch memory shared by the layers of a training step, allocated once so a step allocates nothing.
 ///
-/// Layers run one at a time, so they share one dequantization buffer sized for the largest
-/// weight (QLoRA's "one float32 layer in flight") and the panels of the matrix kernel.
+/// Layers run one at a time, so they share the matrix kernel's panels; a packed weight is decoded
+/// into those panels, so no layer needs a float32 copy of its weight.
 public struct TrainingWorkspace {
-    /// Room for the largest frozen weight, dequantized.
-    var weight: [Float]
     /// Panel scratch for `MatrixMultiply`.
     var panels: [Float]
     /// Threads the matrix kernel may use: 1, or 2 to split large products.
     public let threads: Int
 
-    /// Creates scratch for weights of up to `largestWeight` values.
-    public init(largestWeight: Int, threads: Int = 1) {
+    /// Creates scratch for products on up to `threads` threads (1 or 2).
+    public init(threads: Int = 1) {
         self.threads = max(1, min(threads, 2))
-        weight = [Float](repeating: 0, count: largestWeight)
         panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: self.threads))
     }
 
     /// The bytes the scratch holds.
-    public var bytes: Int { 4 * (weight.count + panels.count) }
+    public var bytes: Int { 4 * panels.count }
 
     /// Threads worth using for an `m` x `n` x `k` product: a second thread costs more than it
     /// saves below a few million multiply-adds.

@@ -17,6 +17,30 @@ import Testing
         #expect(format == .float32 || base.dequantized() != weight)
     }
 
+    /// Decoding inside the product gives the bits of multiplying by `dequantized()`.
+    @Test(arguments: FrozenBase.Format.allCases, [false, true])
+    func theFusedProductEqualsTheProductWithTheDequantizedWeight(format: FrozenBase.Format, transposed: Bool) throws {
+        let base = try FrozenBase(quantizing: LoRALinearTests.baseWeight(out: 21, in: 300), format: format)
+        let a = LoRALinearTests.input(rows: 6, columns: transposed ? 300 : 21)
+        let n = transposed ? 21 : 300
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: 1))
+        var fused = [Float](repeating: 0, count: 6 * n), reference = fused
+        let dequantized = base.dequantized()
+        a.scalars.withUnsafeBufferPointer { aValues in
+            let aOperand = MatrixMultiply.Operand(aValues, rows: 6, columns: a.columns)
+            panels.withUnsafeMutableBufferPointer { panels in
+                fused.withUnsafeMutableBufferPointer { base.multiply(aOperand, transposed: transposed, into: $0, panels: panels) }
+                dequantized.scalars.withUnsafeBufferPointer { w in
+                    let wOperand = MatrixMultiply.Operand(w, rows: 21, columns: 300)
+                    reference.withUnsafeMutableBufferPointer {
+                        MatrixMultiply.multiply(aOperand, transposed ? wOperand.transposed : wOperand, into: $0, panels: panels)
+                    }
+                }
+            }
+        }
+        #expect(fused.map(\.bitPattern) == reference.map(\.bitPattern))
+    }
+
     @Test(arguments: [FrozenBase.Format.nf4, .int4])
     func gradientsOverAPackedBaseAgreeWithFiniteDifferences(format: FrozenBase.Format) throws {
         let base = try FrozenBase(quantizing: LoRALinearTests.baseWeight(out: 5, in: 70), format: format)
