@@ -83,6 +83,11 @@ public enum BitsandbytesCheckpoint {
         }
 
         let packed = try file.array(named: name).uint8Values(source: "\(source): \(name)")
+        // Check the sizes the quant state claims against the stored bytes before any arithmetic on them.
+        let count = try StoredArray.byteCount(of: .uint8, shape: state.shape, source: "\(source): \(stateKey)")
+        guard packed.count == count / 2 + count % 2 else {
+            throw failure("\(name) holds \(packed.count) bytes; expected \(count / 2 + count % 2) for shape \(state.shape), two codes a byte")
+        }
         let quantMap = try file.array(named: "\(name).quant_map").float32Values(source: "\(source): \(name).quant_map")
         guard quantMap == type.codebook else {
             throw failure("quant_map differs from the \(typeName.uppercased()) codebook; expected bitsandbytes' 16 values")
@@ -92,6 +97,9 @@ public enum BitsandbytesCheckpoint {
         if let nestedBlocksize = state.nestedBlocksize {
             guard let offset = state.nestedOffset, offset.isFinite, state.nestedDtype == float32Name else {
                 throw failure("quant state has nested_blocksize but no finite nested_offset or float32 nested_dtype")
+            }
+            guard FourBitQuantized.supportedBlocksizes.contains(nestedBlocksize) else {
+                throw failure("nested_blocksize \(nestedBlocksize); expected one of \(FourBitQuantized.supportedBlocksizes.map(String.init).joined(separator: ", "))")
             }
             let nestedMap = try file.array(named: "\(name).nested_quant_map")
                 .float32Values(source: "\(source): \(name).nested_quant_map")
