@@ -49,15 +49,6 @@ public enum BitsandbytesCheckpoint {
         }
     }
 
-    /// The names of every tensor that belongs to the 4-bit weight `name`, the weight itself included.
-    public static func partNames(of name: String, in file: SafetensorsFile) -> [String] {
-        file.names.filter { $0 == name || ($0.hasPrefix(name + ".") && isStateSuffix(String($0.dropFirst(name.count + 1)))) }
-    }
-
-    private static func isStateSuffix(_ suffix: String) -> Bool {
-        ["absmax", "quant_map", "nested_absmax", "nested_quant_map"].contains(suffix) || suffix.hasPrefix(quantStatePrefix)
-    }
-
     /// The 4-bit weight `name` reassembled from `file`, each part checked against the quant state.
     ///
     /// - Throws: `InputError` naming the file when a part is missing, has the wrong dtype or size,
@@ -66,7 +57,7 @@ public enum BitsandbytesCheckpoint {
         let source = file.source
         func failure(_ message: String) -> InputError { InputError(source, "4-bit weight '\(name)': \(message)") }
 
-        guard let stateKey = partNames(of: name, in: file).first(where: { $0.hasPrefix("\(name).\(quantStatePrefix)") }) else {
+        guard let stateKey = file.names.first(where: { $0.hasPrefix("\(name).\(quantStatePrefix)") }) else {
             throw failure("has no \(name).\(quantStatePrefix)nf4 or fp4 tensor; expected bitsandbytes' quant state")
         }
         let typeName = String(stateKey.dropFirst("\(name).\(quantStatePrefix)".count))

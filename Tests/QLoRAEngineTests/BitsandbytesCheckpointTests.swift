@@ -42,12 +42,11 @@ import Testing
             #"{"quant_type": "nf4", "blocksize": 32, "dtype": "float32", "shape": [7, 43], "nested_blocksize": 256, "nested_dtype": "float32", "nested_offset": "#))
     }
 
-    @Test func partNamesLeaveOtherTensorsOut() throws {
-        var arrays = BitsandbytesCheckpoint.arrays(for: try Self.weight(.nf4, doubleQuantization: false), named: "W")
-        arrays["W.bias"] = StoredArray(float32: [0], shape: [1])
-        arrays["W2"] = StoredArray(float32: [0], shape: [1])
-        let file = try Self.file(arrays)
-        #expect(BitsandbytesCheckpoint.partNames(of: "W", in: file) == ["W", "W.absmax", "W.quant_map", "W.quant_state.bitsandbytes__nf4"])
+    @Test func findsOnlyTheFourBitWeights() throws {
+        var arrays = BitsandbytesCheckpoint.arrays(for: try Self.weight(.nf4, doubleQuantization: false), named: "a.W")
+        arrays["a.W.bias"] = StoredArray(float32: [0], shape: [1])
+        arrays["b.W"] = StoredArray(float32: [0], shape: [1])
+        #expect(BitsandbytesCheckpoint.weightNames(in: try Self.file(arrays)) == ["a.W"])
     }
 
     /// Each way a stored 4-bit weight can be broken is a message about the file, never a trap.
