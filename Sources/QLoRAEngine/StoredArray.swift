@@ -70,7 +70,7 @@ extension StoredArray {
         case .float16:
             values = mapElements(UInt16.self) { Float(float16Bits: $0) }
         case .bfloat16:
-            values = mapElements(UInt16.self) { Float(bfloat16Bits: $0) }
+            values = widenedToFloat32()
         case .uint8, .int8:
             throw InputError(
                 source, "holds \(elementType.displayName) values; expected a floating-point tensor (F32, F16 or BF16)")
@@ -96,6 +96,11 @@ extension StoredArray {
         guard elementType == expected else {
             throw InputError(source, "has dtype \(elementType.rawValue); expected \(expected.rawValue)")
         }
+    }
+
+    /// The values of a bfloat16 array as float32, exactly.
+    func widenedToFloat32() -> [Float] {
+        mapElements(UInt16.self) { Float(bfloat16Bits: $0) }
     }
 
     /// The bytes as float32 values: one copy on a little-endian machine, where the file's layout is the memory's.
