@@ -49,15 +49,6 @@ public enum BitsandbytesCheckpoint {
         }
     }
 
-    /// The names of every tensor that belongs to the 4-bit weight `name`, the weight itself included.
-    public static func partNames(of name: String, in file: SafetensorsFile) -> [String] {
-        file.names.filter { $0 == name || ($0.hasPrefix(name + ".") && isStateSuffix(String($0.dropFirst(name.count + 1)))) }
-    }
-
-    private static func isStateSuffix(_ suffix: String) -> Bool {
-        ["absmax", "quant_map", "nested_absmax", "nested_quant_map"].contains(suffix) || suffix.hasPrefix(quantStatePrefix)
-    }
-
     /// The 4-bit weight `name` reassembled from `file`, each part checked against the quant state.
     ///
     /// - Throws: `InputError` naming the file when a part is missing, has the wrong dtype or size,
@@ -66,7 +57,7 @@ public enum BitsandbytesCheckpoint {
         let source = file.source
         func failure(_ message: String) -> InputError { InputError(source, "4-bit weight '\(name)': \(message)") }
 
-        guard let stateKey = partNames(of: name, in: file).first(where: { $0.hasPrefix("\(name).\(quantStatePrefix)") }) else {
+        guard let stateKey = file.names.first(where: { $0.hasPrefix("\(name).\(quantStatePrefix)") }) else {
             throw failure("has no \(name).\(quantStatePrefix)nf4 or fp4 tensor; expected bitsandbytes' quant state")
         }
         let typeName = String(stateKey.dropFirst("\(name).\(quantStatePrefix)".count))
@@ -83,6 +74,11 @@ public enum BitsandbytesCheckpoint {
         }
 
         let packed = try file.array(named: name).uint8Values(source: "\(source): \(name)")
+        // Check the sizes the quant state claims against the stored bytes before any arithmetic on them.
+        let count = try StoredArray.byteCount(of: .uint8, shape: state.shape, source: "\(source): \(stateKey)")
+        guard packed.count == count / 2 + count % 2 else {
+            throw failure("\(name) holds \(packed.count) bytes; expected \(count / 2 + count % 2) for shape \(state.shape), two codes a byte")
+        }
         let quantMap = try file.array(named: "\(name).quant_map").float32Values(source: "\(source): \(name).quant_map")
         guard quantMap == type.codebook else {
             throw failure("quant_map differs from the \(typeName.uppercased()) codebook; expected bitsandbytes' 16 values")
@@ -92,6 +88,9 @@ public enum BitsandbytesCheckpoint {
         if let nestedBlocksize = state.nestedBlocksize {
             guard let offset = state.nestedOffset, offset.isFinite, state.nestedDtype == float32Name else {
                 throw failure("quant state has nested_blocksize but no finite nested_offset or float32 nested_dtype")
+            }
+            guard FourBitQuantized.supportedBlocksizes.contains(nestedBlocksize) else {
+                throw failure("nested_blocksize \(nestedBlocksize); expected one of \(FourBitQuantized.supportedBlocksizes.map(String.init).joined(separator: ", "))")
             }
             let nestedMap = try file.array(named: "\(name).nested_quant_map")
                 .float32Values(source: "\(source): \(name).nested_quant_map")

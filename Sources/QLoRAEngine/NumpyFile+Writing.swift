@@ -4,12 +4,16 @@ extension NumpyFile {
     /// The bytes of a version 1.0 `.npy` file holding `array`, as `numpy.save` lays it out.
     ///
     /// The header is padded with spaces and ends in a newline so the data starts on a multiple of 64 bytes.
+    /// NumPy has no bfloat16, so a bfloat16 array is widened to float32, which holds every value exactly.
     public static func encode(_ array: StoredArray) -> Data {
+        var array = array
         let descr: String
         switch array.elementType {
         case .float32: descr = "<f4"
         case .float16: descr = "<f2"
-        case .bfloat16: descr = "<V2"  // NumPy has no bfloat16; it sees two opaque bytes.
+        case .bfloat16:
+            descr = "<f4"
+            array = StoredArray(float32: array.widenedToFloat32(), shape: array.shape)
         case .uint8: descr = "|u1"
         case .int8: descr = "|i1"
         }

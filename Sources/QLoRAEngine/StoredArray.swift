@@ -66,11 +66,11 @@ extension StoredArray {
         let values: [Float]
         switch elementType {
         case .float32:
-            values = mapElements(UInt32.self) { Float(bitPattern: $0) }
+            values = littleEndianFloat32Values()
         case .float16:
             values = mapElements(UInt16.self) { Float(float16Bits: $0) }
         case .bfloat16:
-            values = mapElements(UInt16.self) { Float(bfloat16Bits: $0) }
+            values = widenedToFloat32()
         case .uint8, .int8:
             throw InputError(
                 source, "holds \(elementType.displayName) values; expected a floating-point tensor (F32, F16 or BF16)")
@@ -82,7 +82,7 @@ extension StoredArray {
     /// - Throws: `InputError` naming `source` when the array is not float32.
     public func float32Values(source: String) throws -> [Float] {
         try requireType(.float32, source: source)
-        return mapElements(UInt32.self) { Float(bitPattern: $0) }
+        return littleEndianFloat32Values()
     }
 
     /// The values of a uint8 array.
@@ -96,6 +96,24 @@ extension StoredArray {
         guard elementType == expected else {
             throw InputError(source, "has dtype \(elementType.rawValue); expected \(expected.rawValue)")
         }
+    }
+
+    /// The values of a bfloat16 array as float32, exactly.
+    func widenedToFloat32() -> [Float] {
+        mapElements(UInt16.self) { Float(bfloat16Bits: $0) }
+    }
+
+    /// The bytes as float32 values: one copy on a little-endian machine, where the file's layout is the memory's.
+    private func littleEndianFloat32Values() -> [Float] {
+        #if _endian(little)
+        let count = bytes.count / 4
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw) }
+            initialized = count
+        }
+        #else
+        return mapElements(UInt32.self) { Float(bitPattern: $0) }
+        #endif
     }
 
     /// Reads every element as the little-endian integer `Bits` and maps it, in one pass.

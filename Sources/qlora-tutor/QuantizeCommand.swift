@@ -95,9 +95,10 @@ struct QuantizeCommand: ParsableCommand {
         }
     }
 
-    /// What `--out` records beside the arrays of the non-bitsandbytes methods, so the file explains itself.
+    /// What `--out` records under `__metadata__`: for nf4/fp4 what transformers' `save_pretrained`
+    /// writes; for the other methods what they are, so the file explains itself.
     private func metadata(for input: InputTensor) -> [String: String] {
-        guard type != .nf4, type != .fp4 else { return [:] }
+        guard type != .nf4, type != .fp4 else { return ["format": "pt"] }
         var metadata = ["quantizer": type.rawValue, "shape": Formatting.shape(input.tensor.shape)]
         if let blocksize { metadata["blocksize"] = String(blocksize) }
         if type == .int4 { metadata["packing"] = "two's-complement nibbles, element 2k in the high nibble" }

@@ -77,4 +77,21 @@ import Testing
         let array = try NumpyFile.decode(bytes, source: "u.npy")
         #expect(throws: InputError.self) { try array.tensor(source: "u.npy") }
     }
+
+    @Test func encodeThenDecodeRoundTrips() throws {
+        let arrays = [
+            StoredArray(float32: [1, -2.5, 3], shape: [3, 1]),
+            StoredArray(elementType: .float16, shape: [2], bytes: Data([0x00, 0x3C, 0x00, 0xC0])),
+            StoredArray(uint8: [0, 255], shape: [2]),
+            StoredArray(int8: [-1, 1], shape: [1, 2]),
+            StoredArray(float32: [4], shape: []),
+        ]
+        for array in arrays {
+            let bytes = NumpyFile.encode(array)
+            #expect(bytes.count % 64 == array.bytes.count % 64)
+            #expect(try NumpyFile.decode(bytes, source: "r.npy") == array)
+        }
+        let brain = StoredArray(elementType: .bfloat16, shape: [2], bytes: Data([0x80, 0x3F, 0xA0, 0xC0]))
+        #expect(try NumpyFile.decode(NumpyFile.encode(brain), source: "b.npy") == StoredArray(float32: [1, -5], shape: [2]))
+    }
 }
