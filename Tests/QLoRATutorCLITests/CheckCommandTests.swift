@@ -44,7 +44,7 @@ import Testing
         return Data(#"""
             {"format": "qlora-tutor-progress", "version": 1, "learner": "\#(learner)",
              "created": "2027-01-15T08:00:00Z", "updated": "2027-01-15T08:00:00Z",
-             "lessons": {"02-normalfloat-nf4": {"currentStep": 1, "updated": "2027-01-15T08:00:00Z",
+             "lessons": {"04-normalfloat-nf4": {"currentStep": 1, "updated": "2027-01-15T08:00:00Z",
                                                   "quizzes": {\#(quizzes)}}}}
             """#.utf8)
     }
@@ -59,8 +59,8 @@ import Testing
         let result = try CLIRunner.run(["--check", "--answers", folder.path])
         #expect(result.status == 2, "a corrupt file is bad input")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.contains("FAIL") && $0.contains("02-normalfloat-nf4/nf4-level-count") && $0.contains("answered `15`") })
-        #expect(lines.contains { $0.contains("02-normalfloat-nf4/no-such-quiz") && $0.contains("has no quiz") })
+        #expect(lines.contains { $0.contains("FAIL") && $0.contains("04-normalfloat-nf4/nf4-level-count") && $0.contains("answered `15`") })
+        #expect(lines.contains { $0.contains("04-normalfloat-nf4/no-such-quiz") && $0.contains("has no quiz") })
         #expect(lines.contains { $0.contains("ERROR") && $0.contains("cat.json") })
         let table = try #require(lines.firstIndex { $0.hasPrefix("learner") })
         #expect(lines[table + 1].hasPrefix("ada") && lines[table + 1].contains(" 2 "))
@@ -108,9 +108,9 @@ import Testing
     }
 
     @Test func runPrintsAStepAsPlainText() throws {
-        let result = try CLIRunner.run(["run", "02:2"], environment: ["TERM": "dumb"])
+        let result = try CLIRunner.run(["run", "04:3"], environment: ["TERM": "dumb"])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput.contains("Step 2/"))
+        #expect(result.standardOutput.contains("Step 3/"))
         #expect(result.standardOutput.contains("NF4 codebook"))
         #expect(!result.standardOutput.contains("\u{1B}"))
     }
