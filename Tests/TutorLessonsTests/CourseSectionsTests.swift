@@ -1,0 +1,80 @@
+import Testing
+@testable import TutorLessons
+
+/// The sections the course adds, run directly with their defaults and a few settings.
+@Suite struct CourseSectionsTests {
+    @Test func formatsComputeTheNotebookCorrections() throws {
+        let section = NumberFormatsSection()
+        let results = try section.run(section.defaultParameters).results
+        #expect(results["saving_percent_int8"] == 75)
+        #expect(results["saving_percent_4bit"] == 87.5)
+        #expect(results["model_params"] == 6_738_415_616)
+        let overflow = try section.run(section.defaultParameters.merging(["value": .number(70000)])).results
+        #expect(overflow["fp16_overflows"] == 1 && overflow["bf16_overflows"] == 0)
+    }
+
+    @Test func memoryGivesTheNotebookFormulaAndPeftsCount() throws {
+        let section = MemoryTableSection()
+        let results = try section.run(section.defaultParameters.merging(["method": .word("full-mixed")])).results
+        #expect(results["notebook_formula_full_gb"] == 112)
+        #expect(results["notebook_table_full_gb"] == 28)
+        #expect(results["bytes_per_param"] == 16)
+        #expect(results["trainable_r8_qv"] == 4_194_304)
+        #expect((results["full_total_gb"] ?? 0) > (results["lora_total_gb"] ?? .infinity))
+    }
+
+    @Test func productionWritesTheChosenSettings() throws {
+        let section = ProductionSection()
+        let parameters = section.defaultParameters.merging([
+            "rank": .number(8), "alpha": .number(32), "double_quant": .word("false"), "quant_type": .word("fp4"),
+        ])
+        let result = try section.run(parameters)
+        #expect(result.results["scaling"] == 4)
+        guard case .text(let bitsandbytes)? = result.outputs["bitsandbytes"]?.first,
+              case .text(let peft)? = result.outputs["peft"]?.first,
+              case .text(let unsloth)? = result.outputs["unsloth"]?.first
+        else {
+            Issue.record("expected code text for every library")
+            return
+        }
+        #expect(bitsandbytes.contains("bnb_4bit_quant_type=\"fp4\""))
+        #expect(bitsandbytes.contains("bnb_4bit_use_double_quant=False"))
+        #expect(peft.contains("r=8,") && peft.contains("lora_alpha=32,"))
+        #expect(peft.contains("trainable params: "))
+        #expect(unsloth.contains("Note: load_in_4bit"))
+    }
+
+    @Test func qloraLayerStartsAsTheBaseAndOnlyBMovesFirst() throws {
+        let section = QLoRALayerSection()
+        let results = try section.run(section.defaultParameters.merging(["in": .number(64), "out": .number(64)])).results
+        #expect(results["initial_output_difference"] == 0)
+        #expect(results["grad_a_norm_step1"] == 0)
+        #expect((results["grad_b_norm_step1"] ?? 0) > 0)
+        #expect(results["trainable"] == Double(8 * (64 + 64)))
+        #expect(results["notebook_stored_base_bytes"] == 2 * (results["notebook_counted_base_bytes"] ?? 0))
+    }
+
+    @Test func checkpointReadsBackBitForBit() throws {
+        let section = CheckpointSection()
+        for doubleQuant in ["yes", "no"] {
+            let results = try section.run(section.defaultParameters.merging(["double_quant": .word(doubleQuant)])).results
+            #expect(results["roundtrip_max_difference"] == 0)
+            #expect(results["tensor_count"] == (doubleQuant == "yes" ? 6 : 4))
+            #expect(results["first_code_is_high_nibble"] == 1)
+        }
+    }
+
+    @Test func comparisonRanksNF4FirstOnNormalWeights() throws {
+        let section = ComparisonSection()
+        let results = try section.run(section.defaultParameters).results
+        #expect((results["mse_nf4"] ?? .infinity) < (results["mse_int4"] ?? 0))
+        #expect(results["bits_per_param_b64"] == 4.5)
+        #expect((results["bits_per_param_with_dq"] ?? .infinity) < (results["bits_per_param_without_dq"] ?? 0))
+    }
+
+    @Test func trainingKeysNameEveryMethod() {
+        #expect(TrainingSection.key(.qloraNF4) == "qlora")
+        #expect(TrainingSection.key(.qloraInt4) == "qlora_int4")
+        #expect(TrainingSection.runningMean([1, 3, 5], window: 2) == [1, 2, 4])
+    }
+}
