@@ -106,7 +106,7 @@ public struct ProductionSection: LessonSection {
                 quantization_config=bnb_config,
                 device_map="auto",
             )
-            # Every linear layer inside the decoder blocks is now Linear4bit, in blocks of 64;
+            # Every linear layer inside the decoder blocks is now Linear4bit (bitsandbytes' default blocks of 64);
             # embeddings, norms and lm_head stay in 16 bits.
             """
         let peft = """
