@@ -72,6 +72,27 @@ import Testing
         #expect((results["bits_per_param_with_dq"] ?? .infinity) < (results["bits_per_param_without_dq"] ?? 0))
     }
 
+    @Test func trainingReportsTheCurvesAsItGoesAndStopsWhenCancelled() throws {
+        let section = TrainingSection()
+        let parameters = section.defaultParameters.merging(["steps": .number(50), "methods": .word("full,lora,qlora-nf4")])
+        var reports: [[String: [Output]]] = []
+        let result = try section.run(parameters, report: { reports.append($0) }, isCancelled: { false })
+        #expect(reports.count == 3 * 50 / TrainingSection.reportInterval)
+        guard case .series(let first)? = reports.first?["curves"]?.first,
+              case .series(let last)? = reports.last?["curves"]?.first else {
+            Issue.record("expected the curves in every report")
+            return
+        }
+        #expect(first.lines.count == 1 && first.lines.first?.values.count == TrainingSection.reportInterval)
+        #expect(last.lines.map(\.values.count) == [50, 50, 50])
+        #expect(result.outputs["curves"] == [.series(last)])
+
+        var calls = 0
+        #expect(throws: CancellationError.self) {
+            _ = try section.run(parameters, report: { _ in }, isCancelled: { calls += 1; return calls > 5 })
+        }
+    }
+
     @Test func trainingKeysNameEveryMethod() {
         #expect(TrainingSection.key(.qloraNF4) == "qlora")
         #expect(TrainingSection.key(.qloraInt4) == "qlora_int4")

@@ -66,6 +66,15 @@ public struct TrainingSection: LessonSection {
     }
 
     public func run(_ parameters: ParameterValues) throws -> SectionResult {
+        try run(parameters, report: { _ in }, isCancelled: { false })
+    }
+
+    /// Runs the comparison, handing `report` the loss curves so far every `reportInterval` steps
+    /// so a front end can draw them as they train; stops early, and throws, when `isCancelled`
+    /// turns true.
+    public func run(
+        _ parameters: ParameterValues, report: ([String: [Output]]) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionResult {
         var settings = FineTuningComparison.Settings()
         settings.task = try ToyTask.kind(named: parameters.word("task"), source: "task")
         settings.methods = try FineTuningMethod.parseList(parameters.word("methods"), source: "methods")
@@ -73,7 +82,16 @@ public struct TrainingSection: LessonSection {
         settings.seed = UInt64(parameters.integer("seed"))
         let rank = parameters.integer("rank")
         settings.adapter = LoRALinear.Configuration(rank: rank, alpha: Float(2 * rank))
-        let comparison = try FineTuningComparison(settings: settings)
+        var curvesSoFar: [(method: FineTuningMethod, losses: [Float])] = []
+        let comparison = try FineTuningComparison(settings: settings) { method, step in
+            if curvesSoFar.last?.method != method { curvesSoFar.append((method, [])) }
+            curvesSoFar[curvesSoFar.count - 1].losses.append(step.loss)
+            if step.step % Self.reportInterval == 0 || step.step == settings.steps {
+                report(["curves": [.series(Self.curves(curvesSoFar))]])
+            }
+            return !isCancelled()
+        }
+        if isCancelled() { throw CancellationError() }
 
         let weightValues = zip(comparison.widths, comparison.widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         var results: [String: Double] = [
@@ -104,9 +122,7 @@ public struct TrainingSection: LessonSection {
                 ["labels the new task changed", SectionFormat.percent(100 * comparison.labelsChanged, digits: 1)],
                 ["accuracy on the new task, before adapting", SectionFormat.percent(100 * comparison.pretrainedOnTarget.accuracy, digits: 1)],
             ] + comparison.results.map { ["values \($0.method.rawValue) trains", SectionFormat.count($0.trainableParameters)] })
-        let curves = Series(
-            title: "Training loss, running mean of \(Self.smoothingWindow) steps", xLabel: "step", yLabel: "loss",
-            lines: comparison.results.map { Series.Line(name: $0.method.rawValue, values: Self.runningMean($0.losses, window: Self.smoothingWindow)) })
+        let curves = Self.curves(comparison.results.map { ($0.method, $0.losses) })
         let summary = OutputTable(
             title: "After \(settings.steps) steps, rank \(rank), the same batches for every method",
             headers: ["method", "first loss", "last loss", "test loss", "test accuracy", "trains", "bytes held"],
@@ -137,6 +153,16 @@ public struct TrainingSection: LessonSection {
         return SectionResult(
             outputs: ["task": [.table(taskTable)], "curves": [.series(curves)], "summary": [.table(summary)], "speed": [.table(speed)]],
             results: results)
+    }
+
+    /// Steps between two reports of the curves so far.
+    static let reportInterval = 10
+
+    /// Each method's losses as a smoothed line.
+    static func curves(_ losses: [(method: FineTuningMethod, losses: [Float])]) -> Series {
+        Series(
+            title: "Training loss, running mean of \(smoothingWindow) steps", xLabel: "step", yLabel: "loss",
+            lines: losses.map { Series.Line(name: $0.method.rawValue, values: runningMean($0.losses, window: smoothingWindow)) })
     }
 
     /// The mean of some losses, in double precision.
