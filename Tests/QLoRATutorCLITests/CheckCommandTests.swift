@@ -100,6 +100,8 @@ import Testing
         ["run", "no-such-lesson"],
         ["run", "01:99"],
         ["run", "01:-9223372036854775808"],
+        ["run", "02:3", "--set", "type=fp5"],
+        ["run", "02:3", "--set", "no-such=1"],
     ])
     func badInputExitsTwoWithOneLine(arguments: [String]) throws {
         let result = try CLIRunner.run(arguments)
@@ -113,5 +115,12 @@ import Testing
         #expect(result.standardOutput.contains("Step 2/"))
         #expect(result.standardOutput.contains("NF4 codebook"))
         #expect(!result.standardOutput.contains("\u{1B}"))
+    }
+
+    @Test func runAppliesATweakAsALearnerWould() throws {
+        let result = try CLIRunner.run(["run", "02:3", "--set", "type=fp4"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Quantization: FP4, blocks of 64"))
+        #expect(!result.standardOutput.contains("Quantization: NF4"))
     }
 }
