@@ -28,6 +28,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
     ],
     swiftLanguageModes: [.v6]
 )
