@@ -28,7 +28,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
+        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor", "QLoRAEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

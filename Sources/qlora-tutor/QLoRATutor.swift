@@ -8,7 +8,7 @@ struct QLoRATutor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlora-tutor",
         abstract: "Learn how QLoRA works by running it.",
-        subcommands: [MemoryCommand.self]
+        subcommands: [QuantizeCommand.self, InspectCommand.self, MemoryCommand.self]
     )
 
     /// Runs the command and maps every failure to the project's exit statuses:
