@@ -32,7 +32,7 @@ let package = Package(
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons", "QLoRAEngine"]),
-        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
+        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor", "QLoRAEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )
