@@ -19,14 +19,16 @@ struct CommandRunner {
         return Bundle.main.bundleURL.appendingPathComponent("qlora-tutor")
     }()
 
-    /// Runs `qlora-tutor` with `arguments` and waits for it to finish.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `qlora-tutor` with `arguments` in `folder` (the current one when nil), with `environment`
+    /// added to the current environment, and waits for it to finish.
+    static func run(_ arguments: [String], in folder: URL? = nil, environment added: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
-        process.environment = environment
+        process.environment = environment.merging(added) { _, new in new }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

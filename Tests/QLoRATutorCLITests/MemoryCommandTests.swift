@@ -17,7 +17,7 @@ import Testing
         ([], "--model: expected a model name"),
     ])
     func badInputGetsOneLineAndStatusTwo(arguments: [String], expected: String) throws {
-        let result = try CLIRunner.run(["memory"] + arguments)
+        let result = try CommandRunner.run(["memory"] + arguments)
         #expect(result.status == 2)
         #expect(result.standardOutput.isEmpty)
         let lines = result.standardError.split(separator: "\n")
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func unknownModelListsEveryKnownModel() throws {
-        let result = try CLIRunner.run(["memory", "--model", "nope"])
+        let result = try CommandRunner.run(["memory", "--model", "nope"])
         let names = ["llama-2-70b", "llama-3-8b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b", "qwen2.5-7b"]
         for name in names + ["llama-65b"] {
             #expect(result.standardError.contains(name))
@@ -34,14 +34,14 @@ import Testing
     }
 
     @Test func listModelsNamesEveryArchitecture() throws {
-        let result = try CLIRunner.run(["memory", "--list-models"])
+        let result = try CommandRunner.run(["memory", "--list-models"])
         #expect(result.status == 0)
         #expect(result.standardOutput.split(separator: "\n").count == 10)
         #expect(result.standardOutput.contains("llama-2-7b     6738415616"))
     }
 
     @Test func tablePrintsPeftsLineAndTheNotebookComparison() throws {
-        let result = try CLIRunner.run(["memory", "--model", "llama-2-7b", "--rank", "8", "--targets", "q_proj,v_proj"])
+        let result = try CommandRunner.run(["memory", "--model", "llama-2-7b", "--rank", "8", "--targets", "q_proj,v_proj"])
         #expect(result.status == 0)
         #expect(
             result.standardOutput.contains(
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func listModelsAsJSON() throws {
-        let result = try CLIRunner.run(["memory", "--list-models", "--json"])
+        let result = try CommandRunner.run(["memory", "--list-models", "--json"])
         let models = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
         #expect(models.count == 9)
@@ -62,14 +62,14 @@ import Testing
     }
 
     @Test func singleMethodShowsBytes() throws {
-        let result = try CLIRunner.run(["memory", "--model", "llama-3.2-1b", "--method", "lora", "--batch", "2"])
+        let result = try CommandRunner.run(["memory", "--model", "llama-3.2-1b", "--method", "lora", "--batch", "2"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("bytes"))
         #expect(!result.standardOutput.contains("full-fp32"))
     }
 
     @Test func jsonHasTheDocumentedShape() throws {
-        let result = try CLIRunner.run(["memory", "--model", "llama-2-7b", "--json"])
+        let result = try CommandRunner.run(["memory", "--model", "llama-2-7b", "--json"])
         #expect(result.status == 0)
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
