@@ -49,26 +49,59 @@ struct PackedWeightPanels: PanelSource {
     }
 
     func pack(rows: Range<Int>, columns: Range<Int>, into panel: UnsafeMutablePointer<Float>) {
-        if transposed {
-            // B(p, j) = W[j, p]: walk each stored row j along p, so codes are read in order.
-            let width = MatrixMultiply.panelWidth
-            for j in 0..<width {
-                var destination = panel + j
-                if j < columns.count {
-                    let rowStart = (columns.lowerBound + j) * storedColumns
-                    for p in rows {
-                        destination.pointee = value(at: rowStart + p)
-                        destination += width
-                    }
-                } else {
-                    for _ in rows {
-                        destination.pointee = 0
-                        destination += width
-                    }
+        guard transposed else {
+            packElements(rows: rows, columns: columns, into: panel) { p, j in value(at: p * storedColumns + j) }
+            return
+        }
+        // B(p, j) = W[j, p]: decode each stored row j along p, in storage order, into panel column j.
+        let width = MatrixMultiply.panelWidth
+        for j in 0..<width {
+            let destination = panel + j
+            guard j < columns.count else {
+                for offset in 0..<rows.count { destination[offset * width] = 0 }
+                continue
+            }
+            let rowStart = (columns.lowerBound + j) * storedColumns
+            decode(rowStart + rows.lowerBound..<rowStart + rows.upperBound, into: destination, stride: width)
+        }
+    }
+
+    /// Writes the values of `elements` (consecutive in storage) to `destination`, `stride` apart,
+    /// fetching each block's scale once and, for 4-bit codes, decoding a byte's two codes together.
+    @inline(__always)
+    private func decode(_ elements: Range<Int>, into destination: UnsafeMutablePointer<Float>, stride: Int) {
+        var output = destination
+        var element = elements.lowerBound
+        while element < elements.upperBound {
+            let block = element / blocksize
+            let blockEnd = min(elements.upperBound, (block + 1) * blocksize)
+            let scale = scales[block]
+            switch codes {
+            case .integer(let codes):
+                while element < blockEnd {
+                    output.pointee = Float(codes[element]) * scale
+                    output += stride
+                    element += 1
+                }
+            case .fourBit(let packed, let codebook):
+                if element & 1 == 1 {
+                    output.pointee = codebook[Int(packed[element >> 1] & 0x0F)] * scale
+                    output += stride
+                    element += 1
+                }
+                while element + 1 < blockEnd {
+                    let byte = packed[element >> 1]
+                    output.pointee = codebook[Int(byte >> 4)] * scale
+                    output[stride] = codebook[Int(byte & 0x0F)] * scale
+                    output += 2 * stride
+                    element += 2
+                }
+                if element < blockEnd {
+                    output.pointee = codebook[Int(packed[element >> 1] >> 4)] * scale
+                    output += stride
+                    element += 1
                 }
             }
-        } else {
-            packElements(rows: rows, columns: columns, into: panel) { p, j in value(at: p * storedColumns + j) }
         }
     }
 }

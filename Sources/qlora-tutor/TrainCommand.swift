@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
             progress.step(method, report)
             return true
         }
-        progress.finish(comparison)
+        progress.finish()
         if json {
             print(try Self.json(comparison, timings: timings))
         } else if csv {
@@ -101,7 +101,7 @@ extension TrainCommand {
             }
         }
 
-        func finish(_ comparison: FineTuningComparison) {
+        func finish() {
             if onTerminal { write("\r\u{1B}[K") }
         }
 

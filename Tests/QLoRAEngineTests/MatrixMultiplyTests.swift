@@ -35,12 +35,14 @@ import Testing
                 var bOperand = MatrixMultiply.Operand(bBuffer, rows: bShape.0, columns: bShape.1)
                 if transposeA { aOperand = aOperand.transposed }
                 if transposeB { bOperand = bOperand.transposed }
-                MatrixMultiply.multiply(aOperand, bOperand, into: c.withUnsafeMutableBufferPointer { $0 },
-                                        scale: scale, accumulate: initial != nil,
-                                        panels: panels.withUnsafeMutableBufferPointer { $0 }, threads: threads)
+                c.withUnsafeMutableBufferPointer { cBuffer in
+                    panels.withUnsafeMutableBufferPointer { panels in
+                        MatrixMultiply.multiply(aOperand, bOperand, into: cBuffer, scale: scale,
+                                                accumulate: initial != nil, panels: panels, threads: threads)
+                    }
+                }
             }
         }
-        _ = panels
         return c
     }
 
