@@ -45,6 +45,9 @@ public struct LayerRegression {
         features: Int, rank: Int, alpha: Float, inputShape: [Int], format: FrozenBase.Format = .nf4,
         seed: UInt64 = 0, threads: Int = 1
     ) throws -> LayerRegression {
+        guard features >= 1, inputShape.last == features, inputShape.allSatisfy({ $0 >= 1 }) else {
+            throw InputError("inputShape", "expected positive sizes ending in \(features), got \(inputShape)")
+        }
         var generator = SeededGenerator(seed: seed)
         let weight = Tensor.normal(rows: features, columns: features, standardDeviation: 0.02, using: &generator)
         let base = try FrozenBase(quantizing: weight, format: format)

@@ -6,7 +6,8 @@ import Dispatch
 /// the operands read through strides, so a transpose moves no data.
 ///
 /// The kernel is the classic blocked one, small enough to read: B is copied a panel at a time
-/// (`panelWidth` columns by `depthBlock` rows) into a contiguous scratch buffer, and a micro-kernel
+/// (`panelWidth` columns by `depthBlock` rows) into a contiguous scratch buffer (decoded on the way
+/// when B is a packed weight, see `PanelSource`), and a micro-kernel
 /// keeps `microRows` rows of C in SIMD registers while it walks down the panel, adding
 /// `A[i, p] * panel[p]` for each row i. Every element of C is summed in the same order (p ascending)
 /// however the work is split, so two threads give bit-for-bit the result of one.
@@ -79,10 +80,8 @@ public enum MatrixMultiply {
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
         let m = a.rows, n = b.columns
         if m == 0 || n == 0 { return }
-        if !accumulate || a.columns == 0 {
-            if !accumulate { c.update(repeating: 0) }
-            if a.columns == 0 { return }
-        }
+        if !accumulate { UnsafeMutableBufferPointer(rebasing: c[0..<m * n]).update(repeating: 0) }
+        if a.columns == 0 { return }
         let panelCount = (n + panelWidth - 1) / panelWidth
         let workers = min(max(1, threads), panelCount)
         if workers == 1 {

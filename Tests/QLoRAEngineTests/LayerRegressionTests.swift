@@ -25,5 +25,8 @@ import Testing
         #expect(throws: InputError.self) {
             try LayerRegression(layer: workload.layer, input: workload.input, target: Tensor(shape: [2, 8]))
         }
+        #expect(throws: InputError.self) {
+            try LayerRegression.workload(features: 8, rank: 2, alpha: 2, inputShape: [3, 9])
+        }
     }
 }
