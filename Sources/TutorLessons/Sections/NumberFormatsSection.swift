@@ -84,10 +84,15 @@ public struct NumberFormatsSection: LessonSection {
                 SectionFormat.magnitude(format.largestFinite), SectionFormat.scientific(format.epsilon),
                 "2^\(format.bitWidth)",
             ])
-            roundtripRows.append([
-                format.name, SectionFormat.significant(stored), SectionFormat.scientific(error),
-                original == 0 ? "-" : SectionFormat.percent(100 * error / abs(original), digits: 4),
-            ])
+            if stored.isInfinite {
+                roundtripRows.append([format.name, SectionFormat.significant(stored) + " (overflow)", "-", "-"])
+            } else {
+                roundtripRows.append([
+                    format.name, SectionFormat.significant(stored) + (original != 0 && stored == 0 ? " (underflow)" : ""),
+                    SectionFormat.scientific(error),
+                    original == 0 ? "-" : SectionFormat.percent(100 * error / abs(original), digits: 4),
+                ])
+            }
         }
         formatRows.append(["INT8", "8", "code", "127 x scale", "scale", "256"])
         formatRows.append(["4-bit", "4", "code", "7 x scale", "scale", "16"])
