@@ -3,7 +3,11 @@ extension PlainTextRenderer {
     public func render(_ output: Output) -> [String] {
         switch output {
         case .text(let text):
-            return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { wrap(String($0)) }
+            // Each line keeps its leading spaces, and wraps under them: code stays indented.
+            return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
+                let indent = String(line.prefix { $0 == " " })
+                return wrap(String(line.dropFirst(indent.count)), indent: indent)
+            }
         case .table(let table):
             return self.table(title: table.title, headers: table.headers, alignments: table.alignments, rows: table.rows)
         case .heatmap(let heatmap):

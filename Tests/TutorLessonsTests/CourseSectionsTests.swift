@@ -44,6 +44,14 @@ import Testing
         #expect(unsloth.contains("Note: load_in_4bit"))
     }
 
+    @Test func printedCodeKeepsItsIndentation() throws {
+        let section = ProductionSection()
+        let output = try #require(section.run(section.defaultParameters).outputs["peft"]?.first)
+        let lines = PlainTextRenderer(width: 80).render(output)
+        #expect(lines.contains("    r=16,"))
+        #expect(lines.allSatisfy { $0.count <= 80 })
+    }
+
     @Test func qloraLayerStartsAsTheBaseAndOnlyBMovesFirst() throws {
         let section = QLoRALayerSection()
         let results = try section.run(section.defaultParameters.merging(["in": .number(64), "out": .number(64)])).results

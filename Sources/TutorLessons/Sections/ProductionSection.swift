@@ -138,7 +138,7 @@ public struct ProductionSection: LessonSection {
             model, tokenizer = FastLanguageModel.from_pretrained(
                 model_name="\(hubName)",
                 max_seq_length=\(parameters.integer("max_seq_length")),
-                dtype=torch.\(computeDtype),
+                dtype=\(computeDtype == "float32" ? "None,  # Unsloth computes in bfloat16 or float16, whichever the GPU has" : "torch.\(computeDtype),")
                 load_in_4bit=True,
             )
             model = FastLanguageModel.get_peft_model(
