@@ -23,14 +23,20 @@ public struct FineTuningComparison {
         /// Adam's learning rate, the same for every method.
         public var learningRate: Float = 3e-3
 
+        /// The most steps a run may ask for: every step's loss is kept.
+        public static let largestStepCount = 1_000_000
+
         /// The defaults.
         public init() {}
 
         /// Throws `InputError` for non-positive step counts, an empty method list, or a bad adapter.
         public func validate() throws {
             guard steps >= 1 else { throw InputError("--steps", "expected a positive integer, got \(steps)") }
-            guard pretrainingSteps >= 0 else {
-                throw InputError("--pretraining-steps", "expected zero or more, got \(pretrainingSteps)")
+            guard steps <= Self.largestStepCount else {
+                throw InputError("--steps", "expected at most \(Self.largestStepCount) steps, got \(steps)")
+            }
+            guard (0...Self.largestStepCount).contains(pretrainingSteps) else {
+                throw InputError("--pretraining-steps", "expected 0 to \(Self.largestStepCount), got \(pretrainingSteps)")
             }
             guard !methods.isEmpty else { throw InputError("--methods", "expected at least one method") }
             guard batchSize >= 1 else { throw InputError("--batch-size", "expected a positive integer, got \(batchSize)") }

@@ -122,15 +122,19 @@ extension LoRALinear {
     ) {
         let rows = buffers.rows
         precondition(input.count == rows * inFeatures && output.count == rows * outFeatures, "batch shape mismatch")
-        let useDropout = configuration.dropout > 0 && dropoutGenerator != nil
-        if useDropout, var generator = dropoutGenerator {
-            let p = configuration.dropout
-            let kept = 1 / (1 - p)
-            for index in 0..<input.count {
-                buffers.keep[index] = generator.nextUnitFloat() < p ? 0 : kept
-                buffers.droppedInput[index] = input[index] * buffers.keep[index]
+        // With dropout configured, the buffers record the mask used, so backward follows forward;
+        // in evaluation mode (no generator) the mask keeps everything.
+        let useDropout = configuration.dropout > 0
+        if useDropout {
+            if var generator = dropoutGenerator {
+                let p = configuration.dropout
+                let kept = 1 / (1 - p)
+                for index in 0..<input.count { buffers.keep[index] = generator.nextUnitFloat() < p ? 0 : kept }
+                dropoutGenerator = generator
+            } else {
+                for index in 0..<input.count { buffers.keep[index] = 1 }
             }
-            dropoutGenerator = generator
+            for index in 0..<input.count { buffers.droppedInput[index] = input[index] * buffers.keep[index] }
         }
         let threads = workspace.threads(m: rows, n: outFeatures, k: inFeatures)
         workspace.panels.withUnsafeMutableBufferPointer { panels in

@@ -105,7 +105,6 @@ public struct Trainer {
     @discardableResult
     public mutating func run(steps: Int, onStep: (StepReport) -> Bool = { _ in true }) -> [StepReport] {
         var reports: [StepReport] = []
-        reports.reserveCapacity(max(0, steps))
         for _ in 0..<max(0, steps) {
             if Task.isCancelled { break }
             let report = step()

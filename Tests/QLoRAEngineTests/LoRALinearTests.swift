@@ -121,4 +121,18 @@ import Testing
         #expect(buffers.keep.allSatisfy { $0 == 0 || $0 == 2 })
         #expect(y1 != layer(x))
     }
+
+    /// Without a generator the layer runs in evaluation mode, and backward follows that forward.
+    @Test func evaluationModeBackwardMatchesALayerWithoutDropout() throws {
+        let weight = Self.baseWeight(out: 5, in: 6)
+        let withDropout = try Self.trainedLayer(base: .float32(weight), dropout: 0.5)
+        let without = try LoRALinear(base: .float32(weight), a: withDropout.a, b: withDropout.b,
+                                     configuration: .init(rank: 3, alpha: 6))
+        let x = Self.input(rows: 3, columns: 6)
+        let g = Self.input(rows: 3, columns: 5, seed: 77)
+        var none: SeededGenerator? = nil
+        let first = withDropout.backward(x, outputGradient: g, buffers: withDropout.forward(x, dropoutGenerator: &none).buffers)
+        let second = without.backward(x, outputGradient: g, buffers: without.forward(x, dropoutGenerator: &none).buffers)
+        #expect(first == second)
+    }
 }

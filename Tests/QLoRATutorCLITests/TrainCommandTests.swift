@@ -6,6 +6,7 @@ import Testing
     @Test(arguments: [
         (["--steps", "0"], "--steps: expected a positive integer, got 0"),
         (["--steps", "-5"], "--steps: expected a positive integer, got -5"),
+        (["--steps", "9223372036854775807"], "--steps: expected at most 1000000 steps"),
         (["--methods", "lora,dora"], "--methods: unknown method 'dora'"),
         (["--methods", "lora,lora"], "--methods: method 'lora' is listed twice"),
         (["--methods", ""], "--methods: unknown method ''"),
