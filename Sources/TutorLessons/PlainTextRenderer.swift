@@ -138,7 +138,7 @@ public struct PlainTextRenderer {
                 let padding = String(repeating: " ", count: widths[column] - row[column].count)
                 let right = column < alignments.count && alignments[column] == .right
                 return right ? padding + row[column] : row[column] + padding
-            }.joined(separator: "  ").trimmingSpaces
+            }.joined(separator: "  ").trimmingTrailingSpaces
         }
         var lines = title.map { [$0] } ?? []
         lines.append(format(all[0]))

@@ -81,9 +81,10 @@ public struct CheckpointSection: LessonSection {
             "first_code_is_high_nibble": codes.first.map { Int($0) == Int(firstByte >> 4) ? 1 : 0 } ?? 0,
         ]
 
+        // Names relative to the weight's, `W` standing for it, so the table fits a narrow screen.
         let tensorRows = file.entries.sorted { $0.name < $1.name }.map { entry in
-            [entry.name, entry.elementType.rawValue, "[" + entry.shape.map(String.init).joined(separator: ", ") + "]",
-             SectionFormat.count(entry.dataOffsets.count)]
+            ["W" + entry.name.dropFirst(weightName.count), entry.elementType.rawValue,
+             "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", SectionFormat.count(entry.dataOffsets.count)]
         }
         let stateName = "\(weightName).\(BitsandbytesCheckpoint.quantStatePrefix)\(quantized.type.rawValue)"
         let stateText = (try? file.array(named: stateName)).map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
@@ -106,13 +107,13 @@ public struct CheckpointSection: LessonSection {
         return SectionResult(
             outputs: [
                 "tensors": [.table(OutputTable(
-                    title: "\(SectionFormat.count(bytes.count)) bytes: an 8-byte length, a JSON header, then the tensors",
+                    title: "W = \(weightName): \(SectionFormat.count(bytes.count)) bytes in all",
                     headers: ["tensor", "dtype", "shape", "bytes"], alignments: [.left, .left, .right, .right], rows: tensorRows))],
                 "quant_state": [.text(stateText)],
                 "inspect": [
                     .text("Header: \(SectionFormat.count(headerLength)) bytes of JSON; block 0's absmax reads back as \(Double(absmax).compact)."),
                     .table(OutputTable(
-                        title: "The first packed bytes of \(weightName)",
+                        title: "The first packed bytes of W",
                         headers: ["byte", "nibble", "code", "level", "x absmax", "original"],
                         alignments: [.left, .left, .right, .right, .right, .right], rows: inspectRows)),
                 ],

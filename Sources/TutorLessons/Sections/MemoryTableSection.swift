@@ -205,7 +205,7 @@ extension MemoryTableSection {
         if configuration.method != .fullFP32, configuration.method != .fullMixedPrecision {
             title += ", r=\(configuration.rank)"
         }
-        title += ", batch \(configuration.batch) x \(configuration.sequenceLength) tokens"
+        title += ", \(configuration.batch) x \(configuration.sequenceLength) tokens"
         if configuration.gradientCheckpointing { title += ", checkpointing" }
         return title
     }
@@ -241,21 +241,25 @@ extension MemoryTableSection {
             ]
         }
         return .table(OutputTable(
-            title: "\(title): \(SectionFormat.gigabytes(Double(estimate.total.bytes))) against GPU memory",
+            title: "\(title): \(SectionFormat.gigabytes(Double(estimate.total.bytes)))",
             headers: ["GPU", "", "left over"], alignments: [.left, .left, .right], rows: rows))
     }
 
     /// The notebook's stated totals beside its own formula's, term by term.
     static func notebookTable() -> Output {
-        let rows = NotebookMemoryTable.Kind.allCases.map { kind in
+        var rows: [[String]] = []
+        for kind in NotebookMemoryTable.Kind.allCases {
             let row = NotebookMemoryTable(kind)
-            let terms = row.formulaTerms.map { "\($0.name) \(SectionFormat.gigabytes(Double($0.bytes)))" }.joined(separator: " + ")
-            return [kind.rawValue, "\(row.tableGigabytes) GB", SectionFormat.gigabytes(Double(row.formulaBytes)), terms]
+            for (index, term) in row.formulaTerms.enumerated() {
+                rows.append([index == 0 ? kind.rawValue : "", index == 0 ? "\(row.tableGigabytes) GB" : "", term.name,
+                             SectionFormat.gigabytes(Double(term.bytes))])
+            }
+            rows.append(["", "", "formula total", SectionFormat.gigabytes(Double(row.formulaBytes))])
         }
         return .table(OutputTable(
-            title: "The seed notebook, 7B model: its table against its own formula",
-            headers: ["method", "table says", "formula gives", "formula terms"],
-            alignments: [.left, .right, .right, .left], rows: rows))
+            title: "The seed notebook's 7B table against its own formula",
+            headers: ["method", "table says", "formula term", "formula gives"],
+            alignments: [.left, .right, .left, .right], rows: rows))
     }
 
     /// The notebook's totals beside ours, with and without activations.
@@ -271,12 +275,12 @@ extension MemoryTableSection {
         }
         let settings = compared.first.map { entry in
             let configuration = entry.estimate.configuration
-            return "\(configuration.model.name), r=\(configuration.rank), batch \(configuration.batch) x \(configuration.sequenceLength) tokens"
+            return "\(configuration.model.name), \(configuration.batch) x \(configuration.sequenceLength) tokens"
                 + (configuration.gradientCheckpointing ? ", checkpointing" : "")
         } ?? ""
         return .table(OutputTable(
-            title: "Notebook against engine (\(settings))",
-            headers: ["method", "notebook table", "notebook formula", "ours, no activations", "ours, with activations"],
+            title: "Notebook against engine: \(settings)",
+            headers: ["method", "notebook", "its formula", "ours at rest", "ours training"],
             alignments: [.left, .right, .right, .right, .right], rows: rows))
     }
 }

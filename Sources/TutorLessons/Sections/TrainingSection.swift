@@ -115,7 +115,7 @@ public struct TrainingSection: LessonSection {
 
         let network = comparison.widths.map(String.init).joined(separator: "-")
         let taskTable = OutputTable(
-            title: "A \(network) ReLU network, pretrained, then adapted to a new task (\(settings.task.rawValue))",
+            title: "A \(network) ReLU network, adapted to a new task (\(settings.task.rawValue))",
             headers: ["", "value"], alignments: [.left, .right],
             rows: [
                 ["accuracy on the task it was trained for", SectionFormat.percent(100 * comparison.pretrainedOnSource.accuracy, digits: 1)],
@@ -137,7 +137,7 @@ public struct TrainingSection: LessonSection {
             })
         let lora = comparison.result(for: .lora)?.medianStepDuration
         let speed = OutputTable(
-            title: "Per step: dequantization (exact) and median wall-clock time (this machine, this run)",
+            title: "Per step: dequantized weights (exact) and median time (this run)",
             headers: ["method", "frozen weights stored", "dequantized per forward", "median step", "vs lora"],
             alignments: [.left, .right, .right, .right, .right],
             rows: comparison.results.map { result in
