@@ -1,0 +1,131 @@
+/// The frozen weight under a LoRA adapter: kept as float32 (LoRA) or packed (QLoRA).
+///
+/// QLoRA never trains this weight and never keeps it in float32: each forward and backward pass
+/// dequantizes it again. Here dequantization happens inside the matrix product, a panel at a time,
+/// so the weight costs its packed bytes and nothing more.
+public enum FrozenBase {
+    /// An unquantized `out` x `in` weight, as plain LoRA keeps it.
+    case float32(Tensor)
+    /// NF4 or FP4 in blocks, as bitsandbytes stores a QLoRA base.
+    case fourBit(FourBitQuantized)
+    /// Symmetric absmax int4 or int8, for comparison.
+    case integer(AbsmaxIntegerQuantized)
+
+    /// The formats a base can be stored in.
+    public enum Format: String, CaseIterable {
+        case float32, nf4, fp4, int4, int8
+    }
+
+    /// Stores `weight` (`out` x `in`) in `format`, in blocks of `blocksize` for the quantized formats.
+    ///
+    /// - Throws: `InputError` when the quantizer cannot take the weight or the blocksize.
+    public init(quantizing weight: Tensor, format: Format, blocksize: Int = 64, doubleQuantization: Bool = false) throws {
+        switch format {
+        case .float32: self = .float32(weight)
+        case .nf4: self = .fourBit(try FourBitQuantized(quantizing: weight, type: .nf4, blocksize: blocksize, doubleQuantization: doubleQuantization))
+        case .fp4: self = .fourBit(try FourBitQuantized(quantizing: weight, type: .fp4, blocksize: blocksize, doubleQuantization: doubleQuantization))
+        case .int4: self = .integer(try AbsmaxIntegerQuantized(quantizing: weight, bits: 4, blocksize: blocksize))
+        case .int8: self = .integer(try AbsmaxIntegerQuantized(quantizing: weight, bits: 8, blocksize: blocksize))
+        }
+    }
+}
+
+extension FrozenBase {
+    /// The weight's shape, `[out, in]`.
+    public var shape: [Int] {
+        switch self {
+        case .float32(let weight): weight.shape
+        case .fourBit(let packed): packed.shape
+        case .integer(let packed): packed.shape
+        }
+    }
+
+    /// Output features: rows of the weight.
+    public var outFeatures: Int { shape.first ?? 0 }
+
+    /// Input features: columns of the weight.
+    public var inFeatures: Int { shape.count < 2 ? 0 : shape[1] }
+
+    /// The format the weight is stored in.
+    public var format: Format {
+        switch self {
+        case .float32: .float32
+        case .fourBit(let packed): packed.type == .nf4 ? .nf4 : .fp4
+        case .integer(let packed): packed.bits == 4 ? .int4 : .int8
+        }
+    }
+
+    /// The blocksize of a quantized base, nil for float32 or one scale per tensor.
+    public var blocksize: Int? {
+        switch self {
+        case .float32: nil
+        case .fourBit(let packed): packed.blocksize
+        case .integer(let packed): packed.blocksize
+        }
+    }
+
+    /// The float32 weight the base stands for.
+    public func dequantized() -> Tensor {
+        switch self {
+        case .float32(let weight): weight
+        case .fourBit(let packed): packed.dequantized()
+        case .integer(let packed): packed.dequantized()
+        }
+    }
+
+    /// Every buffer the base really keeps, with its real byte size.
+    public var storedBuffers: [StoredBuffer] {
+        switch self {
+        case .float32(let weight): [.float32("weight", count: weight.count)]
+        case .fourBit(let packed): packed.storedBuffers
+        case .integer(let packed): packed.storedBuffers
+        }
+    }
+
+    /// Bytes of every buffer the base keeps.
+    public var storedBytes: Int { storedBuffers.reduce(0) { $0 + $1.bytes } }
+
+    /// Computes `c = scale · a · W`, or `a · Wᵀ` when `transposed`, adding to `c` when `accumulate`.
+    ///
+    /// A packed weight is decoded inside the product, a panel at a time (`PackedWeightPanels`), so
+    /// no float32 copy of it is made and nothing is allocated.
+    func multiply(
+        _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
+        scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
+    ) {
+        let (out, inFeatures) = (outFeatures, self.inFeatures)
+        func run(_ b: some PanelSource) {
+            MatrixMultiply.multiply(a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads)
+        }
+        switch self {
+        case .float32(let weight):
+            weight.scalars.withUnsafeBufferPointer { values in
+                let w = MatrixMultiply.Operand(values, rows: out, columns: inFeatures)
+                run(transposed ? w.transposed : w)
+            }
+        case .fourBit(let packed):
+            packed.packed.withUnsafeBufferPointer { codes in
+                packed.type.codebook.withUnsafeBufferPointer { codebook in
+                    packed.absmax.withUnsafeBufferPointer { absmax in
+                        run(PackedWeightPanels(
+                            codes: .fourBit(packed: codes.baseAddress.unsafelyUnwrapped, codebook: codebook.baseAddress.unsafelyUnwrapped),
+                            scales: absmax.baseAddress.unsafelyUnwrapped, blocksize: packed.blocksize,
+                            out: out, in: inFeatures, transposed: transposed))
+                    }
+                }
+            }
+        case .integer(let packed):
+            packed.codes.withUnsafeBufferPointer { codes in
+                packed.scales.withUnsafeBufferPointer { scales in
+                    run(PackedWeightPanels(
+                        codes: .integer(codes.baseAddress.unsafelyUnwrapped), scales: scales.baseAddress.unsafelyUnwrapped,
+                        blocksize: packed.blocksize ?? max(1, packed.codes.count), out: out, in: inFeatures,
+                        transposed: transposed))
+                }
+            }
+        }
+    }
+}
+
+extension FrozenBase: Sendable {}
+extension FrozenBase.Format: Sendable {}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The losses the training loop minimises, each returning the loss and writing its gradient.
+///
+/// Sums run in double precision; the gradient is that of the mean over the batch, as PyTorch's
+/// default `reduction="mean"` gives.
+public enum Loss {
+    /// mean((prediction - target)²) over every value; dL/dprediction = 2 (prediction - target) / n.
+    public static func meanSquaredError(
+        prediction: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>,
+        gradient: UnsafeMutableBufferPointer<Float>
+    ) -> Float {
+        precondition(prediction.count == target.count && gradient.count == prediction.count, "shape mismatch")
+        let count = prediction.count
+        guard count > 0 else { return 0 }
+        let factor = 2 / Float(count)
+        var sum = 0.0
+        for index in 0..<count {
+            let difference = prediction[index] - target[index]
+            sum += Double(difference * difference)
+            gradient[index] = factor * difference
+        }
+        return Float(sum / Double(count))
+    }
+
+    /// Cross-entropy of softmax(logits) against class labels, averaged over the rows:
+    /// -log softmax(z)[label]. dL/dz = (softmax(z) - onehot(label)) / rows.
+    ///
+    /// - Parameters:
+    ///   - logits: rows x classes.
+    ///   - labels: one class index in 0..<classes per row.
+    public static func softmaxCrossEntropy(
+        logits: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, classes: Int,
+        gradient: UnsafeMutableBufferPointer<Float>
+    ) -> Float {
+        let rows = labels.count
+        precondition(logits.count == rows * classes && gradient.count == logits.count, "shape mismatch")
+        guard rows > 0 else { return 0 }
+        var sum = 0.0
+        for row in 0..<rows {
+            let start = row * classes
+            // Subtracting the largest logit keeps exp from overflowing and changes nothing else.
+            var largest = -Float.infinity
+            for column in 0..<classes { largest = max(largest, logits[start + column]) }
+            var total: Float = 0
+            for column in 0..<classes {
+                let exponential = exp(logits[start + column] - largest)
+                gradient[start + column] = exponential
+                total += exponential
+            }
+            let label = labels[row]
+            sum += Double(log(total) + (largest - logits[start + label]))
+            for column in 0..<classes {
+                let probability = gradient[start + column] / total
+                gradient[start + column] = (probability - (column == label ? 1 : 0)) / Float(rows)
+            }
+        }
+        return Float(sum / Double(rows))
+    }
+}

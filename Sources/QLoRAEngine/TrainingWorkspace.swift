@@ -1,0 +1,27 @@
+/// Scratch memory shared by the layers of a training step, allocated once so a step allocates nothing.
+///
+/// Layers run one at a time, so they share the matrix kernel's panels; a packed weight is decoded
+/// into those panels, so no layer needs a float32 copy of its weight.
+public struct TrainingWorkspace {
+    /// Panel scratch for `MatrixMultiply`.
+    var panels: [Float]
+    /// Threads the matrix kernel may use: 1, or 2 to split large products.
+    public let threads: Int
+
+    /// Creates scratch for products on up to `threads` threads (1 or 2).
+    public init(threads: Int = 1) {
+        self.threads = max(1, min(threads, 2))
+        panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: self.threads))
+    }
+
+    /// The bytes the scratch holds.
+    public var bytes: Int { 4 * panels.count }
+
+    /// Threads worth using for an `m` x `n` x `k` product: a second thread costs more than it
+    /// saves below a few million multiply-adds.
+    func threads(m: Int, n: Int, k: Int) -> Int {
+        m * n * k >= 4_000_000 ? threads : 1
+    }
+}
+
+extension TrainingWorkspace: Sendable {}

@@ -1,0 +1,84 @@
+import Testing
+@testable import QLoRAEngine
+
+@Suite struct MatrixMultiplyTests {
+    /// The textbook triple loop in double precision, reading operands as `multiply` does.
+    static func reference(_ a: [Float], _ aShape: (Int, Int), transposeA: Bool,
+                          _ b: [Float], _ bShape: (Int, Int), transposeB: Bool) -> [Double] {
+        let (m, k) = transposeA ? (aShape.1, aShape.0) : aShape
+        let n = transposeB ? bShape.0 : bShape.1
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k {
+                    let aValue = transposeA ? a[p * aShape.1 + i] : a[i * aShape.1 + p]
+                    let bValue = transposeB ? b[j * bShape.1 + p] : b[p * bShape.1 + j]
+                    sum += Double(aValue) * Double(bValue)
+                }
+                c[i * n + j] = sum
+            }
+        }
+        return c
+    }
+
+    static func product(_ a: [Float], _ aShape: (Int, Int), transposeA: Bool,
+                        _ b: [Float], _ bShape: (Int, Int), transposeB: Bool,
+                        scale: Float = 1, initial: [Float]? = nil, threads: Int = 1) -> [Float] {
+        let m = transposeA ? aShape.1 : aShape.0
+        let n = transposeB ? bShape.0 : bShape.1
+        var c = initial ?? [Float](repeating: .nan, count: m * n)
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: threads))
+        a.withUnsafeBufferPointer { aBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                var aOperand = MatrixMultiply.Operand(aBuffer, rows: aShape.0, columns: aShape.1)
+                var bOperand = MatrixMultiply.Operand(bBuffer, rows: bShape.0, columns: bShape.1)
+                if transposeA { aOperand = aOperand.transposed }
+                if transposeB { bOperand = bOperand.transposed }
+                c.withUnsafeMutableBufferPointer { cBuffer in
+                    panels.withUnsafeMutableBufferPointer { panels in
+                        MatrixMultiply.multiply(aOperand, bOperand, into: cBuffer, scale: scale,
+                                                accumulate: initial != nil, panels: panels, threads: threads)
+                    }
+                }
+            }
+        }
+        return c
+    }
+
+    static func random(_ count: Int, seed: UInt64) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in generator.nextNormal() }
+    }
+
+    @Test(arguments: [(1, 1, 1), (3, 5, 7), (4, 16, 256), (5, 17, 257), (20, 33, 300), (9, 40, 513)])
+    func everyFormMatchesTheTripleLoop(m: Int, n: Int, k: Int) {
+        let a = Self.random(m * k, seed: 1), b = Self.random(k * n, seed: 2)
+        for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
+            let aShape = transposeA ? (k, m) : (m, k)
+            let bShape = transposeB ? (n, k) : (k, n)
+            let expected = Self.reference(a, aShape, transposeA: transposeA, b, bShape, transposeB: transposeB)
+            let actual = Self.product(a, aShape, transposeA: transposeA, b, bShape, transposeB: transposeB)
+            let worst = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst < 1e-4 * Double(k).squareRoot(), "transposeA \(transposeA) transposeB \(transposeB)")
+        }
+    }
+
+    @Test func accumulateAddsTheScaledProduct() {
+        let a = Self.random(6 * 10, seed: 3), b = Self.random(10 * 18, seed: 4)
+        let initial = Self.random(6 * 18, seed: 5)
+        let expected = Self.reference(a, (6, 10), transposeA: false, b, (10, 18), transposeB: false)
+        let actual = Self.product(a, (6, 10), transposeA: false, b, (10, 18), transposeB: false,
+                                  scale: 0.5, initial: initial)
+        for index in actual.indices {
+            #expect(abs(Double(actual[index]) - (Double(initial[index]) + 0.5 * expected[index])) < 1e-4)
+        }
+    }
+
+    @Test func twoThreadsGiveTheBitsOfOne() {
+        let a = Self.random(37 * 600, seed: 6), b = Self.random(70 * 600, seed: 7)
+        let one = Self.product(a, (37, 600), transposeA: false, b, (70, 600), transposeB: true, threads: 1)
+        let two = Self.product(a, (37, 600), transposeA: false, b, (70, 600), transposeB: true, threads: 2)
+        #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
+    }
+}
