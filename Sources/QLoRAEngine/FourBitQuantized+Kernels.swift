@@ -70,12 +70,14 @@ extension FourBitQuantized {
         }
     }
 
+    /// The cores this process may use, read once: asking Foundation allocates every time.
+    static let processorCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     /// Runs `body` over ranges of whole blocks, on every core when the tensor is big enough for
     /// threads to pay off. Blocks are independent, so the split never changes a result.
     static func forEachChunk(ofBlocks blockCount: Int, blocksize: Int, _ body: (Range<Int>) -> Void) {
         let valuesPerThreadWorthIt = 1 << 18
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunkCount = min(cores * 4, blockCount * blocksize / valuesPerThreadWorthIt)
+        let chunkCount = min(processorCount * 4, blockCount * blocksize / valuesPerThreadWorthIt)
         guard chunkCount > 1 else {
             body(0..<blockCount)
             return

@@ -14,7 +14,7 @@ import Testing
         (["--json", "--csv"], "--csv: cannot be combined with --json"),
     ])
     func badInputGetsOneLineAndStatusTwo(arguments: [String], expected: String) throws {
-        let result = try CLIRunner.run(["train"] + arguments)
+        let result = try CommandRunner.run(["train"] + arguments)
         #expect(result.status == 2)
         #expect(result.standardOutput.isEmpty)
         #expect(result.standardError.split(separator: "\n").count == 1)
@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: [["--seed", "-1"], ["--steps", "many"]])
     func unparsableNumbersExitWithStatusTwo(arguments: [String]) throws {
-        let result = try CLIRunner.run(["train"] + arguments)
+        let result = try CommandRunner.run(["train"] + arguments)
         #expect(result.status == 2)
         #expect(result.standardOutput.isEmpty)
     }
@@ -46,8 +46,8 @@ import Testing
 
     @Test func jsonIsTheSameTwiceForASeedAndHasNoTimings() throws {
         let arguments = ["train", "--steps", "30", "--methods", "lora,qlora-nf4", "--seed", "3", "--json"]
-        let first = try CLIRunner.run(arguments)
-        let second = try CLIRunner.run(arguments)
+        let first = try CommandRunner.run(arguments)
+        let second = try CommandRunner.run(arguments)
         #expect(first.status == 0)
         #expect(first.standardOutput == second.standardOutput)
         let report = try Self.decode(first.standardOutput)
@@ -56,25 +56,25 @@ import Testing
     }
 
     @Test func differentSeedsGiveDifferentLosses() throws {
-        let first = try CLIRunner.run(["train", "--steps", "5", "--methods", "lora", "--seed", "1", "--json"])
-        let second = try CLIRunner.run(["train", "--steps", "5", "--methods", "lora", "--seed", "2", "--json"])
+        let first = try CommandRunner.run(["train", "--steps", "5", "--methods", "lora", "--seed", "1", "--json"])
+        let second = try CommandRunner.run(["train", "--steps", "5", "--methods", "lora", "--seed", "2", "--json"])
         #expect(try Self.decode(first.standardOutput).methods.first?.losses != Self.decode(second.standardOutput).methods.first?.losses)
     }
 
     @Test func timingsAppearOnlyWhenAsked() throws {
-        let result = try CLIRunner.run(["train", "--steps", "3", "--methods", "lora", "--json", "--timings"])
+        let result = try CommandRunner.run(["train", "--steps", "3", "--methods", "lora", "--json", "--timings"])
         let method = try #require(try Self.decode(result.standardOutput).methods.first)
         #expect((method.medianStepSeconds ?? 0) > 0)
     }
 
     /// The default run: every standard method in the table, and the loss falls for each.
     @Test func theTableShowsEveryMethodAndTheLossFalls() throws {
-        let text = try CLIRunner.run(["train"])
+        let text = try CommandRunner.run(["train"])
         #expect(text.status == 0)
         for method in ["full", "lora", "qlora-nf4", "qlora-fp4", "qlora-int4"] {
             #expect(text.standardOutput.contains("\n\(method) "), "\(method) row")
         }
-        let csv = try CLIRunner.run(["train", "--csv"])
+        let csv = try CommandRunner.run(["train", "--csv"])
         let rows = csv.standardOutput.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
         #expect(rows.count == 5)
         for row in rows {

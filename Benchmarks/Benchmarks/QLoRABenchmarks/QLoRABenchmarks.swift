@@ -12,4 +12,6 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 50
     )
     quantizationBenchmarks()
+    trainingBenchmarks()
+    courseBenchmarks()
 }

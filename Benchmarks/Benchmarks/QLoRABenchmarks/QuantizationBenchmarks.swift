@@ -36,7 +36,7 @@ func quantizationBenchmarks() {
         _ = QuantizationInputs.weight4096
     }
 
-    Benchmark("Q1 quantize-nf4-4096") { benchmark in
+    Benchmark("Q1-quantize-nf4-4096") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try FourBitQuantized(quantizing: QuantizationInputs.weight4096, type: .nf4, blocksize: 64))
         }
@@ -44,7 +44,7 @@ func quantizationBenchmarks() {
         _ = QuantizationInputs.weight4096
     }
 
-    Benchmark("Q2 dequantize-nf4-4096") { benchmark in
+    Benchmark("Q2-dequantize-nf4-4096") { benchmark in
         let quantized = QuantizationInputs.quantized4096
         var output = [Float](repeating: 0, count: quantized.count)
         benchmark.startMeasurement()
@@ -56,7 +56,7 @@ func quantizationBenchmarks() {
         _ = QuantizationInputs.quantized4096
     }
 
-    Benchmark("Q3 quantize-nf4-dq-4096") { benchmark in
+    Benchmark("Q3-quantize-nf4-dq-4096") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(
                 try FourBitQuantized(

@@ -1,0 +1,29 @@
+import Benchmark
+import Foundation
+import QLoRAEngine
+
+/// T1 and T2: one QLoRA training step of a single layer, as `peer_train.py` runs it in PyTorch
+/// (NF4 base dequantized inside the forward pass, MSE, Adam on A and B only).
+func trainingBenchmarks() {
+    Benchmark("T1-train-step-512-r8") { benchmark in
+        var workload = try LayerRegression.workload(features: 512, rank: 8, alpha: 16, inputShape: [2, 10, 512])
+        _ = workload.step()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(workload.step())
+        }
+    }
+
+    Benchmark(
+        "T2-train-step-4096-r16",
+        configuration: .init(maxDuration: .seconds(10), maxIterations: 10)
+    ) { benchmark in
+        var workload = try LayerRegression.workload(
+            features: 4096, rank: 16, alpha: 16, inputShape: [4, 128, 4096], threads: ProcessInfo.processInfo.activeProcessorCount)
+        _ = workload.step()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(workload.step())
+        }
+    }
+}
