@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "QLoRAEngine", targets: ["QLoRAEngine"]),
         .library(name: "TutorLessons", targets: ["TutorLessons"]),
+        .library(name: "TutorUI", targets: ["TutorUI"]),
         .executable(name: "qlora-tutor", targets: ["qlora-tutor"]),
     ],
     dependencies: [
@@ -19,15 +20,19 @@ let package = Package(
             name: "TutorLessons",
             dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")]
         ),
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
+        .target(name: "TutorUI", dependencies: ["TutorLessons", "CNCursesW"]),
         .executableTarget(
             name: "qlora-tutor",
             dependencies: [
                 "QLoRAEngine",
                 "TutorLessons",
+                "TutorUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "TutorLessons"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,118 @@
+// A tiny C face for ncursesw: the macros, globals and signal plumbing Swift cannot import directly.
+#ifndef QLORA_TUTOR_CNCURSESW_SHIM_H
+#define QLORA_TUTOR_CNCURSESW_SHIM_H
+
+// SwiftPM drops the -D flags pkg-config reports, so the wide-character API is switched on here.
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+#include <ncursesw/term.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+// Swift 6 rejects mutable C globals as shared state; read them through functions.
+static inline WINDOW *qt_stdscr(void) { return stdscr; }
+static inline int qt_lines(void) { return LINES; }
+static inline int qt_cols(void) { return COLS; }
+static inline int qt_colors(void) { return COLORS; }
+static inline int qt_color_pairs(void) { return COLOR_PAIRS; }
+
+// Attribute bits are built by a macro (NCURSES_BITS) that does not import.
+static inline attr_t qt_attr_bold(void) { return A_BOLD; }
+static inline attr_t qt_attr_dim(void) { return A_DIM; }
+static inline attr_t qt_attr_italic(void) { return A_ITALIC; }
+static inline attr_t qt_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t qt_attr_reverse(void) { return A_REVERSE; }
+
+// Mouse masks are built by NCURSES_MOUSE_MASK, which does not import either.
+static inline mmask_t qt_mouse_wheel_up(void) { return BUTTON4_PRESSED; }
+static inline mmask_t qt_mouse_wheel_down(void) { return BUTTON5_PRESSED; }
+static inline mmask_t qt_mouse_click(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED; }
+static inline mmask_t qt_mouse_wanted(void) { return qt_mouse_wheel_up() | qt_mouse_wheel_down() | BUTTON1_CLICKED | BUTTON1_PRESSED; }
+
+/// Picks the user's locale, falling back to a UTF-8 one so wide characters draw; returns 1 when the codeset is UTF-8.
+static inline int qt_setlocale_utf8(void) {
+    setlocale(LC_ALL, "");
+    const char *candidates[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
+    for (unsigned i = 0; strcmp(nl_langinfo(CODESET), "UTF-8") != 0 && i < 3; i++) {
+        setlocale(LC_CTYPE, candidates[i]);
+    }
+    return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/// Draws one character cell with a foreground and background colour (-1 is the terminal's default).
+///
+/// `alloc_pair` hands out colour pairs on demand, so a heatmap may use any (fg, bg) combination
+/// the terminal has pairs for; the pair goes through setcchar's `opts` to allow numbers past 32767.
+static inline int qt_put_cell(int y, int x, wchar_t character, attr_t attributes, int foreground, int background) {
+    int pair = alloc_pair(foreground, background);
+    if (pair < 0) pair = 0;
+    wchar_t text[2] = {character, 0};
+    cchar_t cell;
+    setcchar(&cell, text, attributes, 0, &pair);
+    return mvadd_wch(y, x, &cell);
+}
+
+// Restoring the terminal from a signal handler. Only async-signal-safe calls (write, tcsetattr,
+// sigaction, raise) run inside the handler. The state lives in this header's statics, so every
+// qt_restore_* function must be called from one Swift file (TerminalRestore.swift).
+static struct termios qt_saved_termios;
+static int qt_saved_termios_valid;
+static char qt_reset_bytes[512];
+static size_t qt_reset_length;
+static struct sigaction qt_previous_actions[NSIG];
+
+/// Remembers the terminal's modes before curses changes them.
+static inline void qt_restore_save_modes(void) {
+    qt_saved_termios_valid = tcgetattr(STDIN_FILENO, &qt_saved_termios) == 0;
+}
+
+/// Puts the terminal back: reset sequences to standard output, then the saved modes.
+static inline void qt_restore_now(void) {
+    size_t written = 0;
+    while (written < qt_reset_length) {
+        ssize_t n = write(STDOUT_FILENO, qt_reset_bytes + written, qt_reset_length - written);
+        if (n <= 0) break;
+        written += (size_t)n;
+    }
+    if (qt_saved_termios_valid) tcsetattr(STDIN_FILENO, TCSANOW, &qt_saved_termios);
+}
+
+static inline void qt_restore_signal_handler(int signal_number) {
+    qt_restore_now();
+    // Hand the signal to whoever handled it before (the default action, or Swift's backtracer,
+    // which now prints on the restored screen instead of inside the curses one).
+    sigaction(signal_number, &qt_previous_actions[signal_number], NULL);
+    raise(signal_number);
+}
+
+/// Sets the bytes that leave curses mode (terminfo's strings once curses has read them).
+static inline void qt_restore_set_reset_bytes(const char *reset, size_t length) {
+    size_t kept = length < sizeof qt_reset_bytes ? length : sizeof qt_reset_bytes;
+    qt_reset_length = 0;
+    memcpy(qt_reset_bytes, reset, kept);
+    qt_reset_length = kept;
+}
+
+/// Installs the handler for the given signals, keeping the previous actions to chain to.
+static inline void qt_restore_install(const int *signals, int count) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = qt_restore_signal_handler;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; i < count; i++) {
+        if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &action, &qt_previous_actions[signals[i]]);
+    }
+}
+
+/// Puts back the handlers that were there before `qt_restore_install`.
+static inline void qt_restore_uninstall(const int *signals, int count) {
+    for (int i = 0; i < count; i++) {
+        if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &qt_previous_actions[signals[i]], NULL);
+    }
+}
+
+#endif
