@@ -1,0 +1,171 @@
+import Foundation
+import QLoRAEngine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and writes one learner's progress file, so that no answer is ever silently lost.
+///
+/// Saving writes a temporary file in the same folder, flushes it to disk and renames it over the
+/// old file, so a crash leaves either the old file or the new one, never half of one. A file that
+/// cannot be read is moved aside as `<name>.corrupt-<timestamp>` and reported, not overwritten.
+public struct ProgressStore {
+    /// The progress file.
+    public var url: URL
+
+    public init(url: URL) {
+        self.url = url
+    }
+
+    /// `$XDG_STATE_HOME/qlora-tutor/progress.json`, or `~/.local/state/qlora-tutor/progress.json`.
+    public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let stateHome: URL
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            stateHome = URL(fileURLWithPath: xdg, isDirectory: true)
+        } else {
+            let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? FileManager.default.homeDirectoryForCurrentUser
+            stateHome = home.appendingPathComponent(".local/state", isDirectory: true)
+        }
+        return stateHome.appendingPathComponent("qlora-tutor/progress.json")
+    }
+
+    /// What `load()` found.
+    public enum LoadResult: Equatable, Sendable {
+        /// No progress file yet: a new learner.
+        case missing
+        /// The learner's progress.
+        case loaded(LearnerProgress)
+        /// The file could not be read; it was moved to `movedTo` so nothing is lost. `reason` says why.
+        case setAside(movedTo: URL, reason: String)
+    }
+
+    /// Reads the progress file, moving it aside if it is corrupt.
+    public func load() throws -> LoadResult {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch CocoaError.fileReadNoSuchFile {
+            return .missing
+        } catch {
+            throw InputError(url.path, "cannot read the progress file: \(error.localizedDescription)")
+        }
+        do {
+            return .loaded(try Self.decode(data, source: url.path))
+        } catch let error as InputError {
+            let stamp = Self.timestampFormatter.string(from: Date())
+            let aside = URL(fileURLWithPath: url.path + ".corrupt-" + stamp)
+            do {
+                try FileManager.default.moveItem(at: url, to: aside)
+            } catch {
+                throw InputError(url.path, "\(error.localizedDescription); could not move the unreadable file aside")
+            }
+            return .setAside(movedTo: aside, reason: error.message)
+        }
+    }
+
+    /// Writes `progress` atomically: temporary file, flush, rename.
+    public func save(_ progress: LearnerProgress) throws {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(folder.path, "cannot create the progress folder: \(error.localizedDescription)")
+        }
+        let data = try Self.encode(progress)
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        try Self.writeAndFlush(data, to: temporary.path)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw InputError(url.path, "cannot replace the progress file: \(reason)")
+        }
+        // Flush the folder too, so the rename itself survives a power cut.
+        let folderDescriptor = open(folder.path, O_RDONLY)
+        if folderDescriptor >= 0 {
+            fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+
+    /// The JSON text of a progress file: keys sorted, dates in ISO 8601, so files diff well.
+    public static func encode(_ progress: LearnerProgress) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(progress)
+    }
+
+    /// Reads a progress file's JSON; `source` names the file in the error.
+    public static func decode(_ data: Data, source: String) throws -> LearnerProgress {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(LearnerProgress.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError(source, "not a qlora-tutor progress file (version \(LearnerProgress.version)): \(describe(error))")
+        } catch {
+            throw InputError(source, "not a qlora-tutor progress file: \(error.localizedDescription)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at " + keys.joined(separator: ".")
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the JSON is malformed or truncated" : context.debugDescription + path(context)
+        case .keyNotFound(let key, let context):
+            return "missing key \"\(key.stringValue)\"" + path(context)
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return context.debugDescription + path(context)
+        @unknown default:
+            return "unreadable"
+        }
+    }
+
+    private static func writeAndFlush(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else {
+            throw InputError(path, "cannot write: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var written = 0
+        let failure: Int32? = data.withUnsafeBytes { buffer -> Int32? in
+            guard let base = buffer.baseAddress else { return nil }
+            while written < buffer.count {
+                let count = write(descriptor, base + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
+        if let failure {
+            unlink(path)
+            throw InputError(path, "cannot write: \(String(cString: strerror(failure)))")
+        }
+        guard fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw InputError(path, "cannot flush to disk: \(reason)")
+        }
+    }
+
+    private static let timestampFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter
+    }()
+}
+
+extension ProgressStore: Sendable {}

@@ -1,0 +1,26 @@
+/// A fenced `qlora-quiz` block: a question, its answer, and hints to show after a wrong try.
+public struct Quiz: Equatable {
+    /// Unique within its lesson; the progress file keys the learner's answer by it.
+    public var id: String
+    /// The line of the opening fence.
+    public var line: Int
+    /// The question, in Markdown inline text (`ask:`).
+    public var question: [MarkdownInline]
+    /// The choices to pick from, for a multiple-choice quiz (`choices:`); empty otherwise.
+    public var choices: [String]
+    /// How an answer is judged (`answer:`).
+    public var answer: QuizAnswer
+    /// Hints in the order to show them (`hint:` or `hints:`).
+    public var hints: [String]
+
+    public init(id: String, line: Int, question: [MarkdownInline], choices: [String], answer: QuizAnswer, hints: [String]) {
+        self.id = id
+        self.line = line
+        self.question = question
+        self.choices = choices
+        self.answer = answer
+        self.hints = hints
+    }
+}
+
+extension Quiz: Sendable {}
