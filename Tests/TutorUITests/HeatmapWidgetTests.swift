@@ -7,11 +7,6 @@ import TutorLessons
         Heatmap(title: "w", rows: rows, columns: columns, values: (0..<(rows * columns)).map { Float($0) }, scale: .magnitude(maximum: Float(rows * columns - 1)))
     }
 
-    func render(_ widget: some Widget, width: Int, height: Int) -> Screen {
-        var screen = Screen(width: width, height: height)
-        widget.draw(in: screen.bounds, on: &screen)
-        return screen
-    }
 
     @Test func twoMatrixRowsShareOneCharacter() {
         let widget = HeatmapWidget([ramp(rows: 4, columns: 4)], theme: Theme(depth: .xterm256), maximumCellScale: 1)
