@@ -5,7 +5,6 @@
 // SwiftPM drops the -D flags pkg-config reports, so the wide-character API is switched on here.
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
-#include <ncursesw/term.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -15,6 +14,7 @@
 
 // Swift 6 rejects mutable C globals as shared state; read them through functions.
 static inline WINDOW *qt_stdscr(void) { return stdscr; }
+static inline WINDOW *qt_curscr(void) { return curscr; }
 static inline int qt_lines(void) { return LINES; }
 static inline int qt_cols(void) { return COLS; }
 static inline int qt_colors(void) { return COLORS; }
@@ -32,6 +32,25 @@ static inline mmask_t qt_mouse_wheel_up(void) { return BUTTON4_PRESSED; }
 static inline mmask_t qt_mouse_wheel_down(void) { return BUTTON5_PRESSED; }
 static inline mmask_t qt_mouse_click(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED; }
 static inline mmask_t qt_mouse_wanted(void) { return qt_mouse_wheel_up() | qt_mouse_wheel_down() | BUTTON1_CLICKED | BUTTON1_PRESSED; }
+
+/// Starts curses on the process's own terminal; NULL instead of exiting when the terminal is unusable.
+static inline SCREEN *qt_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+/// A terminfo string capability, or NULL when the terminal lacks it.
+static inline const char *qt_terminfo_string(const char *name) {
+    char *value = tigetstr(name);
+    return (value == NULL || value == (char *)-1) ? NULL : value;
+}
+
+/// Reads one mouse event: its position and button state; 0 when there was none.
+static inline int qt_get_mouse(int *x, int *y, mmask_t *buttons) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    *buttons = event.bstate;
+    return 1;
+}
 
 /// Picks the user's locale, falling back to a UTF-8 one so wide characters draw; returns 1 when the codeset is UTF-8.
 static inline int qt_setlocale_utf8(void) {
