@@ -18,10 +18,13 @@ let package = Package(
         .target(name: "QLoRAEngine"),
         .target(
             name: "TutorLessons",
-            dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")],
+            plugins: ["EmbedLessons"]
         ),
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
         .target(name: "TutorUI", dependencies: ["TutorLessons", "CNCursesW"]),
+        .executableTarget(name: "embed-lessons"),
+        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["embed-lessons"]),
         .executableTarget(
             name: "qlora-tutor",
             dependencies: [
@@ -33,6 +36,8 @@ let package = Package(
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "TutorLessons"]),
+        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons"]),
+        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,8 +8,21 @@ struct QLoRATutor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlora-tutor",
         abstract: "Learn how QLoRA works by running it.",
-        subcommands: []
+        subcommands: [RunCommand.self]
     )
+
+    // Grading: `--check` and the options that go with it.
+    @OptionGroup(title: "Checking the course and grading answers")
+    var check: CheckOptions
+
+    mutating func run() async throws {
+        if check.check {
+            try check.run()
+            return
+        }
+        try check.validateUnused()
+        try printOverview()
+    }
 
     /// Runs the command and maps every failure to the project's exit statuses:
     /// 0 success, 1 a check that failed, 2 input that could not be used.

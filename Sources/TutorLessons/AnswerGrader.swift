@@ -1,0 +1,116 @@
+import Foundation
+import QLoRAEngine
+
+/// Grades learners' progress files against a course.
+///
+/// Every answer is judged again from the answer alone; the verdict the tutor stored is ignored.
+/// A quiz without an answer counts as wrong; an answer to a quiz the course does not have is
+/// reported; a file that cannot be read is an error for that learner only.
+public struct AnswerGrader {
+    public var course: Course
+    public var runner: LessonRunner
+
+    public init(course: Course, runner: LessonRunner = LessonRunner()) {
+        self.course = course
+        self.runner = runner
+    }
+
+    /// The progress files a list of `--answers` arguments names: files as given, and the `*.json`
+    /// files of each folder (not its subfolders), sorted by name.
+    public static func progressFiles(_ arguments: [String]) throws -> [String] {
+        try arguments.flatMap { argument -> [String] in
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder) else {
+                throw InputError("--answers \(argument)", "expected a progress file or a folder of them; nothing is there")
+            }
+            guard isFolder.boolValue else { return [argument] }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []
+            let files = names.filter { $0.hasSuffix(".json") }.sorted().map { (argument as NSString).appendingPathComponent($0) }
+            guard !files.isEmpty else { throw InputError("--answers \(argument)", "expected progress files (*.json) in the folder, found none") }
+            return files
+        }
+    }
+
+    /// Grades every file; each becomes one suite of the report.
+    public func grade(files: [String]) -> CheckReport {
+        CheckReport(mode: .answers, suites: files.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return CheckSuite(name: (path as NSString).lastPathComponent, source: path, error: "\(path): cannot read the file")
+            }
+            return grade(data, source: path)
+        })
+    }
+
+    /// Grades one progress file's contents.
+    public func grade(_ data: Data, source: String) -> CheckSuite {
+        let progress: LearnerProgress
+        do {
+            progress = try ProgressStore.decode(data, source: source)
+        } catch {
+            return CheckSuite(name: (source as NSString).lastPathComponent, source: source, error: describe(error))
+        }
+        return grade(progress, source: source)
+    }
+
+    /// Grades one learner's progress.
+    public func grade(_ progress: LearnerProgress, source: String) -> CheckSuite {
+        var cases: [CheckCase] = []
+        var correct = 0
+        var total = 0
+        for lesson in course.lessons {
+            let attempts = progress.lessons[lesson.id]?.quizzes ?? [:]
+            for quiz in lesson.quizzes {
+                total += 1
+                let location = "\(lesson.sourcePath):\(quiz.line)"
+                let name = "\(lesson.id)/\(quiz.id)"
+                guard let attempt = attempts[quiz.id] else {
+                    cases.append(CheckCase(kind: .answer, name: name, source: location, passed: false, message: "not answered"))
+                    continue
+                }
+                let computed: Double?
+                do {
+                    computed = try runner.computedAnswer(to: quiz, in: lesson)
+                } catch {
+                    cases.append(CheckCase(kind: .answer, name: name, source: location, passed: false, message: describe(error)))
+                    continue
+                }
+                let right = quiz.isCorrect(attempt.answer, computedValue: computed)
+                if right { correct += 1 }
+                var message = "answered `\(attempt.answer)`"
+                if !right { message += "; expected \(expectedText(quiz, computed: computed))" }
+                cases.append(CheckCase(kind: .answer, name: name, source: location, passed: right, message: message))
+            }
+        }
+        cases += unknownAnswers(progress, source: source)
+        return CheckSuite(
+            name: progress.learner, source: source, cases: cases, score: CheckSuite.Score(correct: correct, total: total))
+    }
+
+    private func unknownAnswers(_ progress: LearnerProgress, source: String) -> [CheckCase] {
+        progress.lessons.keys.sorted().flatMap { lessonID -> [CheckCase] in
+            let quizzes = progress.lessons[lessonID]?.quizzes.keys.sorted() ?? []
+            guard let lesson = course.lessons.first(where: { $0.id == lessonID }) else {
+                return quizzes.map {
+                    CheckCase(kind: .unknownQuiz, name: "\(lessonID)/\($0)", source: source, passed: false, message: "the course has no lesson `\(lessonID)`")
+                }
+            }
+            let known = Set(lesson.quizzes.map(\.id))
+            return quizzes.filter { !known.contains($0) }.map {
+                CheckCase(kind: .unknownQuiz, name: "\(lessonID)/\($0)", source: source, passed: false, message: "lesson `\(lessonID)` has no quiz `\($0)`")
+            }
+        }
+    }
+
+    private func expectedText(_ quiz: Quiz, computed: Double?) -> String {
+        switch quiz.answer {
+        case .choice(let choice): return "`\(choice)`"
+        case .number(let value, let tolerance):
+            return tolerance > 0 ? "\(value.compact) ± \(tolerance.compact)" : value.compact
+        case .computed(_, _, _, let tolerance):
+            let value = computed?.compact ?? "nan"
+            return tolerance > 0 ? "\(value) ± \(tolerance.compact)" : value
+        }
+    }
+}
+
+extension AnswerGrader: Sendable {}

@@ -1,0 +1,87 @@
+import QLoRAEngine
+
+/// Checks a course the way CI does: every lesson parses, every live block runs, every expectation
+/// holds, every quiz is well formed and every computed answer can be computed.
+public struct CourseChecker {
+    public var parser: LessonParser
+    public var runner: LessonRunner
+
+    public init(parser: LessonParser = LessonParser(), runner: LessonRunner? = nil) {
+        self.parser = parser
+        self.runner = runner ?? LessonRunner(registry: parser.registry)
+    }
+
+    /// Checks each file on its own, so one lesson's mistake does not hide another's results.
+    public func check(_ files: [Course.File]) -> CheckReport {
+        CheckReport(mode: .course, suites: files.map { file in
+            do {
+                return check(try parser.parse(file.text, id: file.lessonID, sourcePath: file.path))
+            } catch {
+                return CheckSuite(name: file.lessonID, source: file.path, error: describe(error))
+            }
+        })
+    }
+
+    /// Checks one parsed lesson.
+    public func check(_ lesson: Lesson) -> CheckSuite {
+        var cases: [CheckCase] = []
+        for step in lesson.steps {
+            for block in step.blocks {
+                switch block {
+                case .live(let live): cases += check(live, in: lesson)
+                case .quiz(let quiz): cases.append(check(quiz, in: lesson))
+                case .markdown: continue
+                }
+            }
+        }
+        return CheckSuite(name: lesson.id, source: lesson.sourcePath, cases: cases)
+    }
+
+    private func check(_ block: LiveBlock, in lesson: Lesson) -> [CheckCase] {
+        let location = "\(lesson.sourcePath):\(block.line)"
+        let run: LiveRun
+        do {
+            run = try runner.run(block)
+        } catch {
+            return [CheckCase(kind: .block, name: "\(block.id) runs", source: location, passed: false, message: describe(error))]
+        }
+        let ran = CheckCase(
+            kind: .block, name: "\(block.id) runs", source: location, passed: true,
+            message: "\(block.section) with \(run.parameters.canonicalText)")
+        return [ran] + run.expectations.map { outcome in
+            CheckCase(
+                kind: .expectation, name: "\(block.id): \(outcome.expectation.text)",
+                source: "\(lesson.sourcePath):\(outcome.expectation.line)", passed: outcome.passed,
+                message: outcome.values.map { "\($0.name) = \($0.value.compact)" }.joined(separator: ", "))
+        }
+    }
+
+    private func check(_ quiz: Quiz, in lesson: Lesson) -> CheckCase {
+        let location = "\(lesson.sourcePath):\(quiz.line)"
+        let name = "quiz \(quiz.id)"
+        switch quiz.answer {
+        case .choice(let choice):
+            return CheckCase(kind: .quiz, name: name, source: location, passed: true, message: "answer: \(choice)")
+        case .number(let value, let tolerance):
+            return CheckCase(kind: .quiz, name: name, source: location, passed: true, message: "answer: \(value.compact) within \(tolerance.compact)")
+        case .computed(let blockID, _, let text, let tolerance):
+            do {
+                guard let value = try runner.computedAnswer(to: quiz, in: lesson), value.isFinite else {
+                    return CheckCase(kind: .quiz, name: name, source: location, passed: false, message: "`\(text)` over `\(blockID)` is not a finite number")
+                }
+                return CheckCase(
+                    kind: .quiz, name: name, source: location, passed: true,
+                    message: "answer: \(text) over \(blockID) = \(value.compact) within \(tolerance.compact)")
+            } catch {
+                return CheckCase(kind: .quiz, name: name, source: location, passed: false, message: describe(error))
+            }
+        }
+    }
+}
+
+/// An error as one line: an `InputError` as `source: message`, anything else as its description.
+func describe(_ error: any Error) -> String {
+    (error as? InputError)?.description ?? String(describing: error)
+}
+
+extension CourseChecker: Sendable {}

@@ -1,0 +1,293 @@
+/// A mistake in an expression: the column (from 1) where it was found and what was expected there.
+public struct ExpressionError: Error, Equatable, Sendable {
+    public var column: Int
+    public var message: String
+}
+
+extension Expression {
+    /// The kind of value an expression gives.
+    public enum Kind: Equatable, Sendable {
+        case number, boolean
+    }
+
+    /// Parses `text`, allowing only result names in `names`, and checks that it gives a value of `kind`.
+    public static func parse(_ text: String, names: Set<String>, kind: Kind) throws(ExpressionError) -> Expression {
+        var parser = ExpressionParser(text: text, names: names)
+        let (expression, found) = try parser.parseExpression()
+        try parser.expectEnd()
+        guard found == kind else {
+            throw ExpressionError(
+                column: 1,
+                message: kind == .boolean
+                    ? "expected a condition such as `mse < 1e-4`, found a number"
+                    : "expected a number, found a condition")
+        }
+        return expression
+    }
+}
+
+/// A recursive-descent parser over the grammar in `Lessons/README.md`, lowest precedence first:
+/// `or`, `and`, `not`, a comparison (not chained), `+ -`, `* /`, unary `-`, then numbers, names,
+/// calls and parentheses. It tracks each subexpression's kind so `mse + (a < b)` fails at parse time.
+private struct ExpressionParser {
+    private enum Token: Equatable {
+        case number(Double)
+        case word(String)
+        case symbol(String)
+        case end
+    }
+
+    private let names: Set<String>
+    private var tokens: [(token: Token, column: Int)] = []
+    private var position = 0
+    private var tokenizeError: ExpressionError?
+
+    init(text: String, names: Set<String>) {
+        self.names = names
+        tokenize(Array(text.unicodeScalars))
+    }
+
+    private mutating func tokenize(_ scalars: [Unicode.Scalar]) {
+        var index = 0
+        func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+        func isWordStart(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            let column = index + 1
+            if scalar == " " || scalar == "\t" {
+                index += 1
+            } else if isDigit(scalar) || (scalar == "." && index + 1 < scalars.count && isDigit(scalars[index + 1])) {
+                var end = index
+                while end < scalars.count, isDigit(scalars[end]) || scalars[end] == "." { end += 1 }
+                if end < scalars.count, scalars[end] == "e" || scalars[end] == "E" {
+                    var exponentEnd = end + 1
+                    if exponentEnd < scalars.count, scalars[exponentEnd] == "+" || scalars[exponentEnd] == "-" { exponentEnd += 1 }
+                    if exponentEnd < scalars.count, isDigit(scalars[exponentEnd]) {
+                        while exponentEnd < scalars.count, isDigit(scalars[exponentEnd]) { exponentEnd += 1 }
+                        end = exponentEnd
+                    }
+                }
+                let literal = String(String.UnicodeScalarView(scalars[index..<end]))
+                guard let value = Double(literal), value.isFinite else {
+                    tokenizeError = ExpressionError(column: column, message: "expected a number, found `\(literal)`")
+                    return
+                }
+                tokens.append((.number(value), column))
+                index = end
+            } else if isWordStart(scalar) {
+                var end = index
+                while end < scalars.count, isWordStart(scalars[end]) || isDigit(scalars[end]) { end += 1 }
+                tokens.append((.word(String(String.UnicodeScalarView(scalars[index..<end]))), column))
+                index = end
+            } else {
+                let pair = index + 1 < scalars.count ? String(scalar) + String(scalars[index + 1]) : ""
+                if ["<=", ">=", "==", "!=", "~="].contains(pair) {
+                    tokens.append((.symbol(pair), column))
+                    index += 2
+                } else if "+-*/()<>,".unicodeScalars.contains(scalar) {
+                    tokens.append((.symbol(String(scalar)), column))
+                    index += 1
+                } else {
+                    tokenizeError = ExpressionError(column: column, message: "unexpected character `\(scalar)`")
+                    return
+                }
+            }
+        }
+        tokens.append((.end, scalars.count + 1))
+    }
+
+    private var current: Token { tokens[min(position, tokens.count - 1)].token }
+    private var column: Int { tokens[min(position, tokens.count - 1)].column }
+
+    private var currentText: String {
+        switch current {
+        case .number(let value): "`\(ParameterValue.number(value))`"
+        case .word(let word): "`\(word)`"
+        case .symbol(let symbol): "`\(symbol)`"
+        case .end: "the end"
+        }
+    }
+
+    private mutating func accept(_ token: Token) -> Bool {
+        guard current == token else { return false }
+        position += 1
+        return true
+    }
+
+    private func failure(_ expected: String) -> ExpressionError {
+        ExpressionError(column: column, message: "expected \(expected), found \(currentText)")
+    }
+
+    private func require(_ kind: Expression.Kind, _ found: Expression.Kind, at column: Int, for role: String) throws(ExpressionError) {
+        guard kind == found else {
+            let wanted = kind == .number ? "a number" : "a condition"
+            throw ExpressionError(column: column, message: "expected \(wanted) \(role)")
+        }
+    }
+
+    mutating func expectEnd() throws(ExpressionError) {
+        if let tokenizeError { throw tokenizeError }
+        guard current == .end else { throw failure("an operator or the end") }
+    }
+
+    mutating func parseExpression() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        if let tokenizeError { throw tokenizeError }
+        if current == .end { throw failure("an expression") }
+        return try parseOr()
+    }
+
+    private mutating func parseOr() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        let start = column
+        var (left, kind) = try parseAnd()
+        while current == .word("or") {
+            try require(.boolean, kind, at: start, for: "before `or`")
+            position += 1
+            let rightColumn = column
+            let (right, rightKind) = try parseAnd()
+            try require(.boolean, rightKind, at: rightColumn, for: "after `or`")
+            left = .or(left, right)
+            kind = .boolean
+        }
+        return (left, kind)
+    }
+
+    private mutating func parseAnd() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        let start = column
+        var (left, kind) = try parseNot()
+        while current == .word("and") {
+            try require(.boolean, kind, at: start, for: "before `and`")
+            position += 1
+            let rightColumn = column
+            let (right, rightKind) = try parseNot()
+            try require(.boolean, rightKind, at: rightColumn, for: "after `and`")
+            left = .and(left, right)
+            kind = .boolean
+        }
+        return (left, kind)
+    }
+
+    private mutating func parseNot() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        guard accept(.word("not")) else { return try parseComparison() }
+        let operandColumn = column
+        let (operand, kind) = try parseNot()
+        try require(.boolean, kind, at: operandColumn, for: "after `not`")
+        return (.not(operand), .boolean)
+    }
+
+    private mutating func parseComparison() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        let start = column
+        let (left, kind) = try parseSum()
+        guard case .symbol(let symbol) = current else { return (left, kind) }
+        if symbol == "~=" {
+            try require(.number, kind, at: start, for: "before `~=`")
+            position += 1
+            let right = try parseNumber(role: "after `~=`")
+            guard accept(.word("within")) else { throw failure("`within` and a tolerance after `~=`") }
+            let tolerance = try parseNumber(role: "after `within`")
+            return try finishComparison(.approximately(left, right, within: tolerance))
+        }
+        guard let comparison = Expression.ComparisonOperator(rawValue: symbol) else { return (left, kind) }
+        try require(.number, kind, at: start, for: "before `\(symbol)`")
+        position += 1
+        let right = try parseNumber(role: "after `\(symbol)`")
+        return try finishComparison(.comparison(comparison, left, right))
+    }
+
+    private mutating func finishComparison(_ expression: Expression) throws(ExpressionError) -> (Expression, Expression.Kind) {
+        if case .symbol(let next) = current, Expression.ComparisonOperator(rawValue: next) != nil || next == "~=" {
+            throw ExpressionError(column: column, message: "comparisons do not chain; join them with `and`")
+        }
+        return (expression, .boolean)
+    }
+
+    private mutating func parseNumber(role: String) throws(ExpressionError) -> Expression {
+        let start = column
+        let (expression, kind) = try parseSum()
+        try require(.number, kind, at: start, for: role)
+        return expression
+    }
+
+    private mutating func parseSum() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        let start = column
+        var (left, kind) = try parseProduct()
+        while case .symbol(let symbol) = current, symbol == "+" || symbol == "-",
+              let operation = Expression.ArithmeticOperator(rawValue: symbol) {
+            try require(.number, kind, at: start, for: "before `\(symbol)`")
+            position += 1
+            let right = try parseNumberFactor(role: "after `\(symbol)`", parse: { (parser: inout ExpressionParser) throws(ExpressionError) in try parser.parseProduct() })
+            left = .arithmetic(operation, left, right)
+            kind = .number
+        }
+        return (left, kind)
+    }
+
+    private mutating func parseProduct() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        let start = column
+        var (left, kind) = try parseUnary()
+        while case .symbol(let symbol) = current, symbol == "*" || symbol == "/",
+              let operation = Expression.ArithmeticOperator(rawValue: symbol) {
+            try require(.number, kind, at: start, for: "before `\(symbol)`")
+            position += 1
+            let right = try parseNumberFactor(role: "after `\(symbol)`", parse: { (parser: inout ExpressionParser) throws(ExpressionError) in try parser.parseUnary() })
+            left = .arithmetic(operation, left, right)
+            kind = .number
+        }
+        return (left, kind)
+    }
+
+    private mutating func parseNumberFactor(
+        role: String, parse: (inout ExpressionParser) throws(ExpressionError) -> (Expression, Expression.Kind)
+    ) throws(ExpressionError) -> Expression {
+        let start = column
+        let (expression, kind) = try parse(&self)
+        try require(.number, kind, at: start, for: role)
+        return expression
+    }
+
+    private mutating func parseUnary() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        guard accept(.symbol("-")) else { return try parsePrimary() }
+        let operand = try parseNumberFactor(role: "after unary `-`", parse: { (parser: inout ExpressionParser) throws(ExpressionError) in try parser.parseUnary() })
+        return (.negate(operand), .number)
+    }
+
+    private mutating func parsePrimary() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        let start = column
+        switch current {
+        case .number(let value):
+            position += 1
+            return (.number(value), .number)
+        case .symbol("("):
+            position += 1
+            let inner = try parseExpression()
+            guard accept(.symbol(")")) else { throw failure("`)`") }
+            return inner
+        case .word(let word) where !["and", "or", "not", "within"].contains(word):
+            position += 1
+            if accept(.symbol("(")) {
+                guard let function = Expression.Function(rawValue: word) else {
+                    let known = Expression.Function.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ExpressionError(column: start, message: "unknown function `\(word)`; expected one of \(known)")
+                }
+                var arguments: [Expression] = []
+                repeat {
+                    arguments.append(try parseNumber(role: "as an argument of `\(word)`"))
+                } while accept(.symbol(","))
+                guard accept(.symbol(")")) else { throw failure("`,` or `)`") }
+                guard arguments.count == function.arity else {
+                    throw ExpressionError(
+                        column: start, message: "`\(word)` takes \(function.arity) argument\(function.arity == 1 ? "" : "s"), found \(arguments.count)")
+                }
+                return (.call(function, arguments), .number)
+            }
+            guard names.contains(word) else {
+                let known = names.sorted().joined(separator: ", ")
+                throw ExpressionError(column: start, message: "unknown result `\(word)`; expected one of \(known)")
+            }
+            return (.name(word), .number)
+        default:
+            throw failure("a number, a result name or `(`")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// One run of a live block: what to show, the numbers measured, and whether each expectation held.
+public struct LiveRun: Equatable {
+    /// The block that ran.
+    public var blockID: String
+    /// The parameters it ran with, tweaks applied.
+    public var parameters: ParameterValues
+    /// The outputs named in the block's `show`, in that order.
+    public var outputs: [Output]
+    /// Every numeric result of the section.
+    public var results: [String: Double]
+    /// Each expectation with its verdict.
+    public var expectations: [ExpectationOutcome]
+
+    public init(blockID: String, parameters: ParameterValues, outputs: [Output], results: [String: Double], expectations: [ExpectationOutcome]) {
+        self.blockID = blockID
+        self.parameters = parameters
+        self.outputs = outputs
+        self.results = results
+        self.expectations = expectations
+    }
+
+    /// Whether every expectation held.
+    public var passed: Bool { expectations.allSatisfy(\.passed) }
+}
+
+/// An expectation and whether it held, with the values of the results it reads.
+public struct ExpectationOutcome: Equatable {
+    public var expectation: Expectation
+    public var passed: Bool
+    /// The results the condition names and their values, sorted by name.
+    public var values: [(name: String, value: Double)]
+
+    public init(expectation: Expectation, passed: Bool, values: [(name: String, value: Double)]) {
+        self.expectation = expectation
+        self.passed = passed
+        self.values = values
+    }
+
+    public static func == (lhs: ExpectationOutcome, rhs: ExpectationOutcome) -> Bool {
+        lhs.expectation == rhs.expectation && lhs.passed == rhs.passed
+            && lhs.values.map(\.name) == rhs.values.map(\.name)
+            && zip(lhs.values, rhs.values).allSatisfy { $0.value == $1.value || ($0.value.isNaN && $1.value.isNaN) }
+    }
+}
+
+extension LiveRun: Sendable {}
+extension ExpectationOutcome: Sendable {}

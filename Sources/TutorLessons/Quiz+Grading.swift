@@ -1,0 +1,26 @@
+extension Quiz {
+    /// Whether `answer` is right, judged from the answer alone.
+    ///
+    /// `computedValue` is the engine's value for a computed answer (ignored otherwise). A number
+    /// is read from the text as written (`16`, `4.5`, `1e-5`); anything else is wrong.
+    public func isCorrect(_ answer: String, computedValue: Double?) -> Bool {
+        switch self.answer {
+        case .choice(let choice):
+            return Self.normalized(answer) == Self.normalized(choice)
+        case .number(let expected, let tolerance):
+            return Self.number(answer).map { abs($0 - expected) <= tolerance } ?? false
+        case .computed(_, _, _, let tolerance):
+            guard let computedValue, let given = Self.number(answer) else { return false }
+            return abs(given - computedValue) <= tolerance
+        }
+    }
+
+    /// Text compared without case and without spaces at either end.
+    static func normalized(_ text: String) -> String {
+        text.trimmingSpaces.lowercased()
+    }
+
+    private static func number(_ text: String) -> Double? {
+        Double(text.trimmingSpaces).flatMap { $0.isFinite ? $0 : nil }
+    }
+}
