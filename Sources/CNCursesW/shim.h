@@ -76,44 +76,52 @@ static inline int qt_put_cell(int y, int x, wchar_t character, attr_t attributes
 }
 
 // Restoring the terminal from a signal handler. Only async-signal-safe calls (write, tcsetattr,
-// sigaction, raise) run inside the handler. The state lives in this header's statics, so every
+// sigaction, raise) run inside the handler. The state lives in a static of this header, so every
 // qt_restore_* function must be called from one Swift file (TerminalRestore.swift).
-static struct termios qt_saved_termios;
-static int qt_saved_termios_valid;
-static char qt_reset_bytes[512];
-static size_t qt_reset_length;
-static struct sigaction qt_previous_actions[NSIG];
+struct qt_restore_state {
+    struct termios saved_termios;
+    int saved_termios_valid;
+    char reset_bytes[512];
+    size_t reset_length;
+    struct sigaction previous_actions[NSIG];
+};
+
+// A function-local static: the importer emits it with the function, once per object file.
+static inline struct qt_restore_state *qt_restore_state(void) {
+    static struct qt_restore_state state;
+    return &state;
+}
 
 /// Remembers the terminal's modes before curses changes them.
 static inline void qt_restore_save_modes(void) {
-    qt_saved_termios_valid = tcgetattr(STDIN_FILENO, &qt_saved_termios) == 0;
+    qt_restore_state()->saved_termios_valid = tcgetattr(STDIN_FILENO, &qt_restore_state()->saved_termios) == 0;
 }
 
 /// Puts the terminal back: reset sequences to standard output, then the saved modes.
 static inline void qt_restore_now(void) {
     size_t written = 0;
-    while (written < qt_reset_length) {
-        ssize_t n = write(STDOUT_FILENO, qt_reset_bytes + written, qt_reset_length - written);
+    while (written < qt_restore_state()->reset_length) {
+        ssize_t n = write(STDOUT_FILENO, qt_restore_state()->reset_bytes + written, qt_restore_state()->reset_length - written);
         if (n <= 0) break;
         written += (size_t)n;
     }
-    if (qt_saved_termios_valid) tcsetattr(STDIN_FILENO, TCSANOW, &qt_saved_termios);
+    if (qt_restore_state()->saved_termios_valid) tcsetattr(STDIN_FILENO, TCSANOW, &qt_restore_state()->saved_termios);
 }
 
 static inline void qt_restore_signal_handler(int signal_number) {
     qt_restore_now();
     // Hand the signal to whoever handled it before (the default action, or Swift's backtracer,
     // which now prints on the restored screen instead of inside the curses one).
-    sigaction(signal_number, &qt_previous_actions[signal_number], NULL);
+    sigaction(signal_number, &qt_restore_state()->previous_actions[signal_number], NULL);
     raise(signal_number);
 }
 
 /// Sets the bytes that leave curses mode (terminfo's strings once curses has read them).
 static inline void qt_restore_set_reset_bytes(const char *reset, size_t length) {
-    size_t kept = length < sizeof qt_reset_bytes ? length : sizeof qt_reset_bytes;
-    qt_reset_length = 0;
-    memcpy(qt_reset_bytes, reset, kept);
-    qt_reset_length = kept;
+    size_t kept = length < sizeof qt_restore_state()->reset_bytes ? length : sizeof qt_restore_state()->reset_bytes;
+    qt_restore_state()->reset_length = 0;
+    memcpy(qt_restore_state()->reset_bytes, reset, kept);
+    qt_restore_state()->reset_length = kept;
 }
 
 /// Installs the handler for the given signals, keeping the previous actions to chain to.
@@ -123,14 +131,14 @@ static inline void qt_restore_install(const int *signals, int count) {
     action.sa_handler = qt_restore_signal_handler;
     sigemptyset(&action.sa_mask);
     for (int i = 0; i < count; i++) {
-        if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &action, &qt_previous_actions[signals[i]]);
+        if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &action, &qt_restore_state()->previous_actions[signals[i]]);
     }
 }
 
 /// Puts back the handlers that were there before `qt_restore_install`.
 static inline void qt_restore_uninstall(const int *signals, int count) {
     for (int i = 0; i < count; i++) {
-        if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &qt_previous_actions[signals[i]], NULL);
+        if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &qt_restore_state()->previous_actions[signals[i]], NULL);
     }
 }
 
