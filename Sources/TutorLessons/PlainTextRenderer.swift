@@ -36,7 +36,7 @@ public struct PlainTextRenderer {
                 let run = try runner.run(live)
                 for output in run.outputs {
                     lines.append("")
-                    lines += render(output)
+                    lines += render(output).map { $0.trimmingTrailingSpaces }
                 }
                 if !run.expectations.isEmpty { lines.append("") }
                 for outcome in run.expectations {
@@ -146,3 +146,12 @@ public struct PlainTextRenderer {
 }
 
 extension PlainTextRenderer: Sendable {}
+
+extension String {
+    /// The line without spaces at its end.
+    var trimmingTrailingSpaces: String {
+        var line = self
+        while line.hasSuffix(" ") { line.removeLast() }
+        return line
+    }
+}

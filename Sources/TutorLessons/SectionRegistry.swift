@@ -21,8 +21,8 @@ public struct SectionRegistry {
 
     /// The sections the shipped course uses.
     public static let standard = SectionRegistry([
-
-
+        QuantizeSection(),
+        CodebookSection(),
     ])
 }
 

@@ -7,21 +7,21 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Print a lesson's steps and the outputs of its live blocks as plain text.",
-        discussion: "LESSON is a lesson id or a unique prefix of one (`01`); STEP counts from 1."
+        discussion: "LESSON is a lesson id or a unique prefix of one (`01`); STEP counts from 1. With --lessons DIR the lesson comes from that folder."
     )
+
+    /// The root command, whose `--lessons` picks the folder.
+    @ParentCommand var root: QLoRATutor
 
     @Argument(help: ArgumentHelp("The lesson, optionally with one step.", valueName: "lesson[:step]"))
     var target: String
-
-    @Option(name: .customLong("lessons"), help: ArgumentHelp("Use the lesson files in this folder instead of the built-in course.", valueName: "dir"))
-    var lessonsFolder: String?
 
     @Option(help: "The widest a printed line may be.")
     var width: Int = 80
 
     func run() throws {
         let parts = target.split(separator: ":", maxSplits: 1).map(String.init)
-        let course = try Course.load(Course.files(folder: lessonsFolder))
+        let course = try Course.load(Course.files(folder: root.check.lessonsFolder))
         let lesson = try course.lesson(named: parts.first ?? target)
         var steps: Range<Int>?
         if parts.count == 2 {

@@ -1,0 +1,78 @@
+/// The per-block absmax values of a 4-bit tensor, quantized again to 8 bits (QLoRA paper, sec. 3).
+///
+/// At blocksize 64 a float32 absmax per block costs 32/64 = 0.5 bits per parameter. Double
+/// quantization treats the absmax values as a tensor of their own: it subtracts their mean (they are
+/// all positive, so centring them uses the symmetric 8-bit map better), then quantizes them
+/// blockwise, 256 to a block, with the 8-bit dynamic map. That costs 8/64 + 32/(64·256) ≈ 0.127 bits
+/// per parameter, saving about 0.373.
+public struct DoubleQuantizedAbsmax: Equatable {
+    /// One 8-bit code per absmax value: an index into `dynamicMap`.
+    public let codes: [UInt8]
+    /// The absmax of each block of `nestedBlocksize` centred absmax values, in float32.
+    public let nestedAbsmax: [Float]
+    /// The mean of the absmax values, subtracted before quantizing and added back after.
+    public let offset: Float
+    /// The number of absmax values that share one nested absmax.
+    public let nestedBlocksize: Int
+
+    /// bitsandbytes' signed 8-bit dynamic map, ascending; `codes` index into it.
+    public static var dynamicMap: [Float] { DynamicMap.values }
+
+    /// Quantizes absmax values as bitsandbytes' `quantize_4bit(compress_statistics=True)` does.
+    ///
+    /// The offset is `absmax.mean()` as PyTorch computes it in float32 (a cascade sum on one
+    /// thread, divided by the count), so it equals bitsandbytes' offset bit for bit. Each centred
+    /// value gets the exactly nearest code of the dynamic map (ties to the lower code), with the
+    /// same blockwise scaling as the 4-bit step. bitsandbytes' own CPU kernel instead looks the
+    /// code up on a coarse grid, so one of its codes can be one above or below this one.
+    ///
+    /// - Precondition: `absmax` is not empty and `nestedBlocksize` is positive.
+    public init(quantizing absmax: [Float], nestedBlocksize: Int = 256) {
+        precondition(!absmax.isEmpty && nestedBlocksize > 0, "double quantization needs absmax values and a positive blocksize")
+        let offset = PyTorchFloat32.mean(absmax)
+        let centred = absmax.map { $0 - offset }
+        var codes = [UInt8](repeating: 0, count: absmax.count)
+        var nestedAbsmax = [Float](repeating: 0, count: (absmax.count + nestedBlocksize - 1) / nestedBlocksize)
+        let search = CodebookSearch(codebook: Self.dynamicMap)
+        centred.withUnsafeBufferPointer { centred in
+            codes.withUnsafeMutableBufferPointer { codes in
+                nestedAbsmax.withUnsafeMutableBufferPointer { nestedAbsmax in
+                    search.quantizeBlockwise(centred, blocksize: nestedBlocksize, codes: codes, absmax: nestedAbsmax)
+                }
+            }
+        }
+        self.codes = codes
+        self.nestedAbsmax = nestedAbsmax
+        self.offset = offset
+        self.nestedBlocksize = nestedBlocksize
+    }
+
+    /// Assembles double-quantized absmax values from stored parts, such as those read from a file.
+    ///
+    /// - Throws: `InputError` when the parts do not fit together: no codes, a blocksize below 1,
+    ///   or not one nested absmax per `nestedBlocksize` codes.
+    public init(codes: [UInt8], nestedAbsmax: [Float], offset: Float, nestedBlocksize: Int = 256) throws {
+        guard nestedBlocksize > 0 else {
+            throw InputError("nested_blocksize", "expected a positive blocksize, got \(nestedBlocksize)")
+        }
+        let blockCount = (codes.count + nestedBlocksize - 1) / nestedBlocksize
+        guard !codes.isEmpty, nestedAbsmax.count == blockCount else {
+            throw InputError("nested_absmax", "expected \(blockCount) values for \(codes.count) codes in blocks of \(nestedBlocksize), got \(nestedAbsmax.count)")
+        }
+        self.codes = codes
+        self.nestedAbsmax = nestedAbsmax
+        self.offset = offset
+        self.nestedBlocksize = nestedBlocksize
+    }
+
+    /// The absmax values back in float32: `dynamicMap[code] * nestedAbsmax[i / 256] + offset`,
+    /// a float32 multiply then a float32 add, as bitsandbytes dequantizes them.
+    public func reconstructed() -> [Float] {
+        let map = Self.dynamicMap
+        return codes.indices.map { index in
+            map[Int(codes[index])] * nestedAbsmax[index / nestedBlocksize] + offset
+        }
+    }
+}
+
+extension DoubleQuantizedAbsmax: Sendable {}

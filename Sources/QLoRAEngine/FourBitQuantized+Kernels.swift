@@ -1,0 +1,149 @@
+import Dispatch
+import Foundation
+
+// The hot loops of 4-bit quantization: whole blocks with SIMD on raw pointers, big tensors split
+// across cores by whole blocks, so the result is the same bit for bit on any number of threads.
+
+extension FourBitQuantized {
+    /// Fills `packed` and `absmax` for `values` (bitsandbytes' rule: `CodebookSearch.quantizeBlockwise`).
+    static func quantize(
+        _ values: UnsafeBufferPointer<Float>, blocksize: Int, search: CodebookSearch,
+        packed: UnsafeMutableBufferPointer<UInt8>, absmax: UnsafeMutableBufferPointer<Float>
+    ) {
+        let fullBlocks = values.count / blocksize
+        let kernel = FourBitKernel(search)
+        if let values = values.baseAddress, let packed = packed.baseAddress, let absmax = absmax.baseAddress {
+            forEachChunk(ofBlocks: fullBlocks, blocksize: blocksize) { blocks in
+                for block in blocks {
+                    absmax[block] = kernel.quantizeFullBlock(
+                        values + block * blocksize, count: blocksize, packed: packed + block * blocksize / 2)
+                }
+            }
+        }
+        // The last, shorter block (and an odd count's padding) is at most one block: plain Swift.
+        let tailStart = fullBlocks * blocksize
+        guard tailStart < values.count else { return }
+        var codes = [UInt8](repeating: 0, count: values.count - tailStart)
+        codes.withUnsafeMutableBufferPointer { codes in
+            search.quantizeBlockwise(
+                UnsafeBufferPointer(rebasing: values[tailStart...]), blocksize: blocksize,
+                codes: codes, absmax: UnsafeMutableBufferPointer(rebasing: absmax[fullBlocks...]))
+        }
+        let tailPacked = Nibbles.pack(codes, padding: search.code(of: 0))
+        for (offset, byte) in tailPacked.enumerated() { packed[tailStart / 2 + offset] = byte }
+    }
+
+    /// Writes the dequantized values, `codebook[code] * absmax[block]` in float32, into `output`
+    /// without allocating: the form a training loop calls every step.
+    ///
+    /// - Precondition: `output.count == count`.
+    public func dequantize(into output: UnsafeMutableBufferPointer<Float>) {
+        precondition(output.count == count, "output holds \(output.count) values, expected \(count)")
+        let blocksize = self.blocksize
+        let count = self.count
+        let blockCount = self.absmax.count
+        type.codebook.withUnsafeBufferPointer { codebook in
+            packed.withUnsafeBufferPointer { packed in
+                absmax.withUnsafeBufferPointer { absmax in
+                    guard let codebook = codebook.baseAddress, let packed = packed.baseAddress,
+                        let absmax = absmax.baseAddress, let output = output.baseAddress
+                    else { return }
+                    Self.forEachChunk(ofBlocks: blockCount, blocksize: blocksize) { blocks in
+                        for block in blocks {
+                            let scale = absmax[block]
+                            let start = block * blocksize
+                            let end = min(start + blocksize, count)
+                            var index = start
+                            while index + 1 < end {
+                                let byte = Int(packed[index / 2])
+                                output[index] = codebook[byte >> 4] * scale
+                                output[index + 1] = codebook[byte & 0x0F] * scale
+                                index += 2
+                            }
+                            if index < end {
+                                output[index] = codebook[Int(packed[index / 2] >> 4)] * scale
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` over ranges of whole blocks, on every core when the tensor is big enough for
+    /// threads to pay off. Blocks are independent, so the split never changes a result.
+    static func forEachChunk(ofBlocks blockCount: Int, blocksize: Int, _ body: (Range<Int>) -> Void) {
+        let valuesPerThreadWorthIt = 1 << 18
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunkCount = min(cores * 4, blockCount * blocksize / valuesPerThreadWorthIt)
+        guard chunkCount > 1 else {
+            body(0..<blockCount)
+            return
+        }
+        let blocksPerChunk = (blockCount + chunkCount - 1) / chunkCount
+        withoutActuallyEscaping(body) { body in
+            // Each chunk reads and writes only its own blocks, so running them at once is safe.
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let start = chunk * blocksPerChunk
+                body(start..<min(start + blocksPerChunk, blockCount))
+            }
+        }
+    }
+}
+
+/// The SIMD form of `CodebookSearch` for 16 levels: 16 values at a time against the 15 boundaries.
+///
+/// Instead of a search, each value's code is the code at the lowest position plus, for every
+/// boundary the value lies above, the step from one position's code to the next. For NF4 every step
+/// is 1, so this counts the boundaries below the value; for FP4 the steps walk its permutation.
+struct FourBitKernel {
+    typealias Lanes = SIMD16<Float>
+    private let midpoints: [Lanes]
+    private let steps: [SIMD16<Int32>]
+    private let lowestCode: SIMD16<Int32>
+
+    init(_ search: CodebookSearch) {
+        precondition(search.codeAtPosition.count == 16, "a 4-bit codebook has 16 levels")
+        midpoints = search.midpoints.map { Lanes(repeating: $0) }
+        let codes = search.codeAtPosition.map { Int32($0) }
+        steps = zip(codes.dropFirst(), codes).map { SIMD16(repeating: $0 - $1) }
+        lowestCode = SIMD16(repeating: codes[0])
+    }
+
+    /// Quantizes one full block of `count` values (a multiple of 32), writes `count / 2` packed
+    /// bytes, and returns the block's absmax.
+    @inline(__always)
+    func quantizeFullBlock(_ values: UnsafePointer<Float>, count: Int, packed: UnsafeMutablePointer<UInt8>) -> Float {
+        let raw = UnsafeRawPointer(values)
+        let lanes = Lanes.scalarCount
+        var largest = Lanes()
+        for chunk in 0..<(count / lanes) {
+            let x = raw.loadUnaligned(fromByteOffset: chunk * lanes * 4, as: Lanes.self)
+            largest = pointwiseMax(largest, pointwiseMax(x, -x))
+        }
+        let absmax = largest.max()
+        let reciprocal = 1 / max(absmax, CodebookSearch.smallestDivisor)
+        let lower = Lanes(repeating: -1)
+        let upper = Lanes(repeating: 1)
+        let zero = SIMD16<Int32>()
+        midpoints.withUnsafeBufferPointer { midpoints in
+            steps.withUnsafeBufferPointer { steps in
+                for chunk in 0..<(count / lanes) {
+                    let x = raw.loadUnaligned(fromByteOffset: chunk * lanes * 4, as: Lanes.self)
+                    let scaled = pointwiseMin(pointwiseMax(x * reciprocal, lower), upper)
+                    var codes = lowestCode
+                    for boundary in 0..<15 {
+                        codes &+= zero.replacing(with: steps[boundary], where: scaled .> midpoints[boundary])
+                    }
+                    let bytes = SIMD8<UInt8>(truncatingIfNeeded: codes.evenHalf &<< 4 | codes.oddHalf)
+                    UnsafeMutableRawPointer(packed).storeBytes(of: bytes, toByteOffset: chunk * 8, as: SIMD8<UInt8>.self)
+                }
+            }
+        }
+        return absmax
+    }
+}
+
+extension FourBitKernel: Sendable {}
+

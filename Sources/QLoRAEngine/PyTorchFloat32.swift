@@ -1,0 +1,107 @@
+/// The float32 arithmetic of PyTorch's CPU kernels that bitsandbytes' reference values depend on.
+///
+/// bitsandbytes builds its codebooks with `torch.linspace` and takes the double-quantization offset
+/// with `Tensor.mean()`. Both round differently from the textbook formulas (a fused multiply-add,
+/// a cascade of partial sums), and a value one ulp off changes a code. So they are written out here.
+enum PyTorchFloat32 {
+    /// `torch.linspace(start, end, count, dtype=torch.float32)`, bit for bit.
+    ///
+    /// The step is computed in float32; the first half counts up from `start` and the second half
+    /// down from `end`, each value one fused multiply-add, so both ends are exact.
+    static func linspace(from start: Float, to end: Float, count: Int) -> [Float] {
+        guard count > 1 else { return count == 1 ? [start] : [] }
+        let step = (end - start) / Float(count - 1)
+        let halfway = count / 2
+        return (0..<count).map { index in
+            index < halfway
+                ? start.addingProduct(step, Float(index))
+                : end.addingProduct(-step, Float(count - index - 1))
+        }
+    }
+
+    /// `torch.mean` of a contiguous float32 vector: the cascade sum below, divided by the count in float32.
+    static func mean(_ values: [Float]) -> Float {
+        values.isEmpty ? .nan : sum(values) / Float(values.count)
+    }
+
+    /// The lane count of PyTorch's vectorized float32 sum on a CPU with AVX-512 (the reference machine).
+    static let sumVectorWidth = 16
+
+    /// `torch.sum` of a contiguous float32 vector on one thread, bit for bit (ATen's `SumKernel.cpp`).
+    ///
+    /// PyTorch loads the values as vectors of 16 lanes and keeps four vector accumulators side by
+    /// side (instruction-level parallelism); each accumulator is itself a cascade of four levels, so
+    /// that only partial sums of similar size are added. The four accumulators are added in order,
+    /// the leftover values (fewer than 16) are summed one by one, and the 16 lanes are added last.
+    static func sum(_ values: [Float]) -> Float {
+        let width = sumVectorWidth
+        let vectorCount = values.count / width
+        var lanes = [Float](repeating: 0, count: width)
+        values.withUnsafeBufferPointer { data in
+            lanes.withUnsafeMutableBufferPointer { lanes in
+                // row_sum over vectors: 4 interleaved accumulators, each a multi-level cascade.
+                let parallelAccumulators = 4
+                let rowCount = vectorCount / parallelAccumulators
+                var partial = cascadeSum(
+                    data, rows: rowCount, accumulators: parallelAccumulators, width: width)
+                for vector in (rowCount * parallelAccumulators)..<vectorCount {
+                    for lane in 0..<width { partial[lane] += data[vector * width + lane] }
+                }
+                for accumulator in 1..<parallelAccumulators {
+                    for lane in 0..<width { partial[lane] += partial[accumulator * width + lane] }
+                }
+                for lane in 0..<width { lanes[lane] = partial[lane] }
+            }
+        }
+        var total: Float = 0
+        for index in (vectorCount * width)..<values.count { total += values[index] }
+        for lane in lanes { total += lane }
+        return total
+    }
+
+    /// ATen's `multi_row_sum`: `accumulators` vectors of `width` lanes summed over `rows` rows, where
+    /// row r holds vectors r·accumulators ..< (r+1)·accumulators. Each accumulator is a cascade of
+    /// 4 levels: level 0 takes `levelStep` rows, then flows into level 1, and so on.
+    /// Returns the accumulators' lanes, accumulator-major.
+    private static func cascadeSum(
+        _ data: UnsafeBufferPointer<Float>, rows: Int, accumulators: Int, width: Int
+    ) -> [Float] {
+        let levelCount = 4
+        let levelPower = max(4, ceilLog2(rows) / levelCount)
+        let levelStep = 1 << levelPower
+        let levelMask = levelStep - 1
+        let rowLength = accumulators * width
+        var levels = [[Float]](repeating: [Float](repeating: 0, count: rowLength), count: levelCount)
+
+        func addRow(_ row: Int) {
+            for index in 0..<rowLength { levels[0][index] += data[row * rowLength + index] }
+        }
+        var row = 0
+        while row + levelStep <= rows {
+            for _ in 0..<levelStep {
+                addRow(row)
+                row += 1
+            }
+            for level in 1..<levelCount {
+                for index in 0..<rowLength {
+                    levels[level][index] += levels[level - 1][index]
+                    levels[level - 1][index] = 0
+                }
+                if row & (levelMask << (level * levelPower)) != 0 { break }
+            }
+        }
+        while row < rows {
+            addRow(row)
+            row += 1
+        }
+        for level in 1..<levelCount {
+            for index in 0..<rowLength { levels[0][index] += levels[level][index] }
+        }
+        return levels[0]
+    }
+
+    /// ATen's `CeilLog2`: 1 for values up to 2, otherwise the ceiling of log2.
+    private static func ceilLog2(_ value: Int) -> Int {
+        value <= 2 ? 1 : Int.bitWidth - (value - 1).leadingZeroBitCount
+    }
+}
