@@ -46,28 +46,27 @@ public struct StyledLine: Hashable {
         var lines: [StyledLine] = []
         var current: [Span] = []
         var currentWidth = 0
-        var pendingSpace: Span?
+        var pendingSpaces: [Span] = []
         func flush() {
             lines.append(StyledLine(current, fill: fill))
             current = indentWidth < width ? indent : []
             currentWidth = indentWidth < width ? indentWidth : 0
-            pendingSpace = nil
+            pendingSpaces = []
         }
         for (word, style, isSpace) in words() {
             if isSpace {
-                if currentWidth > 0 { pendingSpace = Span(" ", style: style) }
+                if currentWidth > 0 { pendingSpaces.append(Span(" ", style: style)) }
                 continue
             }
             var word = word
-            let spaceWidth = pendingSpace == nil ? 0 : 1
-            if currentWidth + spaceWidth + word.terminalWidth > width, currentWidth > (lines.isEmpty ? 0 : indentWidth) {
+            if currentWidth + pendingSpaces.count + word.terminalWidth > width, currentWidth > (lines.isEmpty ? 0 : indentWidth) {
                 flush()
             }
-            if let space = pendingSpace, currentWidth > 0 {
-                current.append(space)
-                currentWidth += 1
+            if currentWidth > 0 {
+                current += pendingSpaces
+                currentWidth += pendingSpaces.count
             }
-            pendingSpace = nil
+            pendingSpaces = []
             while currentWidth + word.terminalWidth > width {
                 let room = max(1, width - currentWidth)
                 let (head, tail) = Self.split(word, columns: room)

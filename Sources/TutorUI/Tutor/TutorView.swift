@@ -95,8 +95,7 @@ public struct TutorView {
         let bounds = screen.bounds
         let stepCounter = "step \(state.stepIndex + 1)/\(lesson.steps.count)"
         if !state.isProjector {
-            let end = screen.put(" " + lesson.title, x: 0, y: 0, style: theme.strong, limit: bounds.width - stepCounter.count - 2)
-            screen.put("  " + (state.step?.title ?? ""), x: end, y: 0, style: theme.dim, limit: bounds.width - stepCounter.count - 2)
+            screen.put(" " + lesson.title, x: 0, y: 0, style: theme.strong, limit: bounds.width - stepCounter.count - 2)
             screen.put(stepCounter, x: bounds.width - stepCounter.count - 1, y: 0, style: theme.dim)
         }
         let content = stepContent.stack

@@ -1,7 +1,7 @@
 /// Widgets one under another with blank rows between them, drawn from a scroll offset.
 ///
-/// A child cut by the top edge is drawn into a scratch screen of its full height and the visible
-/// rows copied, so every widget can assume it draws from its own first row.
+/// A child cut by an edge is drawn into a scratch screen of its full height and the visible rows
+/// copied, so every widget lays itself out the same way whether or not it is scrolled into view.
 public struct StackWidget: Widget {
     public var children: [any Widget]
     public var spacing: Int
@@ -34,12 +34,13 @@ public struct StackWidget: Widget {
         for (child, frame) in zip(children, frames(width: rect.width)) {
             let top = frame.top - scroll
             guard top < rect.height, top + frame.height > 0, frame.height > 0 else { continue }
-            if top >= 0 {
-                child.draw(in: Rect(x: rect.x, y: rect.y + top, width: rect.width, height: min(frame.height, rect.height - top)), on: &screen)
+            if top >= 0, top + frame.height <= rect.height {
+                child.draw(in: Rect(x: rect.x, y: rect.y + top, width: rect.width, height: frame.height), on: &screen)
             } else {
-                var scratch = Screen(width: rect.width, height: frame.height, fill: screen[rect.x, rect.y])
+                var scratch = Screen(width: rect.width, height: frame.height, fill: Cell(" ", style: Style(background: screen[rect.x, rect.y].background)))
                 child.draw(in: scratch.bounds, on: &scratch)
-                screen.blit(scratch, fromRow: -top, into: Rect(x: rect.x, y: rect.y, width: rect.width, height: min(rect.height, frame.height + top)))
+                let firstRow = max(0, -top), visibleTop = max(0, top)
+                screen.blit(scratch, fromRow: firstRow, into: Rect(x: rect.x, y: rect.y + visibleTop, width: rect.width, height: min(rect.height - visibleTop, frame.height - firstRow)))
             }
         }
     }
