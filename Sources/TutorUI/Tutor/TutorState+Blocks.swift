@@ -10,7 +10,15 @@ extension TutorState {
         let token = takeToken()
         runs[block.id] = BlockRun(token: token, status: .running, outputs: runs[block.id]?.outputs ?? [])
         effects.append(.run(token: token, lessonIndex: lessonIndex, blockID: block.id, tweaks: tweaks[block.id] ?? [:]))
+        if isProjector { scrollFocusToTop() }
         return effects
+    }
+
+    /// Brings the focused block to the top so its outputs have the screen (the projector shows one thing at a time).
+    mutating func scrollFocusToTop() {
+        guard let index = focusedBlock, let frame = TutorView(state: self).blockFrames[index] else { return }
+        scroll = frame.top
+        clampScroll()
     }
 
     /// Stops the focused block's run (or any run of the step); nil when nothing was running.

@@ -25,6 +25,7 @@ extension TutorState {
                 $0.status = .finished(run)
                 $0.outputs = run.outputs
             }
+            if isProjector, focusedLiveBlock?.id == run.blockID { scrollFocusToTop() }
             return []
         case .runFailed(let token, let message):
             updateRun(token) { $0.status = .failed(message) }

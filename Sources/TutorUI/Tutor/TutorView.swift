@@ -107,7 +107,7 @@ public struct TutorView {
         if state.isEditingAnswer {
             keys = "type the answer  Enter check  Esc leave"
         } else if state.isProjector {
-            keys = "space/→ next  ← back  r run  b blank  g jump  ? help"
+            keys = "→ next  ← back  r run  ? help"
         } else {
             keys = "←→ step  ↑↓ scroll  Tab focus  Enter run  ? help"
         }
