@@ -108,11 +108,18 @@ static inline void qt_restore_now(void) {
     if (qt_restore_state()->saved_termios_valid) tcsetattr(STDIN_FILENO, TCSANOW, &qt_restore_state()->saved_termios);
 }
 
-static inline void qt_restore_signal_handler(int signal_number) {
+static inline void qt_restore_signal_handler(int signal_number, siginfo_t *info, void *context) {
     qt_restore_now();
-    // Hand the signal to whoever handled it before (the default action, or Swift's backtracer,
-    // which now prints on the restored screen instead of inside the curses one).
-    sigaction(signal_number, &qt_restore_state()->previous_actions[signal_number], NULL);
+    // Let whoever handled the signal before run first (Swift's backtracer prints on the restored
+    // screen instead of inside the curses one), then die of the signal with its default action.
+    // The signal is blocked while this handler runs, so the raised one arrives when it returns.
+    struct sigaction previous = qt_restore_state()->previous_actions[signal_number];
+    if (previous.sa_flags & SA_SIGINFO) {
+        if (previous.sa_sigaction != NULL) previous.sa_sigaction(signal_number, info, context);
+    } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN && previous.sa_handler != NULL) {
+        previous.sa_handler(signal_number);
+    }
+    signal(signal_number, SIG_DFL);
     raise(signal_number);
 }
 
@@ -128,7 +135,8 @@ static inline void qt_restore_set_reset_bytes(const char *reset, size_t length) 
 static inline void qt_restore_install(const int *signals, int count) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = qt_restore_signal_handler;
+    action.sa_sigaction = qt_restore_signal_handler;
+    action.sa_flags = SA_SIGINFO;
     sigemptyset(&action.sa_mask);
     for (int i = 0; i < count; i++) {
         if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &action, &qt_restore_state()->previous_actions[signals[i]]);
