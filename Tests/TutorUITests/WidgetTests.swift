@@ -140,3 +140,44 @@ import TutorLessons
         #expect(screen.lines == ["bc", "##"])
     }
 }
+
+@Suite struct ColorLadderTests {
+    @Test func depthFollowsTheTerminalAndNoColor() {
+        #expect(ColorDepth.forTerminal(colors: 256, environment: [:]) == .xterm256)
+        #expect(ColorDepth.forTerminal(colors: 88, environment: [:]) == .ansi16)
+        #expect(ColorDepth.forTerminal(colors: 8, environment: [:]) == .ansi8)
+        #expect(ColorDepth.forTerminal(colors: 2, environment: [:]) == .monochrome)
+        #expect(ColorDepth.forTerminal(colors: 256, environment: ["NO_COLOR": "1"]) == .monochrome)
+        #expect(ColorDepth.forTerminal(colors: 256, environment: ["NO_COLOR": ""]) == .xterm256, "an empty NO_COLOR does not count")
+    }
+
+    @Test(arguments: [(ColorDepth.ansi16, 16), (.ansi8, 8), (.xterm256, 256)])
+    func heatmapColoursStayInsideThePalette(depth: ColorDepth, size: Int) {
+        let heatmap = Heatmap(title: "w", rows: 4, columns: 9, values: (0..<36).map { Float($0) / 35 }, scale: .magnitude(maximum: 1))
+        let screen = render(HeatmapWidget([heatmap], theme: Theme(depth: depth), maximumCellScale: 1), width: 20, height: 4)
+        let colours = Set((1...2).flatMap { y in (0..<9).flatMap { x in [screen[x, y].foreground, screen[x, y].background] } })
+        #expect(colours.allSatisfy { if case .indexed(let index) = $0 { Int(index) < size } else { false } })
+        #expect(colours.count >= min(5, size / 2), "the ramp keeps values apart")
+    }
+
+    @Test(arguments: ColorDepth.allCases)
+    func everyRoleStaysInsideThePalette(depth: ColorDepth) {
+        for theme in [Theme(depth: depth), Theme(depth: depth, light: true), Theme(depth: depth, projector: true)] {
+            let styles = [theme.base, theme.text, theme.heading, theme.code, theme.codeBlock, theme.quote, theme.link, theme.dim, theme.accent, theme.selection, theme.statusBar, theme.success, theme.failure, theme.border]
+            let limit = depth == .ansi8 ? 8 : depth == .ansi16 ? 16 : 256
+            for colour in styles.flatMap({ [$0.foreground, $0.background] }) {
+                switch colour {
+                case .terminalDefault: break
+                case .indexed(let index):
+                    #expect(depth != .monochrome && Int(index) < limit)
+                }
+            }
+        }
+    }
+
+    @Test func lightAndProjectorThemesPaintTheirOwnBackground() {
+        #expect(Theme(depth: .xterm256, light: true).base.background == .brightWhite)
+        #expect(Theme(depth: .xterm256, projector: true).base.background == .black)
+        #expect(Theme(depth: .xterm256).base.background == .terminalDefault)
+    }
+}

@@ -33,38 +33,41 @@ public struct Theme: Hashable {
         isLight = light
         isProjector = projector
         let colored = depth > .monochrome
-        /// A basic colour, or its dark twin on an eight-colour terminal.
+        /// A basic colour (0–15), its dark twin on an eight-colour terminal, the default without colour.
         func basic(_ index: UInt8) -> Color {
             guard colored else { return .terminalDefault }
             return .indexed(depth == .ansi8 && index >= 8 ? index - 8 : index)
         }
-        let foreground: Color, background: Color
-        if projector || light {
-            foreground = colored ? (light ? .black : .brightWhite) : .terminalDefault
-            background = colored ? (light ? .brightWhite : .black) : .terminalDefault
-        } else {
-            foreground = .terminalDefault
-            background = .terminalDefault
-        }
+        /// An entry of the 256-colour palette, or a basic colour on smaller palettes.
+        func extended(_ index: UInt8, else fallback: UInt8) -> Color { depth == .xterm256 ? .indexed(index) : basic(fallback) }
+        // The projector and the light theme paint their own background for contrast; otherwise
+        // the terminal's own colours are kept.
+        let paintsBackground = projector || light
+        let foreground = paintsBackground ? basic(light ? 0 : 15) : .terminalDefault
+        let background = paintsBackground ? basic(light ? 15 : 0) : .terminalDefault
+        func on(_ color: Color, _ attributes: TextAttributes = []) -> Style { Style(foreground: color, background: background, attributes: attributes) }
+
         base = Style(foreground: foreground, background: background)
         text = base
-        heading = Style(foreground: light ? basic(4) : basic(14), background: background, attributes: [.bold])
+        heading = on(basic(light ? 4 : 14), [.bold])
         strong = base.adding(.bold)
         emphasis = base.adding(colored ? [.italic] : [.underline])
-        let codeBackground: Color = colored ? (light ? .indexed(depth == .xterm256 ? 254 : 7) : (depth == .xterm256 ? .indexed(236) : .black)) : .terminalDefault
-        code = Style(foreground: light ? basic(1) : basic(11), background: background, attributes: colored ? [] : [.bold])
-        codeBlock = Style(foreground: light ? .black : (colored ? .indexed(depth == .ansi8 ? 7 : 15) : .terminalDefault), background: codeBackground)
-        quote = Style(foreground: light ? basic(8) : basic(7), background: background, attributes: [.italic])
-        link = Style(foreground: basic(12), background: background, attributes: [.underline])
-        dim = Style(foreground: colored ? basic(8) : .terminalDefault, background: background, attributes: colored && depth > .ansi8 ? [] : [.dim])
-        accent = Style(foreground: light ? basic(5) : basic(13), background: background, attributes: [.bold])
-        selection = colored ? Style(foreground: light ? .brightWhite : .black, background: basic(light ? 4 : 14), attributes: [.bold]) : Style(attributes: [.reverse, .bold])
-        statusBar = colored ? Style(foreground: light ? .brightWhite : .black, background: light ? .black : .white) : Style(attributes: [.reverse])
-        success = Style(foreground: basic(light ? 2 : 10), background: background, attributes: [.bold])
-        failure = Style(foreground: basic(light ? 1 : 9), background: background, attributes: [.bold])
-        border = Style(foreground: colored ? basic(8) : .terminalDefault, background: background)
-        seriesColors = colored ? [basic(11), basic(14), basic(13), basic(10), basic(9), basic(12)].map { light && $0 == basic(11) ? basic(3) : $0 } : [.terminalDefault]
-        if depth == .ansi8, !light { dim.foreground = basic(7) }
+        code = on(basic(light ? 1 : 11), colored ? [] : [.bold])
+        codeBlock = Style(
+            foreground: basic(light ? 0 : 15),
+            background: light ? extended(254, else: 7) : extended(236, else: 0))
+        quote = on(basic(light ? 8 : 7), [.italic])
+        link = on(basic(light ? 4 : 12), [.underline])
+        dim = on(basic(depth == .ansi8 ? (light ? 0 : 7) : 8), depth > .ansi8 ? [] : [.dim])
+        accent = on(basic(light ? 5 : 13), [.bold])
+        selection = colored
+            ? Style(foreground: basic(light ? 15 : 0), background: basic(light ? 4 : 14), attributes: [.bold])
+            : Style(attributes: [.reverse, .bold])
+        statusBar = colored ? Style(foreground: basic(light ? 15 : 0), background: basic(light ? 0 : 7)) : Style(attributes: [.reverse])
+        success = on(basic(light ? 2 : 10), [.bold])
+        failure = on(basic(light ? 1 : 9), [.bold])
+        border = on(basic(8))
+        seriesColors = colored ? [light ? 3 : 11, 14, 13, 10, 9, 12].map(basic) : [.terminalDefault]
     }
 }
 

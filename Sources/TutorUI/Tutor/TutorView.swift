@@ -51,8 +51,15 @@ public struct TutorView {
     var stepContent: (stack: StackWidget, blockIndices: [Int?]) {
         guard let step = state.step, let lesson = state.lesson else { return (StackWidget([]), []) }
         let maximumHeatmapRows = max(4, state.bodyHeight - 2)
-        var children: [any Widget] = [MarkdownWidget([.heading(level: state.isProjector ? 1 : 2, [.text(step.title)])], theme: theme)]
-        var indices: [Int?] = [nil]
+        var children: [any Widget] = []
+        var indices: [Int?] = []
+        // The step's title, unless the step opens with that very heading (a lesson's `#` title).
+        var opensWithTitle = false
+        if case .markdown(.heading(_, let inlines), _)? = step.blocks.first { opensWithTitle = inlines.map(\.plainText).joined() == step.title }
+        if !opensWithTitle {
+            children.append(MarkdownWidget([.heading(level: state.isProjector ? 1 : 2, [.text(step.title)])], theme: theme))
+            indices.append(nil)
+        }
         for (index, block) in step.blocks.enumerated() {
             let focused = state.focusedBlock == index
             switch block {
