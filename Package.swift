@@ -36,7 +36,7 @@ let package = Package(
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "TutorLessons"]),
-        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons"]),
+        .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons", "QLoRAEngine"]),
         .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
     ],
     swiftLanguageModes: [.v6]

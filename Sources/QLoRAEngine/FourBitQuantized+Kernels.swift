@@ -102,6 +102,8 @@ struct FourBitKernel {
     private let midpoints: [Lanes]
     private let steps: [SIMD16<Int32>]
     private let lowestCode: SIMD16<Int32>
+    /// True when codes are in value order (NF4), so the code is just a count of boundaries below.
+    private let stepsAreAllOne: Bool
 
     init(_ search: CodebookSearch) {
         precondition(search.codeAtPosition.count == 16, "a 4-bit codebook has 16 levels")
@@ -109,39 +111,67 @@ struct FourBitKernel {
         let codes = search.codeAtPosition.map { Int32($0) }
         steps = zip(codes.dropFirst(), codes).map { SIMD16(repeating: $0 - $1) }
         lowestCode = SIMD16(repeating: codes[0])
+        stepsAreAllOne = zip(codes.dropFirst(), codes).allSatisfy { $0 - $1 == 1 }
     }
 
     /// Quantizes one full block of `count` values (a multiple of 32), writes `count / 2` packed
-    /// bytes, and returns the block's absmax.
+    /// bytes, and returns the block's absmax, or NaN when the block holds a NaN or an infinity.
+    ///
+    /// Written with `replacing(with:where:)` and bit casts of comparison masks: those compile to
+    /// vector instructions, where `pointwiseMax` and a `Bool`-per-lane count do not.
     @inline(__always)
     func quantizeFullBlock(_ values: UnsafePointer<Float>, count: Int, packed: UnsafeMutablePointer<UInt8>) -> Float {
         let raw = UnsafeRawPointer(values)
         let lanes = Lanes.scalarCount
         var largest = Lanes()
+        // x - x is 0 for a finite x and NaN for an infinity or a NaN: one add per vector checks
+        // the input on the way through, instead of a separate pass over it.
+        var nonFinite = Lanes()
         for chunk in 0..<(count / lanes) {
             let x = raw.loadUnaligned(fromByteOffset: chunk * lanes * 4, as: Lanes.self)
-            largest = pointwiseMax(largest, pointwiseMax(x, -x))
+            let magnitude = x.replacing(with: -x, where: x .< 0)
+            largest.replace(with: magnitude, where: magnitude .> largest)
+            nonFinite += x - x
         }
-        let absmax = largest.max()
+        guard nonFinite.sum() == 0 else { return .nan }
+        let absmax = Self.largestLane(largest)
         let reciprocal = 1 / max(absmax, CodebookSearch.smallestDivisor)
-        let lower = Lanes(repeating: -1)
-        let upper = Lanes(repeating: 1)
-        let zero = SIMD16<Int32>()
         midpoints.withUnsafeBufferPointer { midpoints in
             steps.withUnsafeBufferPointer { steps in
                 for chunk in 0..<(count / lanes) {
-                    let x = raw.loadUnaligned(fromByteOffset: chunk * lanes * 4, as: Lanes.self)
-                    let scaled = pointwiseMin(pointwiseMax(x * reciprocal, lower), upper)
+                    // No clamp to [-1, 1] here: every boundary lies inside (-1, 1), so a value beyond
+                    // ±1 is above (or below) all of them either way and gets the same code.
+                    let scaled = raw.loadUnaligned(fromByteOffset: chunk * lanes * 4, as: Lanes.self) * reciprocal
                     var codes = lowestCode
-                    for boundary in 0..<15 {
-                        codes &+= zero.replacing(with: steps[boundary], where: scaled .> midpoints[boundary])
+                    // A lane of a comparison mask is all ones (-1) where the value lies above.
+                    if stepsAreAllOne {
+                        for boundary in 0..<15 {
+                            codes &-= unsafeBitCast(scaled .> midpoints[boundary], to: SIMD16<Int32>.self)
+                        }
+                    } else {
+                        for boundary in 0..<15 {
+                            codes &+= unsafeBitCast(scaled .> midpoints[boundary], to: SIMD16<Int32>.self) & steps[boundary]
+                        }
                     }
-                    let bytes = SIMD8<UInt8>(truncatingIfNeeded: codes.evenHalf &<< 4 | codes.oddHalf)
+                    // Read as 64-bit lanes, each holds an even element's code in its low half and the
+                    // next element's in its high half (little-endian): the byte is low << 4 | high.
+                    let pairs = unsafeBitCast(codes, to: SIMD8<UInt64>.self)
+                    let bytes = SIMD8<UInt8>(truncatingIfNeeded: (pairs & 0x0F) &<< 4 | pairs &>> 32)
                     UnsafeMutableRawPointer(packed).storeBytes(of: bytes, toByteOffset: chunk * 8, as: SIMD8<UInt8>.self)
                 }
             }
         }
         return absmax
+    }
+
+    /// The largest of 16 lanes, halving with vector compares.
+    @inline(__always)
+    private static func largestLane(_ lanes: Lanes) -> Float {
+        var eight = lanes.lowHalf
+        eight.replace(with: lanes.highHalf, where: lanes.highHalf .> eight)
+        var four = eight.lowHalf
+        four.replace(with: eight.highHalf, where: eight.highHalf .> four)
+        return max(max(four[0], four[1]), max(four[2], four[3]))
     }
 }
 

@@ -18,6 +18,9 @@ public enum NormalDistribution {
             if p == 1 { return .infinity }
             return .nan
         }
+        // Upper half by symmetry: 1 - p is exact there, and Φ(x) near 1 would lose digits to
+        // cancellation in Φ(x) - p, where the lower tail keeps them.
+        if p > 0.5 { return -quantile(1 - p) }
         let estimate = acklamQuantile(p)
         // Halley's method on f(x) = Φ(x) - p, whose derivative is the density φ(x).
         let error = cumulativeProbability(estimate) - p
@@ -25,7 +28,7 @@ public enum NormalDistribution {
         return estimate - step / (1 + estimate * step / 2)
     }
 
-    /// Acklam's rational approximation of Φ⁻¹: a central region and two tails.
+    /// Acklam's rational approximation of Φ⁻¹ for p ≤ 0.5: a lower tail and a central region.
     private static func acklamQuantile(_ p: Double) -> Double {
         let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
                  1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
@@ -39,11 +42,6 @@ public enum NormalDistribution {
         if p < lowTail {
             let q = (-2 * log(p)).squareRoot()
             return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
-                / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-        }
-        if p > 1 - lowTail {
-            let q = (-2 * log(1 - p)).squareRoot()
-            return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
                 / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         }
         let q = p - 0.5

@@ -24,53 +24,54 @@ enum PyTorchFloat32 {
         values.isEmpty ? .nan : sum(values) / Float(values.count)
     }
 
-    /// The lane count of PyTorch's vectorized float32 sum on a CPU with AVX-512 (the reference machine).
-    static let sumVectorWidth = 16
+    /// The lane count of PyTorch's vectorized float32 sum (`Vectorized<float>` as its sum kernel
+    /// is built; measured on AVX2 and AVX-512 machines alike).
+    static let sumVectorWidth = 8
+
+    /// The number of accumulators ATen keeps side by side for instruction-level parallelism.
+    private static let parallelAccumulators = 4
 
     /// `torch.sum` of a contiguous float32 vector on one thread, bit for bit (ATen's `SumKernel.cpp`).
     ///
-    /// PyTorch loads the values as vectors of 16 lanes and keeps four vector accumulators side by
-    /// side (instruction-level parallelism); each accumulator is itself a cascade of four levels, so
-    /// that only partial sums of similar size are added. The four accumulators are added in order,
-    /// the leftover values (fewer than 16) are summed one by one, and the 16 lanes are added last.
+    /// From 8 values on, PyTorch loads them as vectors of 8 lanes and keeps four vector accumulators
+    /// side by side; each accumulator is itself a cascade of four levels, so that only partial sums
+    /// of similar size are added. The four accumulators are added in order, the leftover values
+    /// (fewer than 8) are summed one by one, and the 8 lanes are added to that last. Fewer than 8
+    /// values take the same path with single values for vectors.
+    ///
+    /// PyTorch splits a sum of more than 32768 values across its threads, which changes the last
+    /// bits with the thread count; this is the one-thread result, the same on every machine.
     static func sum(_ values: [Float]) -> Float {
-        let width = sumVectorWidth
-        let vectorCount = values.count / width
-        var lanes = [Float](repeating: 0, count: width)
         values.withUnsafeBufferPointer { data in
-            lanes.withUnsafeMutableBufferPointer { lanes in
-                // row_sum over vectors: 4 interleaved accumulators, each a multi-level cascade.
-                let parallelAccumulators = 4
-                let rowCount = vectorCount / parallelAccumulators
-                var partial = cascadeSum(
-                    data, rows: rowCount, accumulators: parallelAccumulators, width: width)
-                for vector in (rowCount * parallelAccumulators)..<vectorCount {
-                    for lane in 0..<width { partial[lane] += data[vector * width + lane] }
-                }
-                for accumulator in 1..<parallelAccumulators {
-                    for lane in 0..<width { partial[lane] += partial[accumulator * width + lane] }
-                }
-                for lane in 0..<width { lanes[lane] = partial[lane] }
+            let width = values.count >= sumVectorWidth ? sumVectorWidth : 1
+            let vectorCount = values.count / width
+            // row_sum over vectors: `parallelAccumulators` interleaved accumulators, each a cascade.
+            let rowCount = vectorCount / parallelAccumulators
+            var partial = cascadeSum(data, rows: rowCount, width: width)
+            for vector in (rowCount * parallelAccumulators)..<vectorCount {
+                for lane in 0..<width { partial[lane] += data[vector * width + lane] }
             }
+            for accumulator in 1..<parallelAccumulators {
+                for lane in 0..<width { partial[lane] += partial[accumulator * width + lane] }
+            }
+            guard width > 1 else { return partial[0] }
+            var total: Float = 0
+            for index in (vectorCount * width)..<values.count { total += data[index] }
+            for lane in 0..<width { total += partial[lane] }
+            return total
         }
-        var total: Float = 0
-        for index in (vectorCount * width)..<values.count { total += values[index] }
-        for lane in lanes { total += lane }
-        return total
     }
 
-    /// ATen's `multi_row_sum`: `accumulators` vectors of `width` lanes summed over `rows` rows, where
-    /// row r holds vectors r·accumulators ..< (r+1)·accumulators. Each accumulator is a cascade of
-    /// 4 levels: level 0 takes `levelStep` rows, then flows into level 1, and so on.
+    /// ATen's `multi_row_sum`: `parallelAccumulators` vectors of `width` lanes summed over `rows`
+    /// rows, where row r holds the vectors r·4 ..< (r+1)·4. Each accumulator is a cascade of 4 levels:
+    /// level 0 takes `levelStep` rows, then flows into level 1, and so on.
     /// Returns the accumulators' lanes, accumulator-major.
-    private static func cascadeSum(
-        _ data: UnsafeBufferPointer<Float>, rows: Int, accumulators: Int, width: Int
-    ) -> [Float] {
+    private static func cascadeSum(_ data: UnsafeBufferPointer<Float>, rows: Int, width: Int) -> [Float] {
         let levelCount = 4
         let levelPower = max(4, ceilLog2(rows) / levelCount)
         let levelStep = 1 << levelPower
         let levelMask = levelStep - 1
-        let rowLength = accumulators * width
+        let rowLength = parallelAccumulators * width
         var levels = [[Float]](repeating: [Float](repeating: 0, count: rowLength), count: levelCount)
 
         func addRow(_ row: Int) {

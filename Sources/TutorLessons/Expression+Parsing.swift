@@ -48,6 +48,12 @@ private struct ExpressionParser {
     }
 
     private mutating func tokenize(_ scalars: [Unicode.Scalar]) {
+        tokenizeScalars(scalars)
+        // Always end with `.end`, even after an error, so `current` has a token to read.
+        tokens.append((.end, scalars.count + 1))
+    }
+
+    private mutating func tokenizeScalars(_ scalars: [Unicode.Scalar]) {
         var index = 0
         func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
         func isWordStart(_ scalar: Unicode.Scalar) -> Bool {
@@ -95,7 +101,6 @@ private struct ExpressionParser {
                 }
             }
         }
-        tokens.append((.end, scalars.count + 1))
     }
 
     private var current: Token { tokens[min(position, tokens.count - 1)].token }

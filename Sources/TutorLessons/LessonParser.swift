@@ -23,7 +23,7 @@ public struct LessonParser {
         let body = Array(lines[bodyStart...])
         let markdown = MarkdownParser(source: sourcePath)
         var steps: [Step] = []
-        var opening = Step(title: title, line: body.first?.number ?? lines.count, blocks: [])
+        var opening = Step(title: title, line: bodyStart + 1, blocks: [])
         var liveBlocks: [LiveBlock] = []
         var ids: [String: Int] = [:]
 

@@ -18,7 +18,7 @@ struct LessonYAML {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw translate(error, source: source, firstLine: firstLine, what: what)
+            throw translate(error, text: text, source: source, firstLine: firstLine, what: what)
         }
         guard let node else {
             throw InputError("\(source):\(firstLine)", "expected \(what) as `key: value` lines, found nothing")
@@ -26,10 +26,20 @@ struct LessonYAML {
         return try LessonYAML(node: node, source: source, firstLine: firstLine).mapping(what: what)
     }
 
-    private static func translate(_ error: YamlError, source: String, firstLine: Int, what: String) -> InputError {
+    private static func translate(_ error: YamlError, text: String, source: String, firstLine: Int, what: String) -> InputError {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the first use of the key; the mistake is the second one.
+            let key = duplicates.first ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let indent = String(repeating: " ", count: max(context.mark.column - 1, 0))
+            let second = lines.indices.dropFirst(context.mark.line).first { lines[$0].hasPrefix(indent + key + ":") }
+            let line = firstLine + (second ?? context.mark.line - 1)
+            return InputError("\(source):\(line)", "duplicate key `\(key)`; expected each key once")
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return InputError("\(source):\(firstLine + mark.line - 1)", "expected valid YAML in \(what): \(problem)")
+            // A problem found at the end of the text belongs to its last line, not the fence after it.
+            let lineCount = max(text.split(separator: "\n", omittingEmptySubsequences: false).count, 1)
+            return InputError("\(source):\(firstLine + min(mark.line, lineCount) - 1)", "expected valid YAML in \(what): \(problem)")
         default:
             return InputError("\(source):\(firstLine)", "expected valid YAML in \(what): \(error)")
         }
@@ -66,19 +76,16 @@ struct LessonYAML {
         var value: LessonYAML
     }
 
-    /// The value's pairs in order; keys must be plain words and unique.
+    /// The value's pairs in order; keys must be plain scalars.
     func mapping(what: String) throws -> [Pair] {
         guard case .mapping(let mapping) = node else {
             throw failure("expected \(what) as `key: value` lines, found \(shown)")
         }
+        // Yams has already rejected duplicate keys.
         var pairs: [Pair] = []
-        var seen: Set<String> = []
         for (keyNode, valueNode) in mapping {
             let key = child(keyNode)
             guard case .scalar(let scalar) = keyNode else { throw key.failure("expected a key name, found \(key.shown)") }
-            guard seen.insert(scalar.string).inserted else {
-                throw key.failure("duplicate key `\(scalar.string)`; expected each key once")
-            }
             pairs.append(Pair(key: scalar.string, keyNode: key, value: child(valueNode)))
         }
         return pairs

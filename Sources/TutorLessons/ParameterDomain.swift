@@ -52,9 +52,10 @@ extension ParameterDomain {
         case .numbers(let numbers): return numbers.map(ParameterValue.number)
         case .range(let bounds, let step):
             guard let step, step > 0 else { return nil }
-            let count = Int(((bounds.upperBound - bounds.lowerBound) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 10_000 else { return nil }
-            return (0..<count).map { .number(bounds.lowerBound + Double($0) * step) }
+            // Checked as a Double first: a huge range over a tiny step must not overflow `Int`.
+            let steps = ((bounds.upperBound - bounds.lowerBound) / step + 1e-9).rounded(.down)
+            guard steps.isFinite, steps < 10_000 else { return nil }
+            return (0...Int(steps)).map { .number(bounds.lowerBound + Double($0) * step) }
         }
     }
 

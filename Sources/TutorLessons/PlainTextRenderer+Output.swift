@@ -136,7 +136,7 @@ extension PlainTextRenderer {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(Int(value)) B" : "\(value.compact) \(units[unit])"
+        return "\(value.compact) \(units[unit])"
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -2,11 +2,11 @@
 ///
 /// No colour and no escape sequences; heatmaps become ASCII density ramps, histograms bars of `#`.
 public struct PlainTextRenderer {
-    /// The widest a line may be.
+    /// The widest a line may be, from 20 to 1000 columns.
     public var width: Int
 
     public init(width: Int = 80) {
-        self.width = max(width, 20)
+        self.width = min(max(width, 20), 1000)
     }
 
     /// A lesson's steps in `steps` (all when nil), each live block run as written.
@@ -30,8 +30,7 @@ public struct PlainTextRenderer {
         case .markdown(let markdown, _):
             return render(markdown)
         case .live(let live):
-            let settings = live.parameters.canonicalText
-            var lines = ["[\(live.section)] \(settings)"]
+            var lines = wrap("[\(live.section)] \(live.parameters.canonicalText)")
             do {
                 let run = try runner.run(live)
                 for output in run.outputs {
@@ -41,10 +40,10 @@ public struct PlainTextRenderer {
                 if !run.expectations.isEmpty { lines.append("") }
                 for outcome in run.expectations {
                     let values = outcome.values.map { "\($0.name) = \($0.value.compact)" }.joined(separator: ", ")
-                    lines.append("expect \(outcome.expectation.text): \(outcome.passed ? "holds" : "FAILS") (\(values))")
+                    lines += wrap("expect \(outcome.expectation.text): \(outcome.passed ? "holds" : "FAILS") (\(values))")
                 }
                 if !live.tweaks.isEmpty {
-                    lines.append("try: " + live.tweaks.map { "\($0.parameter) (\($0.allowed.description))" }.joined(separator: "; "))
+                    lines += wrap("try: " + live.tweaks.map { "\($0.parameter) (\($0.allowed.description))" }.joined(separator: "; "))
                 }
             } catch {
                 lines.append("error: \(describe(error))")
@@ -77,14 +76,14 @@ public struct PlainTextRenderer {
         case .paragraph(let inlines):
             return wrap(plain(inlines))
         case .bulletList(let items):
-            return items.flatMap { item in indent(item.flatMap { render($0) }, first: "  - ", rest: "    ") }
+            return items.flatMap { item in indent(item, first: "  - ", rest: "    ") }
         case .numberedList(let start, let items):
             return items.enumerated().flatMap { offset, item in
                 let marker = "  \(start + offset). "
-                return indent(item.flatMap { render($0) }, first: marker, rest: String(repeating: " ", count: marker.count))
+                return indent(item, first: marker, rest: String(repeating: " ", count: marker.count))
             }
         case .blockQuote(let blocks):
-            return indent(blocks.flatMap { render($0) }, first: "> ", rest: "> ")
+            return indent(blocks, first: "> ", rest: "> ")
         case .code(_, let text):
             return text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
         case .table(let header, let alignments, let rows):
@@ -106,8 +105,10 @@ public struct PlainTextRenderer {
         }.joined()
     }
 
-    private func indent(_ lines: [String], first: String, rest: String) -> [String] {
-        lines.enumerated().map { ($0.offset == 0 ? first : rest) + $0.element }
+    /// Blocks drawn narrower by the width of a prefix, then prefixed: `first` on the first line, `rest` after.
+    private func indent(_ blocks: [MarkdownBlock], first: String, rest: String) -> [String] {
+        let inner = PlainTextRenderer(width: width - first.count)
+        return blocks.flatMap { inner.render($0) }.enumerated().map { ($0.offset == 0 ? first : rest) + $0.element }
     }
 
     /// Words wrapped to the width; a word longer than a line gets a line of its own.

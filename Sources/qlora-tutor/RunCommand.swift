@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
         let lesson = try course.lesson(named: parts.first ?? target)
         var steps: Range<Int>?
         if parts.count == 2 {
-            guard let step = Int(parts[1]), lesson.steps.indices.contains(step - 1) else {
+            guard let step = Int(parts[1]), (1...lesson.steps.count).contains(step) else {
                 throw InputError(target, "expected a step from 1 to \(lesson.steps.count) after `:`")
             }
             steps = (step - 1)..<step

@@ -1,0 +1,61 @@
+import Testing
+@testable import TutorLessons
+
+@Suite struct ExpressionTests {
+    private let names: Set<String> = ["mse", "bits", "scale", "max_error"]
+    private let results = ["mse": 1e-5, "bits": 4.5, "scale": 0.01, "max_error": 0.004]
+
+    private func truth(_ text: String) throws -> Bool {
+        try Expression.parse(text, names: names, kind: .boolean).truth(results)
+    }
+
+    @Test(arguments: [
+        ("mse < 2e-5", true),
+        ("mse < 1e-5", false),
+        ("bits == 4.5", true),
+        ("bits != 4.5", false),
+        ("bits ~= 4.4999 within 1e-3", true),
+        ("bits ~= 4.4 within 1e-3", false),
+        ("max_error <= scale / 2", true),
+        ("-bits < -4 and not (bits > 5)", true),
+        ("bits > 5 or mse >= 1e-5", true),
+        ("abs(-bits) == 4.5 and min(bits, 3) == 3 and max(1, 2) == 2", true),
+        ("sqrt(4) == 2 and log2(8) == 3", true),
+        ("1 + 2 * 3 == 7 and (1 + 2) * 3 == 9 and 8 / 2 / 2 == 2 and 5 - 2 - 1 == 2", true),
+        (".5 == 0.5 and 1E3 == 1000", true),
+    ])
+    func evaluates(text: String, expected: Bool) throws {
+        #expect(try truth(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("mse <", 6, "expected a number, a result name or `(`, found the end"),
+        ("mse < 1 <  2", 9, "comparisons do not chain"),
+        ("sqnr > 3", 1, "unknown result `sqnr`"),
+        ("mse + (bits < 1) > 0", 7, "expected a number after `+`"),
+        ("bits and mse < 1", 1, "expected a condition before `and`"),
+        ("bits ~= 4", 10, "`within`"),
+        ("frob(1) > 0", 1, "unknown function `frob`"),
+        ("min(1) > 0", 1, "`min` takes 2 arguments"),
+        ("mse < 1e-5 $", 12, "unexpected character `$`"),
+        ("(mse < 1", 9, "expected `)`"),
+        ("mse", 1, "expected a condition"),
+    ])
+    func rejects(text: String, column: Int, message: String) {
+        let error = #expect(throws: ExpressionError.self) { try Expression.parse(text, names: names, kind: .boolean) }
+        #expect(error?.column == column)
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test func numbersAreNumbersNotConditions() throws {
+        let expression = try Expression.parse("bits * 2", names: names, kind: .number)
+        #expect(expression.number(results) == 9)
+        #expect(throws: ExpressionError.self) { try Expression.parse("bits > 2", names: names, kind: .number) }
+    }
+
+    @Test func namesAreCollectedAndMissingResultsFailComparisons() throws {
+        let expression = try Expression.parse("mse < scale or scale > mse", names: names, kind: .boolean)
+        #expect(expression.names == ["mse", "scale"])
+        #expect(expression.truth([:]) == false)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import QLoRAEngine
+import Testing
+@testable import TutorLessons
+
+/// A section that counts its runs, to see the runner's cache at work.
+private final class CountingSection: LessonSection, @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var runs: Int { lock.withLock { count } }
+
+    let name = "count"
+    let summary = "counts its runs"
+    let parameters = [ParameterSpec(name: "x", summary: "a number", domain: .range(0...10, step: 1), defaultValue: .number(1))]
+    let outputs: [(name: String, summary: String)] = [("value", "the value")]
+    let results: [(name: String, summary: String)] = [("x", "the value"), ("twice", "twice the value")]
+
+    func run(_ parameters: ParameterValues) throws -> SectionResult {
+        lock.withLock { count += 1 }
+        let x = parameters.number("x")
+        return SectionResult(outputs: ["value": [.text("x = \(x)")]], results: ["x": x, "twice": 2 * x])
+    }
+}
+
+@Suite struct LessonRunnerTests {
+    private func validBlock() throws -> (LiveBlock, Lesson) {
+        let lesson = try LessonParser().parse(LessonFixtures.valid, id: "t", sourcePath: "t.md")
+        return (try #require(lesson.liveBlocks.first), lesson)
+    }
+
+    @Test func runsABlockIntoItsOutputsAndCheckedExpectations() throws {
+        let (block, _) = try validBlock()
+        let run = try LessonRunner().run(block)
+        #expect(run.outputs.count == 2)
+        guard case .table(let stats) = run.outputs.first, case .heatmap(let error) = run.outputs.last else {
+            Issue.record("expected the stats table, then the error heatmap")
+            return
+        }
+        #expect(stats.rows.contains { $0.first == "weights" && $0.last == "128" })
+        #expect(error.rows == 8 && error.columns == 16 && error.values.count == 128)
+        #expect(run.results["bits_per_param"] == 5)
+        #expect(run.expectations.map(\.passed) == [true, true])
+        #expect(run.passed)
+    }
+
+    @Test func identicalOnEveryRun() throws {
+        let (block, _) = try validBlock()
+        #expect(try LessonRunner().run(block) == LessonRunner().run(block))
+    }
+
+    @Test func tweaksChangeTheResultWithinWhatTheBlockAllows() throws {
+        let (block, _) = try validBlock()
+        let runner = LessonRunner()
+        let nf4 = try runner.run(block)
+        let fp4 = try runner.run(block, tweaks: ["type": .word("fp4")])
+        #expect(fp4.parameters["type"] == .word("fp4"))
+        #expect(fp4.results["mse"] != nf4.results["mse"])
+        let notOffered = #expect(throws: InputError.self) { try runner.run(block, tweaks: ["blocksize": .number(64)]) }
+        #expect(notOffered?.source == "tweak `blocksize`")
+        let outOfRange = #expect(throws: InputError.self) { try runner.run(block, tweaks: ["matrix.seed": .number(6)]) }
+        #expect(outOfRange?.message.contains("from 1 to 5") == true)
+    }
+
+    @Test func cachesOneRunPerParameterSet() throws {
+        let section = CountingSection()
+        let registry = SectionRegistry([section])
+        let text = LessonFixtures.withBlock("run: count\nshow: [value]\ntweak: {x: [1, 2]}\nexpect:\n  - twice == 2 * x")
+        let lesson = try LessonParser(registry: registry).parse(text, id: "t", sourcePath: "t.md")
+        let block = try #require(lesson.liveBlocks.first)
+        let runner = LessonRunner(registry: registry)
+        _ = try runner.run(block)
+        _ = try runner.run(block)
+        _ = try runner.run(block, tweaks: ["x": .number(1)])
+        #expect(section.runs == 1)
+        let two = try runner.run(block, tweaks: ["x": .number(2)])
+        #expect(section.runs == 2)
+        #expect(two.outputs == [.text("x = 2.0")])
+        #expect(two.passed)
+    }
+
+    @Test func computesAQuizAnswerFromTheBlockItNames() throws {
+        let (_, lesson) = try validBlock()
+        let quizzes = lesson.quizzes
+        let runner = LessonRunner()
+        #expect(try runner.computedAnswer(to: quizzes[2], in: lesson) == 5)
+        #expect(try runner.computedAnswer(to: quizzes[0], in: lesson) == nil)
+    }
+}

@@ -1,0 +1,108 @@
+import QLoRAEngine
+import Testing
+@testable import TutorLessons
+
+@Suite struct MarkdownParserTests {
+    private func blocks(_ text: String) throws -> [MarkdownBlock] {
+        try MarkdownParser(source: "test.md").parse(text).map(\.block)
+    }
+
+    @Test func headingsOfEveryLevelDropTheirClosingHashes() throws {
+        #expect(try blocks("# One\n### Three ###\n###### Six") == [
+            .heading(level: 1, [.text("One")]),
+            .heading(level: 3, [.text("Three")]),
+            .heading(level: 6, [.text("Six")]),
+        ])
+        #expect(try blocks("#NoSpace") == [.paragraph([.text("#NoSpace")])])
+    }
+
+    @Test func paragraphLinesJoinAndBlankLinesSeparate() throws {
+        #expect(try blocks("one\ntwo\n\nthree") == [.paragraph([.text("one two")]), .paragraph([.text("three")])])
+    }
+
+    @Test func emphasisStrongCodeAndLinks() throws {
+        #expect(try blocks("a *em* b **strong** c `x*y` d [the *paper*](https://example.org/p \"title\")") == [
+            .paragraph([
+                .text("a "), .emphasis([.text("em")]), .text(" b "), .strong([.text("strong")]), .text(" c "),
+                .code("x*y"), .text(" d "),
+                .link(text: [.text("the "), .emphasis([.text("paper")])], destination: "https://example.org/p"),
+            ])
+        ])
+        #expect(try blocks("_under_ and __double__") == [
+            .paragraph([.emphasis([.text("under")]), .text(" and "), .strong([.text("double")])])
+        ])
+        #expect(try blocks("**bold with *em* inside**") == [
+            .paragraph([.strong([.text("bold with "), .emphasis([.text("em")]), .text(" inside")])])
+        ])
+    }
+
+    @Test func unmatchedDelimitersAndIntrawordUnderscoresStayText() throws {
+        #expect(try blocks("2 * 3 and snake_case_name and *open") == [
+            .paragraph([.text("2 * 3 and snake_case_name and *open")])
+        ])
+        #expect(try blocks("\\*not emphasis\\*") == [.paragraph([.text("*not emphasis*")])])
+    }
+
+    @Test func bulletListsNestByIndentation() throws {
+        #expect(try blocks("- one\n- two\n  - inner\n- three\n  continued") == [
+            .bulletList([
+                [.paragraph([.text("one")])],
+                [.paragraph([.text("two")]), .bulletList([[.paragraph([.text("inner")])]])],
+                [.paragraph([.text("three continued")])],
+            ])
+        ])
+    }
+
+    @Test func numberedListsKeepTheirStart() throws {
+        #expect(try blocks("3. three\n4. four") == [
+            .numberedList(start: 3, [[.paragraph([.text("three")])], [.paragraph([.text("four")])]])
+        ])
+    }
+
+    @Test func blockQuotesHoldBlocksAndLazyLines() throws {
+        #expect(try blocks("> quoted *text*\nlazy line\n>\n> - item") == [
+            .blockQuote([
+                .paragraph([.text("quoted "), .emphasis([.text("text")]), .text(" lazy line")]),
+                .bulletList([[.paragraph([.text("item")])]]),
+            ])
+        ])
+    }
+
+    @Test func fencedCodeKeepsItsTextVerbatim() throws {
+        #expect(try blocks("```swift\nlet x = *1*\n\n  indented\n```\nafter") == [
+            .code(language: "swift", text: "let x = *1*\n\n  indented"),
+            .paragraph([.text("after")]),
+        ])
+        #expect(try blocks("~~~~\n```\n~~~~") == [.code(language: "", text: "```")])
+    }
+
+    @Test func unterminatedFenceNamesTheLineItOpens() throws {
+        let error = #expect(throws: InputError.self) { try blocks("text\n\n```qlora\nrun: quantize\n") }
+        #expect(error?.source == "test.md:3")
+        #expect(error?.message.contains("unterminated fence") == true)
+    }
+
+    @Test func pipeTablesWithAlignments() throws {
+        #expect(try blocks("| a | b |\n|:--|--:|\n| `x|y` | **2** |\n| 3 |") == [
+            .table(
+                header: [[.text("a")], [.text("b")]], alignments: [.left, .right],
+                rows: [[[.code("x|y")], [.strong([.text("2")])]], [[.text("3")], []]])
+        ])
+    }
+
+    @Test func thematicBreaksInEachSpelling() throws {
+        #expect(try blocks("---\n***\n_ _ _") == [.thematicBreak, .thematicBreak, .thematicBreak])
+    }
+
+    @Test func constructsOutsideTheSubsetStayAsText() throws {
+        #expect(try blocks("<div>html</div>\n\n![alt](image.png)") == [
+            .paragraph([.text("<div>html</div>")]),
+            .paragraph([.text("!"), .link(text: [.text("alt")], destination: "image.png")]),
+        ])
+    }
+
+    @Test func blocksKeepTheirLines() throws {
+        let located = try MarkdownParser(source: "test.md").parse("# Title\n\ntext\n\n- item")
+        #expect(located.map(\.line) == [1, 3, 5])
+    }
+}
