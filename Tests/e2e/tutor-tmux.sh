@@ -138,8 +138,9 @@ done
 echo "--- SIGKILL while saving leaves the old or the new progress file, never a torn one"
 for round in $(seq 1 12); do
     start 80 24 --progress "$work/kill.json"
-    wait_for 'step|lessons'
-    [[ $round == 1 ]] && T send-keys -t main Enter
+    wait_for 'step [0-9]|lessons'
+    screen | grep -q 'step [0-9]' || T send-keys -t main Enter
+    wait_for 'step [0-9]'
     pid=$(pane '#{pane_pid}')
     # Every step key writes the file; kill in the middle of a burst of them.
     T send-keys -t main n p n p n p n p n p n p n p n p n p n p n p n p n p n p
