@@ -181,3 +181,27 @@ import TutorLessons
         #expect(Theme(depth: .xterm256).base.background == .terminalDefault)
     }
 }
+
+@Suite struct ScreenChangesTests {
+    @Test func onlyChangedCellsAreSent() {
+        var before = Screen(width: 4, height: 2)
+        before.put("abcd", x: 0, y: 0)
+        var after = before
+        after.put("X", x: 2, y: 1)
+        #expect(after.changedCells(since: before) == [6])
+        #expect(after.changedCells(since: after).isEmpty)
+        #expect(after.changedCells(since: nil).count == 8)
+        #expect(after.changedCells(since: Screen(width: 3, height: 2)).count == 8, "a new size repaints everything")
+    }
+
+    @Test func aWideCharacterIsSentFromItsLeftHalf() {
+        var before = Screen(width: 4, height: 1)
+        before.put("ab", x: 0, y: 0)
+        var after = before
+        after.put("日", x: 1, y: 0)
+        #expect(after.changedCells(since: before) == [1])
+        var narrow = after
+        narrow.put("z", x: 2, y: 0)
+        #expect(narrow.changedCells(since: after) == [1, 2], "overwriting the right half blanks the left")
+    }
+}

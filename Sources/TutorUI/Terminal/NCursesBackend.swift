@@ -58,14 +58,10 @@ public final class NCursesBackend {
 
     /// Draws `screen`, sending only the cells that changed since the last call.
     public func draw(_ screen: Screen) {
-        let previous = lastScreen.flatMap { $0.width == screen.width && $0.height == screen.height ? $0 : nil }
-        if previous == nil { werase(qt_stdscr()) }
-        let cells = screen.cells
-        for index in cells.indices {
-            let cell = cells[index]
-            if let previous, previous.cells[index] == cell { continue }
-            // The right half of a wide character is drawn with its left half.
-            if cell.isContinuation { continue }
+        let changed = screen.changedCells(since: lastScreen)
+        if lastScreen?.width != screen.width || lastScreen?.height != screen.height { werase(qt_stdscr()) }
+        for index in changed {
+            let cell = screen.cells[index]
             let x = Int32(index % screen.width), y = Int32(index / screen.width)
             _ = qt_put_cell(y, x, wchar_t(bitPattern: cell.character.value), attributes(cell.attributes), cell.foreground.cursesNumber, cell.background.cursesNumber)
         }
