@@ -68,3 +68,12 @@ import TutorLessons
         #expect(screen.lines[2].hasPrefix("-1 "))
     }
 }
+
+extension HeatmapWidgetTests {
+    @Test func blocksOneRowTallDrawNoLinesBetweenRows() {
+        var heatmap = ramp(rows: 4, columns: 8)
+        heatmap.blockGrid = (rows: 1, columns: 4)
+        let screen = render(HeatmapWidget([heatmap], theme: Theme(depth: .xterm256), maximumCellScale: 2), width: 40, height: 7)
+        #expect(screen.lines[1...4].allSatisfy { $0.hasPrefix("▀▀▀▀▀▀▀▀│▀▀▀▀▀▀▀▀") })
+    }
+}

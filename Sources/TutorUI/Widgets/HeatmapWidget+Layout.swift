@@ -52,11 +52,12 @@ extension HeatmapWidget {
     }
 
     /// Pooled indices repeated `scale` times, with a grid line (nil) at each block boundary that
-    /// still falls between two screen pixels after pooling; no lines when blocks would be one pixel wide.
+    /// still falls between two screen pixels after pooling; no lines when blocks would be one pixel
+    /// wide, or are one cell long along this axis (a 1×64 block grid has no lines between rows).
     private func gridded(count: Int, scale: Int, block: Int?, poolFactor: Int) -> [Int?] {
         var result: [Int?] = []
         result.reserveCapacity(count * scale)
-        let linesWorthDrawing = block.map { $0 * scale >= 2 * poolFactor && $0 < count * poolFactor } ?? false
+        let linesWorthDrawing = block.map { $0 > 1 && $0 * scale >= 2 * poolFactor && $0 < count * poolFactor } ?? false
         for index in 0..<count {
             if linesWorthDrawing, let block, index > 0, (index * poolFactor) / block != ((index - 1) * poolFactor) / block {
                 result.append(nil)
