@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 fail() {
     echo "FAIL: $*" >&2
-    T capture-pane -p -t main >&2 2>/dev/null || true
+    T capture-pane -p -S - -t main >&2 2>/dev/null || true
     exit 1
 }
 screen() { T capture-pane -p -t main; }
@@ -42,13 +42,20 @@ wait_dead() {
     done
     fail "the tutor did not exit"
 }
-# Starts the tutor in a fresh tmux server; the pane stays after the process ends so we can inspect it.
+# Starts the tutor in a fresh tmux server under a shell that records its exit status (tmux
+# itself sometimes marks the pane dead before it has reaped the process); the pane stays after
+# the process ends so we can inspect it.
 start() {
     local width=$1 height=$2
     shift 2
     fresh_server
-    T new-session -d -s main -x "$width" -y "$height" "exec env TERM=xterm-256color SWIFT_BACKTRACE=interactive=no $bin $*" \; set-option -t main remain-on-exit on
+    rm -f "$work/status"
+    T new-session -d -s main -x "$width" -y "$height" \
+        "env TERM=xterm-256color SWIFT_BACKTRACE=interactive=no ${TUTOR_ENV:-} $bin $*; echo \$? > $work/status" \
+        \; set-option -t main remain-on-exit on
 }
+# The tutor's own process id (the pane runs the shell around it).
+tutor_pid() { pgrep -n -P "$(pane '#{pane_pid}')"; }
 expect_restored() {
     wait_dead
     [[ $(pane '#{alternate_on}') == 0 ]] || fail "the pane is still in the alternate screen"
@@ -85,7 +92,7 @@ done
 wait_for 'step 3/4'
 T send-keys -t main q
 expect_restored
-status=$(pane '#{pane_dead_status}'); [[ $status == 0 ]] || fail "exit status '$status': $(T list-panes -a -F '#{pane_dead} #{pane_dead_status} #{pane_current_command}')"
+[[ $(cat "$work/status") == 0 ]] || fail "exit status $(cat "$work/status")"
 
 echo "--- grader: the progress file the tutor wrote"
 # Exit 1: the other quizzes are not answered yet; 2 would mean the file could not be read.
@@ -125,11 +132,21 @@ sleep 0.2
 T send-keys -t main q
 expect_restored
 
+echo "--- NO_COLOR: no colours, the heatmap as a density ramp"
+TUTOR_ENV=NO_COLOR=1 start 120 40 --progress "$work/progress.json"
+wait_for 'step 3/4'
+T send-keys -t main Enter
+wait_for 'quantize +✓ every expectation holds'
+! T capture-pane -e -p -t main | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m' || fail "colours despite NO_COLOR"
+screen | grep -q '[░▒▓]' || fail "no density ramp"
+T send-keys -t main q
+expect_restored
+
 echo "--- SIGTERM and a crash signal restore the terminal"
 for signal in TERM SEGV; do
     start 80 24 --progress "$work/signals.json"
     wait_for 'lessons'
-    kill -s "$signal" "$(pane '#{pane_pid}')"
+    kill -s "$signal" "$(tutor_pid)"
     expect_restored
     # After a crash, Swift's backtrace is printed on the restored screen, not lost in the curses one.
     [[ $signal != SEGV ]] || T capture-pane -p -S - -t main | grep -q 'crashed' || fail "no backtrace after the crash"
@@ -141,7 +158,7 @@ for round in $(seq 1 12); do
     wait_for 'step [0-9]|lessons'
     screen | grep -q 'step [0-9]' || T send-keys -t main Enter
     wait_for 'step [0-9]'
-    pid=$(pane '#{pane_pid}')
+    pid=$(tutor_pid)
     # Every step key writes the file; kill in the middle of a burst of them.
     T send-keys -t main n p n p n p n p n p n p n p n p n p n p n p n p n p n p
     sleep "0.0$((RANDOM % 10))"
