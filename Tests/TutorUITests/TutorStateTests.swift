@@ -153,3 +153,19 @@ func errorHeatmap(_ scale: Float) -> Output {
         }
     }
 }
+
+extension TutorStateTests {
+    @Test func aLongRunDrawsWhatItHasReportedSoFar() {
+        var state = state()
+        _ = keys(&state, .enter, .enter)
+        let partial = Output.series(Series(title: "loss", xLabel: "step", yLabel: "", lines: [.init(name: "qlora", values: [3, 2.5, 2.2])]))
+        _ = state.update(.runProgress(token: 1, outputs: [partial]), now: start)
+        let lines = TutorView(state: state).render().lines
+        #expect(lines.contains { $0.contains("running…") })
+        #expect(lines.contains { $0.contains("━━ qlora 2.2") })
+        // Progress from a run that was stopped is dropped.
+        _ = keys(&state, .escape)
+        _ = state.update(.runProgress(token: 1, outputs: []), now: start)
+        #expect(state.runs["blocks"]?.outputs == [partial])
+    }
+}

@@ -64,7 +64,7 @@ import TutorLessons
 
 @Suite struct LessonListTests {
     let theme = Theme(depth: .xterm256)
-    let entries = (1...9).map { LessonList.Entry(title: "Lesson \($0)", section: "s", stepsSeen: $0 == 1 ? 3 : ($0 == 2 ? 1 : 0), stepCount: 3, quizzesRight: 0, quizCount: 0) }
+    let entries = (1...9).map { LessonList.Entry(title: "Lesson \($0)", stepsSeen: $0 == 1 ? 3 : ($0 == 2 ? 1 : 0), stepCount: 3, quizzesRight: 0, quizCount: 0) }
 
     @Test func marksAndSelection() {
         let list = LessonList(entries: Array(entries.prefix(3)), selected: 1, theme: theme)

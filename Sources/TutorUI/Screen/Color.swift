@@ -10,14 +10,6 @@ public enum Color: Hashable {
 
 extension Color {
     public static let black = Color.indexed(0)
-    public static let red = Color.indexed(1)
-    public static let green = Color.indexed(2)
-    public static let yellow = Color.indexed(3)
-    public static let blue = Color.indexed(4)
-    public static let magenta = Color.indexed(5)
-    public static let cyan = Color.indexed(6)
-    public static let white = Color.indexed(7)
-    public static let brightBlack = Color.indexed(8)
     public static let brightWhite = Color.indexed(15)
 
     /// The number curses uses for this colour: -1 for the terminal's default.

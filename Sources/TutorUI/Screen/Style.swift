@@ -19,20 +19,6 @@ public struct Style: Hashable {
         style.attributes.formUnion(extra)
         return style
     }
-
-    /// This style with another foreground colour.
-    public func with(foreground: Color) -> Style {
-        var style = self
-        style.foreground = foreground
-        return style
-    }
-
-    /// This style with another background colour.
-    public func with(background: Color) -> Style {
-        var style = self
-        style.background = background
-        return style
-    }
 }
 
 extension Style: Sendable {}

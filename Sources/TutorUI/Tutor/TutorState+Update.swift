@@ -44,8 +44,10 @@ extension TutorState {
         open(step: saved.currentStep)
     }
 
+    /// Applies a worker's report to the run it belongs to, if that run is still going (not
+    /// replaced by a newer run, not stopped).
     private mutating func updateRun(_ token: Int, _ change: (inout BlockRun) -> Void) {
-        guard let id = runs.first(where: { $0.value.token == token })?.key, var run = runs[id] else { return }
+        guard let id = runs.first(where: { $0.value.token == token })?.key, var run = runs[id], run.isRunning else { return }
         change(&run)
         runs[id] = run
     }

@@ -101,7 +101,7 @@ public struct TutorState: Equatable {
             let saved = progress.lessons[lesson.id]
             let right = lesson.quizzes.filter { saved?.quizzes[$0.id]?.verdict == .correct }.count
             return LessonList.Entry(
-                title: lesson.title, section: lesson.section,
+                title: lesson.title,
                 stepsSeen: saved.map { min(lesson.steps.count, $0.currentStep + 1) } ?? 0, stepCount: lesson.steps.count,
                 quizzesRight: right, quizCount: lesson.quizzes.count)
         }

@@ -58,10 +58,10 @@ extension HeatmapWidget {
 
     /// One row: the low end, a colour ramp, the high end, and a note when the map was pooled.
     func drawLegend(scale: Heatmap.Scale, colors: [Color], poolFactor: Int, in rect: Rect, on screen: inout Screen) {
-        let (low, high, name): (Float, Float, String)
+        let (low, high): (Float, Float)
         switch scale {
-        case .magnitude(let maximum): (low, high, name) = (0, maximum, "")
-        case .signed(let limit): (low, high, name) = (-limit, limit, "")
+        case .magnitude(let maximum): (low, high) = (0, maximum)
+        case .signed(let limit): (low, high) = (-limit, limit)
         }
         var x = screen.put(NumberFormat.compact(low) + " ", x: rect.x, y: rect.y, style: theme.dim, limit: rect.maxX)
         let rampWidth = max(0, min(theme.isProjector ? 32 : 20, rect.width / 3))
@@ -77,7 +77,7 @@ extension HeatmapWidget {
             }
             x += 1
         }
-        x = screen.put(" " + NumberFormat.compact(high) + name, x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
+        x = screen.put(" " + NumberFormat.compact(high), x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
         if poolFactor > 1 {
             screen.put("  max-pooled \(poolFactor)×\(poolFactor)", x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
         }

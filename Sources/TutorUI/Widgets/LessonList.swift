@@ -3,7 +3,6 @@ public struct LessonList: Widget {
     /// One lesson as the list shows it.
     public struct Entry: Hashable, Sendable {
         public var title: String
-        public var section: String
         /// Steps seen so far (the furthest step plus one) and steps in all.
         public var stepsSeen: Int
         public var stepCount: Int
@@ -11,9 +10,8 @@ public struct LessonList: Widget {
         public var quizzesRight: Int
         public var quizCount: Int
 
-        public init(title: String, section: String, stepsSeen: Int, stepCount: Int, quizzesRight: Int, quizCount: Int) {
+        public init(title: String, stepsSeen: Int, stepCount: Int, quizzesRight: Int, quizCount: Int) {
             self.title = title
-            self.section = section
             self.stepsSeen = stepsSeen
             self.stepCount = stepCount
             self.quizzesRight = quizzesRight

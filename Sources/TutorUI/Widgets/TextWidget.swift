@@ -8,11 +8,6 @@ public struct TextWidget: Widget {
         style = theme.text
     }
 
-    public init(text: String, style: Style) {
-        self.text = text
-        self.style = style
-    }
-
     func lines(width: Int) -> [StyledLine] {
         text.split(separator: "\n", omittingEmptySubsequences: false).flatMap {
             StyledLine(String($0), style: style).wrapped(width: width)
