@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$(realpath "${1:-.build/debug/qlora-tutor}")
 work=$(mktemp -d)
+# The terminal type tmux emulates, so keys such as End arrive as the tutor's terminfo expects.
+term=tmux-256color
+infocmp "$term" > /dev/null 2>&1 || term=screen-256color
 starts=0
 socket="qlora-tutor-e2e-$$-0"
 T() { tmux -L "$socket" -f /dev/null "$@"; }
@@ -51,7 +54,7 @@ start() {
     fresh_server
     rm -f "$work/status"
     T new-session -d -s main -x "$width" -y "$height" \
-        "env TERM=xterm-256color SWIFT_BACKTRACE=interactive=no ${TUTOR_ENV:-} $bin $*; echo \$? > $work/status" \
+        "env TERM=$term SWIFT_BACKTRACE=interactive=no ${TUTOR_ENV:-} $bin $*; echo \$? > $work/status" \
         \; set-option -t main remain-on-exit on
 }
 # The tutor's own process id (the pane runs the shell around it).
@@ -72,6 +75,10 @@ wait_for 'step 3/4'
 T send-keys -t main Enter
 wait_for 'quantize +✓ every expectation holds'
 T capture-pane -e -p -t main | grep -Eq $'\e\\[38;5;[0-9]+m(\e\\[48;5;[0-9]+m)?▀' || fail "no heatmap cells in 256 colours"
+T send-keys -t main End
+wait_for '✓ sqnr_db > 19'
+T send-keys -t main Home
+wait_for 'SQNR'
 before=$(sqnr)
 [[ -n $before ]] || fail "no SQNR line"
 T send-keys -t main +
