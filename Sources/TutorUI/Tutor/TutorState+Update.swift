@@ -105,30 +105,8 @@ extension TutorState {
         return []
     }
 
-    /// Presenter keys: clickers send Page Up/Down or arrows, some send space or `b`.
-    private mutating func projectorKey(_ key: Key) -> [TutorEffect] {
-        if isBlanked {
-            isBlanked = false
-            return key == .character("b") || key == .character(".") ? [] : projectorKey(key)
-        }
-        switch key {
-        case .right, .down, .pageDown, .character(" "), .character("n"): return moveStep(by: 1)
-        case .left, .up, .pageUp, .backspace, .character("p"): return moveStep(by: -1)
-        case .character("j"): scroll(by: 1)
-        case .character("k"): scroll(by: -1)
-        case .character("b"), .character("."): isBlanked = true
-        case .character("t"): timerStart = now
-        case .character("g"): jumpInput = ""
-        case .escape:
-            if let cancelled = cancelFocusedRun() { return cancelled }
-            page = .browser
-        default: return blockKey(key)
-        }
-        return []
-    }
-
     /// Keys that act on the focused live block or quiz.
-    private mutating func blockKey(_ key: Key) -> [TutorEffect] {
+    mutating func blockKey(_ key: Key) -> [TutorEffect] {
         switch key {
         case .tab: moveFocus(by: 1)
         case .backTab: moveFocus(by: -1)
@@ -170,7 +148,7 @@ extension TutorState {
         focusedBlock = interactiveBlocks.first
     }
 
-    private mutating func moveStep(by offset: Int) -> [TutorEffect] {
+    mutating func moveStep(by offset: Int) -> [TutorEffect] {
         guard let lesson else { return [] }
         let target = stepIndex + offset
         guard lesson.steps.indices.contains(target) else {
@@ -192,29 +170,12 @@ extension TutorState {
         return [.saveProgress]
     }
 
-    private mutating func editJump(_ key: Key) -> [TutorEffect] {
-        switch key {
-        case .character(let character) where character.isNumber: jumpInput?.append(character)
-        case .backspace: _ = jumpInput?.popLast()
-        case .enter:
-            let number = Int(jumpInput ?? "") ?? 0
-            jumpInput = nil
-            guard number >= 1, number <= lessons.count else {
-                message = "No lesson \(number); there are \(lessons.count)."
-                return []
-            }
-            return openLesson(number - 1)
-        default: jumpInput = nil
-        }
-        return []
-    }
-
     // MARK: Scrolling and focus
 
     /// Rows of the step view between the header and the status bar.
     var bodyHeight: Int { max(0, height - 2) }
 
-    private mutating func scroll(by rows: Int) {
+    mutating func scroll(by rows: Int) {
         scroll = max(0, scroll &+ rows)
         clampScroll()
     }
