@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "TutorLessons"]),
         .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons", "QLoRAEngine"]),
-        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor"]),
+        .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor", "QLoRAEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,7 +24,8 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// thread, divided by the count), so it equals bitsandbytes' offset bit for bit. Each centred
     /// value gets the exactly nearest code of the dynamic map (ties to the lower code), with the
     /// same blockwise scaling as the 4-bit step. bitsandbytes' own CPU kernel instead looks the
-    /// code up on a coarse grid, so one of its codes can be one above or below this one.
+    /// code up on a coarse grid, so now and then its code is a neighbour of this one (a few
+    /// codes away next to 0, where the map's steps are tiny), and its reconstruction a little further.
     ///
     /// - Precondition: `absmax` is not empty and `nestedBlocksize` is positive.
     public init(quantizing absmax: [Float], nestedBlocksize: Int = 256) {

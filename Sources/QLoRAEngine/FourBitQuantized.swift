@@ -152,6 +152,7 @@ public struct FourBitQuantized: QuantizedTensor {
 }
 
 extension FourBitQuantized {
+    /// Rejects a blocksize bitsandbytes would not accept.
     static func validate(blocksize: Int) throws {
         guard supportedBlocksizes.contains(blocksize) else {
             let choices = supportedBlocksizes.map(String.init).joined(separator: ", ")

@@ -34,23 +34,3 @@ extension QuantizedTensor {
         parameterCount == 0 ? 0 : Double(storedBytes * 8) / Double(parameterCount)
     }
 }
-
-extension Tensor {
-    /// Rejects what no quantizer can take: an empty tensor, a NaN or an infinity.
-    func validateForQuantization() throws {
-        try validateNotEmpty()
-        try validateFinite()
-    }
-
-    func validateNotEmpty() throws {
-        guard count > 0 else {
-            throw InputError("tensor", "expected at least one value, got an empty tensor of shape \(shape)")
-        }
-    }
-
-    func validateFinite() throws {
-        if let index = scalars.firstIndex(where: { !$0.isFinite }) {
-            throw InputError("tensor", "expected finite values, got \(scalars[index]) at index \(index)")
-        }
-    }
-}

@@ -38,6 +38,9 @@ private struct ExpressionParser {
     }
 
     private let names: Set<String>
+    /// How deep the parser has recursed; bounded so a hostile lesson cannot exhaust the stack.
+    private var nesting = 0
+    private static let maximumNesting = 64
     private var tokens: [(token: Token, column: Int)] = []
     private var position = 0
     private var tokenizeError: ExpressionError?
@@ -121,6 +124,14 @@ private struct ExpressionParser {
         return true
     }
 
+    /// Counts one level of recursion, failing past `maximumNesting`.
+    private mutating func enter() throws(ExpressionError) {
+        nesting += 1
+        guard nesting <= Self.maximumNesting else {
+            throw ExpressionError(column: column, message: "expression nested more than \(Self.maximumNesting) levels deep")
+        }
+    }
+
     private func failure(_ expected: String) -> ExpressionError {
         ExpressionError(column: column, message: "expected \(expected), found \(currentText)")
     }
@@ -174,6 +185,8 @@ private struct ExpressionParser {
     }
 
     private mutating func parseNot() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        try enter()
+        defer { nesting -= 1 }
         guard accept(.word("not")) else { return try parseComparison() }
         let operandColumn = column
         let (operand, kind) = try parseNot()
@@ -252,6 +265,8 @@ private struct ExpressionParser {
     }
 
     private mutating func parseUnary() throws(ExpressionError) -> (Expression, Expression.Kind) {
+        try enter()
+        defer { nesting -= 1 }
         guard accept(.symbol("-")) else { return try parsePrimary() }
         let operand = try parseNumberFactor(role: "after unary `-`", parse: { (parser: inout ExpressionParser) throws(ExpressionError) in try parser.parseUnary() })
         return (.negate(operand), .number)

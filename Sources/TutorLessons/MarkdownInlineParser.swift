@@ -4,12 +4,16 @@
 enum MarkdownInlineParser {
     /// Parses one block's text into inline runs.
     static func parse(_ text: String) -> [MarkdownInline] {
-        parse(Array(text), in: 0..<text.count)
+        parse(Array(text), in: 0..<text.count, nesting: 0)
     }
+
+    /// How deep emphasis and links may nest before the rest is kept as plain text.
+    private static let maximumNesting = 32
 
     private static let punctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
-    private static func parse(_ characters: [Character], in range: Range<Int>) -> [MarkdownInline] {
+    private static func parse(_ characters: [Character], in range: Range<Int>, nesting: Int) -> [MarkdownInline] {
+        guard nesting <= maximumNesting else { return [.text(String(characters[range]))] }
         var inlines: [MarkdownInline] = []
         var text = ""
         func flush() {
@@ -34,13 +38,13 @@ enum MarkdownInlineParser {
                 }
             } else if character == "[", let link = link(characters, at: index, limit: range.upperBound) {
                 flush()
-                inlines.append(.link(text: parse(characters, in: link.text), destination: link.destination))
+                inlines.append(.link(text: parse(characters, in: link.text, nesting: nesting + 1), destination: link.destination))
                 index = link.end
             } else if character == "*" || character == "_" {
                 let run = runLength(characters, at: index, limit: range.upperBound)
                 if let span = emphasis(characters, at: index, run: run, limit: range.upperBound) {
                     flush()
-                    let children = parse(characters, in: span.inner)
+                    let children = parse(characters, in: span.inner, nesting: nesting + 1)
                     inlines.append(span.strong ? .strong(children) : .emphasis(children))
                     index = span.end
                 } else {

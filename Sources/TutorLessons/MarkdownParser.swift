@@ -47,8 +47,18 @@ public struct MarkdownParser {
         try parse(Self.lines(of: text))
     }
 
+    /// How deep quotes and lists may nest; bounded so a hostile file cannot exhaust the stack.
+    static let maximumNesting = 32
+
     /// Parses lines into blocks.
     public func parse(_ lines: [Line]) throws -> [Located] {
+        try parse(lines, nesting: 0)
+    }
+
+    private func parse(_ lines: [Line], nesting: Int) throws -> [Located] {
+        guard nesting <= Self.maximumNesting else {
+            throw InputError("\(source):\(lines.first?.number ?? 1)", "quotes and lists nested more than \(Self.maximumNesting) deep; expected flatter Markdown")
+        }
         var blocks: [Located] = []
         var index = 0
         while index < lines.count {
@@ -67,11 +77,11 @@ public struct MarkdownParser {
                 blocks.append(Located(block: block, line: line.number))
                 index = next
             } else if Self.quoteContent(text) != nil {
-                let (block, next) = try parseQuote(lines: lines, at: index)
+                let (block, next) = try parseQuote(lines: lines, at: index, nesting: nesting)
                 blocks.append(Located(block: block, line: line.number))
                 index = next
             } else if let marker = Self.listMarker(text) {
-                let (block, next) = try parseList(first: marker, lines: lines, at: index)
+                let (block, next) = try parseList(first: marker, lines: lines, at: index, nesting: nesting)
                 blocks.append(Located(block: block, line: line.number))
                 index = next
             } else if Self.startsTable(lines, at: index) {
@@ -158,7 +168,7 @@ public struct MarkdownParser {
         return String(content.first == " " ? content.dropFirst() : content)
     }
 
-    private func parseQuote(lines: [Line], at index: Int) throws -> (MarkdownBlock, Int) {
+    private func parseQuote(lines: [Line], at index: Int, nesting: Int) throws -> (MarkdownBlock, Int) {
         var inner: [Line] = []
         var cursor = index
         while cursor < lines.count {
@@ -174,7 +184,7 @@ public struct MarkdownParser {
             }
             cursor += 1
         }
-        return (.blockQuote(try parse(inner).map(\.block)), cursor)
+        return (.blockQuote(try parse(inner, nesting: nesting + 1).map(\.block)), cursor)
     }
 
     // MARK: Lists
@@ -213,7 +223,7 @@ public struct MarkdownParser {
         return ListMarker(number: number, contentIndent: indent + markerWidth + spaces, content: content)
     }
 
-    private func parseList(first: ListMarker, lines: [Line], at index: Int) throws -> (MarkdownBlock, Int) {
+    private func parseList(first: ListMarker, lines: [Line], at index: Int, nesting: Int) throws -> (MarkdownBlock, Int) {
         let numbered = first.number != nil
         var items: [[Line]] = []
         var current: [Line] = [Line(text: first.content, number: lines[index].number)]
@@ -254,7 +264,7 @@ public struct MarkdownParser {
             cursor += 1
         }
         items.append(current)
-        let parsed = try items.map { try parse($0).map(\.block) }
+        let parsed = try items.map { try parse($0, nesting: nesting + 1).map(\.block) }
         if let start = first.number {
             return (.numberedList(start: start, parsed), cursor)
         }

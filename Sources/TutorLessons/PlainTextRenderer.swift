@@ -9,8 +9,9 @@ public struct PlainTextRenderer {
         self.width = min(max(width, 20), 1000)
     }
 
-    /// A lesson's steps in `steps` (all when nil), each live block run as written.
-    public func render(_ lesson: Lesson, steps: Range<Int>? = nil, runner: LessonRunner) -> String {
+    /// A lesson's steps in `steps` (all when nil), each live block run as written, or with
+    /// `tweaks` applied to the blocks that offer them.
+    public func render(_ lesson: Lesson, steps: Range<Int>? = nil, tweaks: [String: ParameterValue] = [:], runner: LessonRunner) -> String {
         let range = steps ?? lesson.steps.indices
         var lines = ["\(lesson.title)  (\(lesson.id))"]
         for index in range where lesson.steps.indices.contains(index) {
@@ -19,20 +20,21 @@ public struct PlainTextRenderer {
             lines += ["", heading, String(repeating: "=", count: min(heading.count, width))]
             for block in step.blocks {
                 lines.append("")
-                lines += render(block, runner: runner)
+                lines += render(block, tweaks: tweaks, runner: runner)
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func render(_ block: LessonBlock, runner: LessonRunner) -> [String] {
+    func render(_ block: LessonBlock, tweaks: [String: ParameterValue], runner: LessonRunner) -> [String] {
         switch block {
         case .markdown(let markdown, _):
             return render(markdown)
         case .live(let live):
-            var lines = wrap("[\(live.section)] \(live.parameters.canonicalText)")
+            let offered = tweaks.filter { name, _ in live.tweaks.contains { $0.parameter == name } }
+            var lines = wrap("[\(live.section)] \(live.parameters.merging(offered).canonicalText)")
             do {
-                let run = try runner.run(live)
+                let run = try runner.run(live, tweaks: offered)
                 for output in run.outputs {
                     lines.append("")
                     lines += render(output).map { $0.trimmingTrailingSpaces }

@@ -5,14 +5,15 @@ extension QLoRATutor {
     /// Prints the commands and the built-in lessons: what `qlora-tutor` shows without a front end.
     func printOverview() throws {
         let course = try Course.load(Course.files(folder: check.lessonsFolder))
-        var lines = [
-            "qlora-tutor: learn how QLoRA works by running it.",
-            "",
-            "Commands:",
-            "  qlora-tutor run LESSON[:STEP]   print a lesson's steps and their outputs as plain text",
-            "  qlora-tutor --check             check every lesson, block, expectation and quiz",
-            "  qlora-tutor --check --answers FILE|DIR...   grade learners' progress files",
-            "  qlora-tutor --help              every option",
+        var lines = ["qlora-tutor: learn how QLoRA works by running it.", "", "Commands:"]
+        for command in Self.configuration.subcommands {
+            let name = command.configuration.commandName ?? ""
+            lines.append("  qlora-tutor \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(command.configuration.abstract)")
+        }
+        lines += [
+            "  qlora-tutor --check      Check every lesson, live block, expectation and quiz.",
+            "  qlora-tutor --check --answers FILE|DIR...   Grade learners' progress files.",
+            "  qlora-tutor --help       Every option.",
             "",
             "Lessons:",
         ]

@@ -16,6 +16,9 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The lesson, optionally with one step.", valueName: "lesson[:step]"))
     var target: String
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Tweak a parameter in every printed block that offers it, as a learner would.", valueName: "name=value"))
+    var settings: [String] = []
+
     @Option(help: "The widest a printed line may be.")
     var width: Int = 80
 
@@ -30,7 +33,33 @@ struct RunCommand: ParsableCommand {
             }
             steps = (step - 1)..<step
         }
-        let text = PlainTextRenderer(width: width).render(lesson, steps: steps, runner: LessonRunner())
+        let tweaks = try parseSettings(offeredBy: lesson, steps: steps ?? lesson.steps.indices)
+        let text = PlainTextRenderer(width: width).render(lesson, steps: steps, tweaks: tweaks, runner: LessonRunner())
         print(text, terminator: "")
+    }
+
+    /// The `--set name=value` tweaks, each offered by at least one block in the printed steps.
+    private func parseSettings(offeredBy lesson: Lesson, steps: Range<Int>) throws -> [String: ParameterValue] {
+        let blocks = lesson.steps[steps].flatMap(\.blocks).compactMap { block -> LiveBlock? in
+            if case .live(let live) = block { live } else { nil }
+        }
+        var tweaks: [String: ParameterValue] = [:]
+        for setting in settings {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw InputError("--set \(setting)", "expected name=value, such as type=fp4")
+            }
+            let offering = blocks.compactMap { $0.tweaks.first { $0.parameter == parts[0] } }
+            guard !offering.isEmpty else {
+                let offered = Set(blocks.flatMap { $0.tweaks.map(\.parameter) }).sorted().joined(separator: ", ")
+                throw InputError("--set \(setting)", "no printed block offers `\(parts[0])`; expected one of \(offered.isEmpty ? "(none)" : offered)")
+            }
+            let value: ParameterValue = Double(parts[1]).map { $0.isFinite ? .number($0) : .word(parts[1]) } ?? .word(parts[1])
+            guard offering.contains(where: { $0.allowed.contains(value) }) else {
+                throw InputError("--set \(setting)", "expected \(offering.map(\.allowed.description).joined(separator: "; or "))")
+            }
+            tweaks[parts[0]] = value
+        }
+        return tweaks
     }
 }

@@ -5,7 +5,7 @@ import Testing
     private static let header = "---\ntitle: T\nsection: s\n---\n\n"
 
     @Test func theShippedCoursePassesFromAnyFolder() throws {
-        let result = try CLIRunner.run(["--check"], in: URL(fileURLWithPath: "/"))
+        let result = try CommandRunner.run(["--check"], in: URL(fileURLWithPath: "/"))
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         let last = result.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
         #expect(last.hasSuffix(" passed, 0 failed"))
@@ -28,11 +28,12 @@ import Testing
     @Test(arguments: mistakes.map(\.name))
     func anAuthoringMistakeExitsTwoNamingFileAndLine(name: String) throws {
         let mistake = try #require(Self.mistakes.first { $0.name == name })
-        let folder = try CLIRunner.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        defer { withExtendedLifetime(scratch) {} }
+        let folder = scratch.url
         let file = folder.appendingPathComponent("01-mistake.md")
         try Data(mistake.text.utf8).write(to: file)
-        let result = try CLIRunner.run(["--check", "--lessons", folder.path])
+        let result = try CommandRunner.run(["--check", "--lessons", folder.path])
         #expect(result.status == 2)
         #expect(result.standardOutput.contains("\(file.path):\(mistake.line): "), "\(result.standardOutput)")
     }
@@ -50,13 +51,14 @@ import Testing
     }
 
     @Test func gradesEachLearnerAndKeepsGoingPastACorruptFile() throws {
-        let folder = try CLIRunner.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        defer { withExtendedLifetime(scratch) {} }
+        let folder = scratch.url
         try progress("ada", answers: ["nf4-level-count": "16", "nf4-zero-code": "7"]).write(to: folder.appendingPathComponent("ada.json"))
         try progress("bob", answers: ["nf4-level-count": "15", "no-such-quiz": "1"]).write(to: folder.appendingPathComponent("bob.json"))
         try Data("{\"format\": \"qlora-tutor-progress\", \"vers".utf8).write(to: folder.appendingPathComponent("cat.json"))
 
-        let result = try CLIRunner.run(["--check", "--answers", folder.path])
+        let result = try CommandRunner.run(["--check", "--answers", folder.path])
         #expect(result.status == 2, "a corrupt file is bad input")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.contains("FAIL") && $0.contains("02-normalfloat-nf4/nf4-level-count") && $0.contains("answered `15`") })
@@ -69,24 +71,26 @@ import Testing
     }
 
     @Test func wrongAnswersExitOne() throws {
-        let folder = try CLIRunner.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        defer { withExtendedLifetime(scratch) {} }
+        let folder = scratch.url
         let file = folder.appendingPathComponent("bob.json")
         try progress("bob", answers: ["nf4-level-count": "15"]).write(to: file)
-        let result = try CLIRunner.run(["--check", "--answers", file.path])
+        let result = try CommandRunner.run(["--check", "--answers", file.path])
         #expect(result.status == 1)
     }
 
     @Test func writesJUnitAndJSONReports() throws {
-        let folder = try CLIRunner.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        defer { withExtendedLifetime(scratch) {} }
+        let folder = scratch.url
         let xml = folder.appendingPathComponent("report.xml")
-        let junit = try CLIRunner.run(["--check", "--format", "junit", "--output", xml.path])
+        let junit = try CommandRunner.run(["--check", "--format", "junit", "--output", xml.path])
         #expect(junit.status == 0)
         #expect(junit.standardOutput.hasSuffix(" passed, 0 failed\n"))
         #expect(try String(contentsOf: xml, encoding: .utf8).hasPrefix("<?xml"))
 
-        let json = try CLIRunner.run(["--check", "--format", "json"])
+        let json = try CommandRunner.run(["--check", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
         #expect(object?["format"] as? String == "qlora-tutor-check")
         #expect(object?["exitStatus"] as? Int == 0)
@@ -100,18 +104,27 @@ import Testing
         ["run", "no-such-lesson"],
         ["run", "01:99"],
         ["run", "01:-9223372036854775808"],
+        ["run", "02:3", "--set", "type=fp5"],
+        ["run", "02:3", "--set", "no-such=1"],
     ])
     func badInputExitsTwoWithOneLine(arguments: [String]) throws {
-        let result = try CLIRunner.run(arguments)
+        let result = try CommandRunner.run(arguments)
         #expect(result.status == 2, "\(result.standardError)")
         #expect(result.standardError.hasPrefix("qlora-tutor: "), "\(result.standardError)")
     }
 
     @Test func runPrintsAStepAsPlainText() throws {
-        let result = try CLIRunner.run(["run", "02:2"], environment: ["TERM": "dumb"])
+        let result = try CommandRunner.run(["run", "02:2"], environment: ["TERM": "dumb"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Step 2/"))
         #expect(result.standardOutput.contains("NF4 codebook"))
         #expect(!result.standardOutput.contains("\u{1B}"))
+    }
+
+    @Test func runAppliesATweakAsALearnerWould() throws {
+        let result = try CommandRunner.run(["run", "02:3", "--set", "type=fp4"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Quantization: FP4, blocks of 64"))
+        #expect(!result.standardOutput.contains("Quantization: NF4"))
     }
 }

@@ -106,3 +106,24 @@ import Testing
         #expect(located.map(\.line) == [1, 3, 5])
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func deeplyNestedQuotesAreAnErrorNotACrash() {
+        let text = String(repeating: ">", count: 10_000) + " deep"
+        let error = #expect(throws: InputError.self) { try MarkdownParser(source: "x.md").parse(text) }
+        #expect(error?.source == "x.md:1")
+    }
+
+    @Test func deeplyNestedEmphasisBecomesText() throws {
+        let text = String(repeating: "[", count: 5_000) + "x" + String(repeating: "](y)", count: 5_000)
+        let blocks = try MarkdownParser(source: "x.md").parse(text)
+        #expect(blocks.count == 1)
+    }
+
+    @Test func deeplyNestedExpressionsAreAnErrorNotACrash() {
+        for text in [String(repeating: "(", count: 10_000) + "1", String(repeating: "not ", count: 10_000) + "1 < 2", String(repeating: "-", count: 10_000) + "1 < 2"] {
+            let error = #expect(throws: ExpressionError.self) { try Expression.parse(text, names: [], kind: .boolean) }
+            #expect(error?.message.contains("nested more than") == true)
+        }
+    }
+}

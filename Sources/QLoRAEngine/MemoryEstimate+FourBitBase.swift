@@ -1,0 +1,80 @@
+extension MemoryEstimate {
+    /// How QLoRA stores its frozen base: bitsandbytes 4-bit blockwise quantization.
+    ///
+    /// Every linear weight in the decoder blocks is quantized on its own: its values are split into
+    /// blocks of `blocksize` (the last block of a matrix may be partial), each block keeps one absmax
+    /// scale, and each value becomes a 4-bit code, two to a byte. Embeddings, norms, biases and the
+    /// output head stay 16-bit, as transformers loads them. (peft's `prepare_model_for_kbit_training`
+    /// upcasts those 16-bit parameters to float32 for stability; that would add 2 bytes for each and
+    /// is not counted here.) NF4 and FP4 take the same memory; only the codebook differs.
+    public struct FourBitBase: Equatable {
+        /// The 4-bit codebook.
+        public enum DataType: String, CaseIterable {
+            case nf4
+            case fp4
+        }
+
+        public var dataType: DataType
+        /// Values per absmax block.
+        public var blocksize: Int
+        /// Whether the absmax scales are themselves quantized to 8 bits (`bnb_4bit_use_double_quant`).
+        public var doubleQuantization: Bool
+
+        /// Creates a 4-bit storage; the defaults are the QLoRA paper's: NF4, blocks of 64, double quantization.
+        public init(dataType: DataType = .nf4, blocksize: Int = 64, doubleQuantization: Bool = true) {
+            self.dataType = dataType
+            self.blocksize = blocksize
+            self.doubleQuantization = doubleQuantization
+        }
+
+        /// The block sizes bitsandbytes' 4-bit quantizer accepts.
+        public static let blocksizes = [32, 64, 128, 256, 512, 1024, 2048, 4096]
+
+        /// Absmax values per second-level block under double quantization.
+        public static let nestedBlocksize = 256
+
+        /// Checks the block size.
+        ///
+        /// - Throws: `InputError` with source `blocksize` listing the accepted sizes.
+        public func validate() throws(InputError) {
+            guard Self.blocksizes.contains(blocksize) else {
+                let sizes = Self.blocksizes.map(String.init).joined(separator: ", ")
+                throw InputError("blocksize", "expected one of \(sizes), got \(blocksize)")
+            }
+        }
+
+        /// Bytes of the packed codes for one matrix of `count` values: two codes per byte, an odd count padded.
+        public func packedBytes(count: Int) -> Int { (count + 1) / 2 }
+
+        /// Bytes of the quantization constants for one matrix of `count` values.
+        ///
+        /// Without double quantization, one float32 absmax per block. With it, one 8-bit code per block,
+        /// one float32 scale per 256 blocks, and the float32 offset (the mean absmax) subtracted first.
+        /// The codebooks themselves (16 floats, and the 256-entry 8-bit map) are a few hundred bytes per
+        /// matrix and are left out.
+        public func quantizationConstantBytes(count: Int) -> Int {
+            let blocks = (count + blocksize - 1) / blocksize
+            guard doubleQuantization else { return 4 * blocks }
+            let nestedBlocks = (blocks + Self.nestedBlocksize - 1) / Self.nestedBlocksize
+            return blocks + 4 * nestedBlocks + 4
+        }
+
+        /// Bytes of `model`'s weights stored this way: packed decoder linear weights, everything else in 16 bits.
+        public func weightBytes(of model: ModelArchitecture) -> Int {
+            let packed = LinearModule.allCases.reduce(0) { $0 + packedBytes(count: $1.weightParameters(in: model)) }
+            let sixteenBit = model.parameterCount - model.quantizedParameters
+            return model.layers * packed + 2 * sixteenBit
+        }
+
+        /// Bytes of the quantization constants of every quantized matrix in `model`.
+        public func quantizationConstantBytes(of model: ModelArchitecture) -> Int {
+            let perLayer = LinearModule.allCases.reduce(0) {
+                $0 + quantizationConstantBytes(count: $1.weightParameters(in: model))
+            }
+            return model.layers * perLayer
+        }
+    }
+}
+
+extension MemoryEstimate.FourBitBase: Sendable {}
+extension MemoryEstimate.FourBitBase.DataType: Sendable {}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import QLoRAEngine
+
+/// `qlora-tutor inspect`: list a `.safetensors` file's tensors and look inside its 4-bit weights.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "List the tensors in a .safetensors file and decode its bitsandbytes 4-bit weights.",
+        discussion: """
+            A 4-bit weight W is recognised by its W.quant_state.bitsandbytes__nf4 (or __fp4) tensor, \
+            reassembled from W, W.absmax and the rest, dequantized, and summarised.
+            """
+    )
+
+    @Argument(help: "A .safetensors file.")
+    var file: String
+
+    func run() throws {
+        let file = try SafetensorsFile(path: self.file)
+        let dataBytes = file.entries.reduce(0) { $0 + $1.dataOffsets.count }
+        var lines = ["\(self.file): \(file.entries.count) tensors, \(Formatting.bytes(dataBytes)) of data"]
+        var table = TextTable(header: ["name", "dtype", "shape", "bytes"], rightAligned: [3])
+        for entry in file.entries.sorted(by: { $0.name < $1.name }) {
+            table.rows.append([entry.name, entry.elementType.rawValue, Formatting.shape(entry.shape), Formatting.grouped(entry.dataOffsets.count)])
+        }
+        lines.append(table.render(indent: "  "))
+        if !file.metadata.isEmpty {
+            lines += ["", "metadata"] + file.metadata.keys.sorted().map { "  \($0): \(file.metadata[$0] ?? "")" }
+        }
+        for name in BitsandbytesCheckpoint.weightNames(in: file) {
+            let weight = try BitsandbytesCheckpoint.weight(named: name, in: file)
+            lines += ["", summary(of: weight, named: name)]
+        }
+        print(lines.joined(separator: "\n"))
+    }
+
+    /// What a 4-bit weight holds: its quantization, the range of its scales and values, and how often each code occurs.
+    private func summary(of weight: FourBitQuantized, named name: String) -> String {
+        var lines = ["\(name): \(weight.type.rawValue) \(Formatting.shape(weight.shape)), blocksize \(weight.blocksize)"]
+        if case .doubleQuantized(let quantized) = weight.scales {
+            lines[0] += ", double quantization (nested blocksize \(quantized.nestedBlocksize), offset \(Formatting.number(Double(quantized.offset))))"
+        }
+        let values = weight.dequantized().scalars
+        let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
+        let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)
+        var table = TextTable()
+        table.rows = [
+            ["absmax", "min \(Formatting.number(Double(weight.absmax.min() ?? 0)))", "max \(Formatting.number(Double(weight.absmax.max() ?? 0)))", "\(Formatting.grouped(weight.absmax.count)) blocks"],
+            ["values", "min \(Formatting.number(Double(values.min() ?? 0)))", "max \(Formatting.number(Double(values.max() ?? 0)))", "mean \(Formatting.number(mean))  std \(Formatting.number(variance.squareRoot()))"],
+            ["stored", "\(Formatting.grouped(weight.storedBytes)) B", "\(Formatting.number(weight.bitsPerParameter)) bits/param", "\(Formatting.number(weight.bitsPerParameterIncludingCodebooks)) with codebooks"],
+        ]
+        lines.append(table.render(indent: "  "))
+
+        var counts = [Int](repeating: 0, count: weight.type.codebook.count)
+        for code in weight.codes() { counts[Int(code)] += 1 }
+        let largest = counts.max() ?? 0
+        var histogram = TextTable(header: ["code", "level", "count", ""], rightAligned: [0, 1, 2])
+        for (code, count) in counts.enumerated() {
+            histogram.rows.append([
+                String(code), String(format: "%.4f", weight.type.codebook[code]), Formatting.grouped(count),
+                Formatting.bar(Double(count) / Double(max(largest, 1)), width: 32),
+            ])
+        }
+        lines += ["  codes", histogram.render(indent: "    ")]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import QLoRAEngine
+
+extension MemoryCommand {
+    /// The known architectures as an aligned table.
+    static func modelsText() -> String {
+        let header = ["model", "parameters", "layers", "hidden", "intermediate", "heads", "kv heads", "vocab", "tied"]
+        let rows = ModelArchitecture.known.map { model in
+            [
+                model.name, "\(model.parameterCount)", "\(model.layers)", "\(model.hidden)", "\(model.intermediate)",
+                "\(model.heads)", "\(model.kvHeads)", "\(model.vocab)", model.tieEmbeddings ? "yes" : "no",
+            ]
+        }
+        return alignedLines([header] + rows).joined(separator: "\n")
+    }
+
+    /// The estimates as text: settings, the table side by side, peft's lines, GPU fit, what is
+    /// counted, and the notebook's table beside ours.
+    static func text(_ estimates: [MemoryEstimate]) -> String {
+        var lines = settingsLines(estimates)
+        lines.append("")
+        lines += alignedLines(partsTable(estimates))
+        lines.append("")
+        lines.append("trainable parameters, as peft prints them:")
+        lines += alignedLines(
+            estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, numeric: false)
+        lines.append("")
+        lines.append("fits a GPU of (decimal GB):")
+        lines += alignedLines(
+            estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, numeric: false)
+        lines.append("")
+        lines.append("what is counted:")
+        lines += countedNotes.flatMap { wrapped($0, indent: "  - ", continuation: "    ") }
+        lines.append("")
+        lines += notebookLines(estimates)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The model and the settings; the LoRA line only when adapters are estimated, the 4-bit line only for QLoRA.
+    private static func settingsLines(_ estimates: [MemoryEstimate]) -> [String] {
+        guard let configuration = estimates.first?.configuration else { return [] }
+        let model = configuration.model
+        var lines = [
+            "\(model.name): \(model.parameterCount) parameters, \(model.layers) layers, hidden \(model.hidden), "
+                + "\(model.heads) heads (\(model.kvHeads) key/value), vocab \(model.vocab)"
+        ]
+        if estimates.contains(where: { $0.parameters.trainable < $0.parameters.all }) {
+            lines.append(
+                "LoRA r = \(configuration.rank), alpha = \(number(configuration.alpha)) "
+                    + "(scaling \(number(configuration.scaling))), "
+                    + "targets \(configuration.targets.map(\.rawValue).joined(separator: ","))")
+        }
+        lines.append(
+            "batch \(configuration.batch) x \(configuration.sequenceLength) tokens, "
+                + (configuration.gradientCheckpointing ? "gradient checkpointing" : "no gradient checkpointing")
+                + ", optimizer \(configuration.optimizer.rawValue)")
+        if let base = estimates.lazy.compactMap(\.fourBitBase).first {
+            lines.append(
+                "QLoRA base: \(base.dataType.rawValue), blocks of \(base.blocksize), "
+                    + (base.doubleQuantization ? "double quantization" : "no double quantization"))
+        }
+        return lines
+    }
+
+    /// Rows of the parts table: bytes, GB and GiB for one method, GB and GiB side by side for several.
+    private static func partsTable(_ estimates: [MemoryEstimate]) -> [[String]] {
+        let showsBytes = estimates.count == 1
+        let units = showsBytes ? ["bytes", "GB", "GiB"] : ["GB", "GiB"]
+        func cells(_ amount: MemoryEstimate.Amount) -> [String] {
+            let decimal = [String(format: "%.2f", amount.gigabytes), String(format: "%.2f", amount.gibibytes)]
+            return showsBytes ? ["\(amount.bytes)"] + decimal : decimal
+        }
+        var rows = [[""] + estimates.flatMap { [$0.configuration.method.name] + units.dropFirst().map { _ in "" } }]
+        rows.append([""] + estimates.flatMap { _ in units })
+        for part in MemoryEstimate.Part.allCases {
+            rows.append([part.title] + estimates.flatMap { cells($0[part]) })
+        }
+        rows.append(["total"] + estimates.flatMap { cells($0.total) })
+        if !showsBytes {
+            rows.append(["total bytes"] + estimates.flatMap { ["\($0.total.bytes)", ""] })
+        }
+        return rows
+    }
+
+    private static func fitText(_ fit: GPUFit) -> String {
+        let sizes = fit.fittingCapacities
+        guard !sizes.isEmpty else {
+            return "none: \(String(format: "%.2f", Double(fit.bytes) / 1e9)) GB is more than 80 GB"
+        }
+        return sizes.map { "\($0)" }.joined(separator: ", ") + " GB"
+    }
+
+    private static let countedNotes = [
+        "weights: full fine-tuning keeps every parameter (4 bytes in fp32, 2 in mixed precision); LoRA a 16-bit "
+            + "base; QLoRA the decoder blocks' linear weights in 4 bits, two to a byte, and the embeddings, norms, "
+            + "biases and output head in 16 bits, as bitsandbytes and transformers load them (peft's "
+            + "prepare_model_for_kbit_training would upcast those to fp32, 2 more bytes each).",
+        "quantization constants: one float32 absmax per block; with double quantization an 8-bit code per block, "
+            + "a float32 scale per 256 blocks and a float32 offset per matrix.",
+        "adapters and their gradients: float32 (peft upcasts adapter weights to float32 by default).",
+        "optimizer states: Adam's m and v in float32 (8 bytes per trainable value), 8-bit Adam 2, SGD without "
+            + "momentum none; mixed precision adds the 4-byte fp32 master copy here, as the ZeRO paper counts it.",
+        "activations: Korthikanti et al. 2022, s*b*h*(34 + 5*a*s/h) bytes per decoder block in 16 bits (twice "
+            + "that in fp32); with gradient checkpointing 2*s*b*h per block plus one block being recomputed; for "
+            + "LoRA and QLoRA also each adapter's r outputs per token; and the float32 logits, 4*s*b*vocab bytes.",
+    ]
+
+    private static func notebookLines(_ estimates: [MemoryEstimate]) -> [String] {
+        let compared = estimates.filter { $0.configuration.method != .fullFP32 }
+        var lines = ["the notebook's 7B table beside ours:"]
+        let header = ["  method", "notebook table", "notebook formula", "ours"]
+        let rows = compared.map { estimate in
+            let row = NotebookMemoryTable(comparingWith: estimate.configuration.method)
+            return [
+                "  \(estimate.configuration.method.name)", "\(row.tableGigabytes) GB",
+                String(format: "%.2f GB", Double(row.formulaBytes) / 1e9),
+                String(format: "%.2f GB", estimate.total.gigabytes),
+            ]
+        }
+        lines += alignedLines([header] + rows)
+        for estimate in compared {
+            lines.append("")
+            lines += wrapped(
+                NotebookMemoryTable.reason(comparedWith: estimate),
+                indent: "  \(estimate.configuration.method.name): ", continuation: "    ")
+        }
+        return lines
+    }
+
+    /// Columns padded to their widest cell, two spaces apart; with `numeric`, every column after the
+    /// first is right-aligned so digits line up.
+    private static func alignedLines(_ rows: [[String]], numeric: Bool = true) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in
+            rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
+        }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return numeric && column > 0 ? padding + cell : cell + padding
+            }
+            .joined(separator: "  ")
+            .trimmingTrailingSpaces()
+        }
+    }
+
+    /// `text` broken at spaces into lines of at most `width` characters where the words allow, the
+    /// first line after `indent`, the others after `continuation`.
+    private static func wrapped(_ text: String, indent: String, continuation: String, width: Int = 100) -> [String] {
+        var lines: [String] = []
+        var line = indent
+        var lineHasWord = false
+        for word in text.split(separator: " ") {
+            if lineHasWord && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = continuation
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines
+    }
+
+    private static func number(_ value: Double) -> String { String(format: "%g", value) }
+}
+
+extension MemoryEstimate {
+    /// The 4-bit storage of a QLoRA estimate, else nil.
+    var fourBitBase: FourBitBase? {
+        if case .qlora(let base) = configuration.method { base } else { nil }
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,111 @@
+import Testing
+@testable import QLoRAEngine
+
+/// LoRA parameter counts, checked against counts computed here straight from the shapes.
+@Suite struct TrainableParametersTests {
+    /// `(in, out)` of each module, written out from the config numbers without `LinearModule`'s help.
+    static func shapes(_ model: ModelArchitecture) -> [String: (Int, Int)] {
+        let headDimension = model.hidden / model.heads
+        let query = model.heads * headDimension
+        let keyValue = model.kvHeads * headDimension
+        return [
+            "q_proj": (model.hidden, query), "k_proj": (model.hidden, keyValue), "v_proj": (model.hidden, keyValue),
+            "o_proj": (query, model.hidden), "gate_proj": (model.hidden, model.intermediate),
+            "up_proj": (model.hidden, model.intermediate), "down_proj": (model.intermediate, model.hidden),
+        ]
+    }
+
+    static let targetSets: [[String]] = [
+        ["q_proj", "v_proj"], ["q_proj", "k_proj", "v_proj", "o_proj"], ["down_proj"],
+        ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    ]
+
+    @Test(arguments: ModelArchitecture.known, [1, 8, 16, 64])
+    func countsMatchTheShapes(model: ModelArchitecture, rank: Int) throws {
+        let shapes = Self.shapes(model)
+        for names in Self.targetSets {
+            let perLayer = names.reduce(0) { sum, name in
+                let (inFeatures, outFeatures) = shapes[name] ?? (0, 0)
+                return sum + rank * inFeatures + rank * outFeatures
+            }
+            let targets = try LinearModule.targets(names.joined(separator: ","))
+            let counts = TrainableParameters.lora(model, rank: rank, targets: targets)
+            #expect(counts.trainable == model.layers * perLayer)
+            #expect(counts.all == model.parameterCount + model.layers * perLayer)
+        }
+    }
+
+    @Test func allLinearIsEverySevenModules() throws {
+        #expect(try LinearModule.targets("all-linear") == LinearModule.allCases)
+        #expect(LinearModule.allCases.count == 7)
+    }
+
+    @Test func groupedQueryAttentionNarrowsKeyAndValue() throws {
+        let model = try ModelArchitecture.named("llama-3-8b")
+        #expect(LinearModule.kProj.outFeatures(in: model) == 8 * 128)
+        #expect(LinearModule.vProj.weightParameters(in: model) == 4096 * 1024)
+        #expect(LinearModule.qProj.outFeatures(in: model) == 4096)
+    }
+
+    @Test func qwenCarriesQueryKeyValueBiases() throws {
+        let qwen = try ModelArchitecture.named("qwen2.5-7b")
+        #expect(LinearModule.qProj.biasParameters(in: qwen) == 3584)
+        #expect(LinearModule.kProj.biasParameters(in: qwen) == 512)
+        #expect(LinearModule.oProj.biasParameters(in: qwen) == 0)
+        let llama = try ModelArchitecture.named("llama-2-7b")
+        #expect(LinearModule.qProj.biasParameters(in: llama) == 0)
+    }
+
+    @Test func tiedEmbeddingsCountOnce() throws {
+        let model = try ModelArchitecture.named("llama-3.2-1b")
+        #expect(model.outputHeadParameters == 0)
+        #expect(model.parameterCount == model.embeddingParameters + 16 * model.parametersPerLayer + 2048)
+    }
+
+    @Test func fullFineTuningTrainsEverything() throws {
+        let model = try ModelArchitecture.named("mistral-7b")
+        let counts = TrainableParameters.fullFineTuning(model)
+        #expect(counts.peftLine == "trainable params: 7241732096 || all params: 7241732096 || trainable%: 100.0")
+    }
+
+    /// Counts and the percentage Python printed for `100 * trainable / all` with them.
+    @Test(arguments: [
+        ("llama-3.2-1b", 16, "all-linear", 11_272_192, 1_247_086_592, "0.9038820617838861"),
+        ("qwen2.5-7b", 64, "all-linear", 161_480_704, 7_777_097_216, "2.076362163350383"),
+        ("llama-2-70b", 1, "q_proj", 1_310_720, 68_977_958_912, "0.0019002011956778498"),
+        ("mistral-7b", 8, "q_proj,v_proj", 3_407_872, 7_245_139_968, "0.04703666202518836"),
+        ("llama-65b", 4, "k_proj", 5_242_880, 65_290_903_552, "0.008030031313358044"),
+    ])
+    func linesMatchPython(name: String, rank: Int, targets: String, trainable: Int, all: Int, percent: String)
+        throws
+    {
+        let model = try ModelArchitecture.named(name)
+        let counts = TrainableParameters.lora(model, rank: rank, targets: try LinearModule.targets(targets))
+        #expect(counts.peftLine == "trainable params: \(trainable) || all params: \(all) || trainable%: \(percent)")
+    }
+
+    /// Python's `repr` of these floats, including both switches to exponent notation.
+    @Test(arguments: [
+        (1e-05, "1e-05"), (9.999e-05, "9.999e-05"), (0.0001, "0.0001"), (0.00012345, "0.00012345"),
+        (1.5e-07, "1.5e-07"), (100.0, "100.0"), (0.1 + 0.2, "0.30000000000000004"),
+        (1e15, "1000000000000000.0"), (1234567890123456.8, "1234567890123456.8"), (1e16, "1e+16"),
+        (1.2345678901234568e+17, "1.2345678901234568e+17"),
+    ])
+    func doubleDescriptionAgreesWithPythonRepr(value: Double, python: String) {
+        #expect(value.description == python)
+    }
+
+    @Test func targetListsAreParsedInBlockOrderWithoutRepeats() throws {
+        #expect(try LinearModule.targets("v_proj, q_proj,q_proj") == [.qProj, .vProj])
+    }
+
+    @Test(arguments: ["", "q_proj,", "lm_head", "Q_PROJ", "q_proj,embed_tokens"])
+    func unknownTargetsAreRejected(list: String) {
+        #expect(throws: InputError.self) { try LinearModule.targets(list) }
+        do {
+            _ = try LinearModule.targets(list)
+        } catch {
+            #expect(error.source == "targets")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import QLoRAEngine
+import Testing
+
+/// Every kind of bad input ends in one line on standard error that names the file or flag, and exit status 2.
+@Suite struct BadInputTests {
+    /// One bad invocation: how to build it in a scratch folder, and how the error line must start.
+    struct Case: Sendable, CustomTestStringConvertible {
+        var label: String
+        var arguments: @Sendable (ScratchFolder) throws -> [String]
+        /// The start of the line after `qlora-tutor: `, with `$DIR` standing for the scratch folder.
+        var expected: String
+        var testDescription: String { label }
+    }
+
+    static func npy(_ values: [Float], shape: [Int]? = nil) -> Data {
+        NumpyFile.encode(StoredArray(float32: values, shape: shape ?? [values.count]))
+    }
+
+    static func safetensors(_ header: String, data: Data = Data(), declaredLength: UInt64? = nil) -> Data {
+        var bytes = Data()
+        withUnsafeBytes(of: (declaredLength ?? UInt64(header.utf8.count)).littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes + Data(header.utf8) + data
+    }
+
+    /// Replaces `old` with `new` (of the same length) in a file's bytes.
+    static func patch(_ bytes: Data, _ old: String, _ new: String) -> Data {
+        guard let range = bytes.range(of: Data(old.utf8)) else { return bytes }
+        var patched = bytes
+        patched.replaceSubrange(range, with: Data(new.utf8))
+        return patched
+    }
+
+    static let nf4 = ["--type", "nf4"]
+
+    static let cases: [Case] = [
+        Case(label: "missing file", arguments: { _ in ["quantize", "/no/such/w.npy"] + nf4 }, expected: "/no/such/w.npy: no such file"),
+        Case(label: "truncated .npy", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2, 3, 4]).dropLast(3))] + nf4 },
+             expected: "$DIR/w.npy: holds 13 bytes of data; expected 16"),
+        Case(label: "unknown format", arguments: { try ["quantize", $0.file("w.txt", Data("1 2 3".utf8))] + nf4 },
+             expected: "$DIR/w.txt: has an extension the tool does not read"),
+        Case(label: "float64 .npy", arguments: { try ["quantize", $0.file("w.npy", patch(patch(npy([1, 2, 3, 4]), "<f4", "<f8"), "(4,)", "(2,)"))] + nf4 },
+             expected: "$DIR/w.npy: has dtype '<f8'"),
+        Case(label: "NaN", arguments: { try ["quantize", $0.file("w.npy", npy([1, .nan, 3]))] + nf4 },
+             expected: "$DIR/w.npy: expected finite values"),
+        Case(label: "infinity in float16", arguments: {
+                 try ["quantize", $0.file("w.safetensors", SafetensorsFile.encode(["h": StoredArray(elementType: .float16, shape: [2], bytes: Data([0, 0x3C, 0, 0x7C]))])), "--type", "int8"]
+             }, expected: "$DIR/w.safetensors: h: expected finite values"),
+        Case(label: "empty tensor", arguments: { try ["quantize", $0.file("w.npy", npy([], shape: [0, 3]))] + nf4 },
+             expected: "$DIR/w.npy: expected at least one value"),
+        Case(label: "blocksize bitsandbytes refuses", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--blocksize", "100"] + nf4 },
+             expected: "--blocksize: expected one of 32, 64, 128, 256, 512, 1024, 2048, 4096, got 100"),
+        Case(label: "double quantization of int8", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--type", "int8", "--double-quant"] },
+             expected: "--double-quant: applies to nf4 and fp4 only"),
+        Case(label: "blocksize for minmax4", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--type", "minmax4", "--blocksize", "64"] },
+             expected: "--blocksize: minmax4 uses one range"),
+        Case(label: "--tensor for a .npy", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--tensor", "x"] + nf4 },
+             expected: "--tensor: 'x' given, but"),
+        Case(label: "unknown tensor name", arguments: {
+                 try ["quantize", $0.file("m.safetensors", SafetensorsFile.encode(["a": StoredArray(float32: [1], shape: [1])])), "--tensor", "b"] + nf4
+             }, expected: "$DIR/m.safetensors: has no tensor 'b'; expected one of: a"),
+        Case(label: "several tensors, no --tensor", arguments: {
+                 try ["quantize", $0.file("m.safetensors", SafetensorsFile.encode(["a": StoredArray(float32: [1], shape: [1]), "b": StoredArray(float32: [2], shape: [1])]))] + nf4
+             }, expected: "$DIR/m.safetensors: holds 2 tensors; expected --tensor NAME, one of: a, b"),
+        Case(label: "codes are not a float tensor", arguments: {
+                 try ["quantize", $0.file("m.safetensors", SafetensorsFile.encode(["c": StoredArray(uint8: [1], shape: [1])]))] + nf4
+             }, expected: "$DIR/m.safetensors: c: holds uint8 values"),
+        Case(label: "header too large", arguments: { try ["inspect", $0.file("m.safetensors", safetensors("{}", declaredLength: 1 << 40))] },
+             expected: "$DIR/m.safetensors: declares a 1099511627776-byte header; expected at most 100000000 bytes"),
+        Case(label: "truncated safetensors", arguments: { try ["inspect", $0.file("m.safetensors", safetensors("{}", declaredLength: 64))] },
+             expected: "$DIR/m.safetensors: expected 64 bytes of the JSON header"),
+        Case(label: "offsets past the file", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, data: Data(count: 8)))]
+             }, expected: "$DIR/m.safetensors: tensor 'w' data_offsets [0, 16] runs past the end"),
+        Case(label: "overlapping offsets", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}}"#, data: Data(count: 6)))]
+             }, expected: "$DIR/m.safetensors: tensor 'b' data_offsets [2, 6] overlaps"),
+        Case(label: "offsets disagree with dtype and shape", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"BF16","shape":[3],"data_offsets":[0,4]}}"#, data: Data(count: 4)))]
+             }, expected: "$DIR/m.safetensors: tensor 'w' data_offsets [0, 4] spans 4 bytes; expected 6"),
+        Case(label: "shape product overflows", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#))]
+             }, expected: "$DIR/m.safetensors: tensor 'w': shape [4294967296, 4294967296] of F32 overflows"),
+        Case(label: "dtype not read", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: Data(count: 8)))]
+             }, expected: "$DIR/m.safetensors: tensor 'w' has dtype I64; expected one of F32, F16, BF16, U8, I8"),
+        Case(label: "4-bit weight with the wrong absmax count", arguments: { folder in
+                 var arrays = BitsandbytesCheckpoint.arrays(for: try FourBitQuantized(quantizing: Tensor(shape: [100], repeating: 1), type: .nf4), named: "W")
+                 arrays["W.absmax"] = StoredArray(float32: [1], shape: [1])
+                 return ["inspect", try folder.file("q.safetensors", SafetensorsFile.encode(arrays))]
+             }, expected: "$DIR/q.safetensors: 4-bit weight 'W': absmax: expected 2 values"),
+        Case(label: "4-bit weight with a foreign codebook", arguments: { folder in
+                 var arrays = BitsandbytesCheckpoint.arrays(for: try FourBitQuantized(quantizing: Tensor(shape: [8], repeating: 1), type: .fp4), named: "W")
+                 arrays["W.quant_map"] = StoredArray(float32: NF4.codebook, shape: [16])
+                 return ["inspect", try folder.file("q.safetensors", SafetensorsFile.encode(arrays))]
+             }, expected: "$DIR/q.safetensors: 4-bit weight 'W': quant_map differs from the FP4 codebook"),
+        Case(label: "unwritable --out", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--out", "/no/such/dir/q.safetensors"] + nf4 },
+             expected: "/no/such/dir/q.safetensors: cannot be written"),
+    ]
+
+    @Test(arguments: cases)
+    func exitsWithStatusTwoAndOneLine(_ badCase: Case) throws {
+        let folder = try ScratchFolder()
+        let result = try CommandRunner.run(try badCase.arguments(folder))
+        #expect(result.status == 2)
+        let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 1, "\(result.standardError)")
+        let expected = "qlora-tutor: " + badCase.expected.replacingOccurrences(of: "$DIR", with: folder.url.path)
+        #expect(result.standardError.hasPrefix(expected), "\(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func anUnknownTypeIsAUsageError() throws {
+        let result = try CommandRunner.run(["quantize", "w.npy", "--type", "nf5"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--type"))
+    }
+}
