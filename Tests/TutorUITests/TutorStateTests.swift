@@ -169,3 +169,16 @@ extension TutorStateTests {
         #expect(state.runs["blocks"]?.outputs == [partial])
     }
 }
+
+extension TutorStateTests {
+    @Test func aChoiceIsPickedByItsNumber() {
+        let quiz = Quiz(id: "pick", line: 2, question: [.text("Which keeps zero exact?")], choices: ["fp4", "nf4"], answer: .choice("NF4"), hints: [])
+        let lesson = Lesson(id: "03-choice", title: "Choice", section: "s", steps: [Step(title: "Pick", line: 1, blocks: [.quiz(quiz)])], sourcePath: "Lessons/03-choice.md")
+        var state = TutorState(lessons: [lesson], progress: LearnerProgress(learner: "ada", created: start), width: 60, height: 20, theme: Theme(depth: .ansi16), now: start)
+        _ = keys(&state, .enter, .enter)
+        #expect(TutorView(state: state).render().lines.contains { $0.contains("2) nf4") })
+        #expect(keys(&state, .character("2")) == [.saveProgress])
+        #expect(state.progress.lessons["03-choice"]?.quizzes["pick"] == QuizAttempt(answer: "nf4", verdict: .correct, attempts: 1, answeredAt: start))
+        #expect(!state.isEditingAnswer)
+    }
+}
