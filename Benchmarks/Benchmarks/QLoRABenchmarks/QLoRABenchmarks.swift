@@ -12,4 +12,5 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 50
     )
     quantizationBenchmarks()
+    renderBenchmarks()
 }
