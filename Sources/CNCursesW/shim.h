@@ -76,7 +76,7 @@ static inline int qt_put_cell(int y, int x, wchar_t character, attr_t attributes
 }
 
 // Restoring the terminal from a signal handler. Only async-signal-safe calls (write, tcsetattr,
-// sigaction, raise) run inside the handler. The state lives in a static of this header, so every
+// signal, raise) run inside the handler, besides the previous handler it chains to. The state lives in a static of this header, so every
 // qt_restore_* function must be called from one Swift file (TerminalRestore.swift).
 struct qt_restore_state {
     struct termios saved_termios;
