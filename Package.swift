@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "QLoRAEngine", targets: ["QLoRAEngine"]),
         .library(name: "TutorLessons", targets: ["TutorLessons"]),
+        .library(name: "TutorUI", targets: ["TutorUI"]),
         .executable(name: "qlora-tutor", targets: ["qlora-tutor"]),
     ],
     dependencies: [
@@ -20,6 +21,8 @@ let package = Package(
             dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")],
             plugins: ["EmbedLessons"]
         ),
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
+        .target(name: "TutorUI", dependencies: ["TutorLessons", "CNCursesW"]),
         .executableTarget(name: "embed-lessons"),
         .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["embed-lessons"]),
         .executableTarget(
@@ -27,10 +30,12 @@ let package = Package(
             dependencies: [
                 "QLoRAEngine",
                 "TutorLessons",
+                "TutorUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "QLoRAEngineTests", dependencies: ["QLoRAEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "TutorLessons"]),
         .testTarget(name: "TutorLessonsTests", dependencies: ["TutorLessons", "QLoRAEngine"]),
         .testTarget(name: "QLoRATutorCLITests", dependencies: ["qlora-tutor", "QLoRAEngine"]),
     ],

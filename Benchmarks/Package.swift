@@ -16,6 +16,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "QLoRAEngine", package: "qlora-tutor"),
                 .product(name: "TutorLessons", package: "qlora-tutor"),
+                .product(name: "TutorUI", package: "qlora-tutor"),
             ],
             path: "Benchmarks/QLoRABenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

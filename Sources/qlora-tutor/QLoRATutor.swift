@@ -15,13 +15,17 @@ struct QLoRATutor: AsyncParsableCommand {
     @OptionGroup(title: "Checking the course and grading answers")
     var check: CheckOptions
 
+    // The terminal tutor: `--projector`, `--light`, `--progress`.
+    @OptionGroup(title: "The terminal tutor")
+    var tutor: TutorOptions
+
     mutating func run() async throws {
         if check.check {
             try check.run()
             return
         }
         try check.validateUnused()
-        try printOverview()
+        try runTutor()
     }
 
     /// Runs the command and maps every failure to the project's exit statuses:

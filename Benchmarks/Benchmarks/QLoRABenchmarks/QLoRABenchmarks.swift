@@ -14,4 +14,5 @@ let benchmarks: @Sendable () -> Void = {
     quantizationBenchmarks()
     trainingBenchmarks()
     courseBenchmarks()
+    renderBenchmarks()
 }

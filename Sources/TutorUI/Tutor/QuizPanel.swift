@@ -1,0 +1,49 @@
+import TutorLessons
+
+/// A quiz on the lesson page: the question, its choices, the answer being typed, the verdict and hints.
+struct QuizPanel: Widget {
+    var quiz: Quiz
+    var draft: String
+    var isEditing: Bool
+    var hintsShown: Int
+    var attempt: QuizAttempt?
+    var isFocused: Bool
+    var theme: Theme
+
+    var lines: [StyledLine] {
+        var lines = [StyledLine([.init("? ", style: theme.accent)] + MarkdownWidget([], theme: theme).spans(quiz.question, style: theme.strong))]
+        for (index, choice) in quiz.choices.enumerated() {
+            lines.append(StyledLine([.init("  \(index + 1)) ", style: theme.accent), .init(choice, style: theme.text)]))
+        }
+        var answer: [StyledLine.Span] = [.init("  answer: ", style: theme.dim)]
+        if isEditing {
+            answer.append(.init(draft, style: theme.strong))
+            answer.append(.init("▏", style: theme.accent))
+            answer.append(.init(quiz.choices.isEmpty ? "   Enter: check  Esc: leave" : "   1-\(quiz.choices.count): pick  Esc: leave", style: theme.dim))
+        } else if let attempt {
+            answer.append(.init(attempt.answer, style: theme.strong))
+            let right = attempt.verdict == .correct
+            answer.append(.init(right ? "  ✓ right" : "  ✗ not quite", style: right ? theme.success : theme.failure))
+            if isFocused, !right { answer.append(.init("   Enter: try again", style: theme.dim)) }
+        } else {
+            answer.append(.init(isFocused ? "Enter: answer" : "Tab to answer", style: theme.dim))
+        }
+        lines.append(StyledLine(answer))
+        for hint in quiz.hints.prefix(hintsShown) {
+            lines.append(StyledLine([.init("  hint: ", style: theme.accent), .init(hint, style: theme.quote)]))
+        }
+        if isFocused, hintsShown < quiz.hints.count, attempt?.verdict != .correct {
+            lines.append(StyledLine("  h: a hint", style: theme.dim))
+        }
+        return lines
+    }
+
+    func height(forWidth width: Int) -> Int { LinesWidget(lines).height(forWidth: width - LiveBlockPanel.gutter) }
+
+    func draw(in rect: Rect, on screen: inout Screen) {
+        if isFocused {
+            for y in rect.y..<rect.maxY { screen[rect.x, y] = Cell("▌", style: theme.accent) }
+        }
+        LinesWidget(lines).draw(in: rect.inset(left: LiveBlockPanel.gutter), on: &screen)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import TutorLessons
+
+/// The interactive tutor: the loop that feeds terminal input and worker results to `update`,
+/// performs the effects, and draws `TutorView` with the ncurses backend.
+public struct TutorApp {
+    public var course: Course
+    public var store: ProgressStore
+    public var runner: any LiveBlockRunning
+    public var isProjector: Bool
+    public var isLight: Bool
+    public var environment: [String: String]
+
+    public init(course: Course, store: ProgressStore, runner: any LiveBlockRunning, isProjector: Bool, isLight: Bool, environment: [String: String]) {
+        self.course = course
+        self.store = store
+        self.runner = runner
+        self.isProjector = isProjector
+        self.isLight = isLight
+        self.environment = environment
+    }
+
+    /// Runs until the learner quits. Throws `NCursesBackend.Unavailable` before touching the
+    /// terminal when it cannot be used, and `InputError` when the progress file cannot be read.
+    public func run() throws {
+        let (progress, note) = try loadProgress()
+        let backend = try NCursesBackend(environment: environment)
+        defer { backend.close() }
+        let theme = Theme(depth: backend.depth, light: isLight, projector: isProjector)
+        var state = TutorState(lessons: course.lessons, progress: progress, width: backend.size.width, height: backend.size.height, theme: theme)
+        state.resume()
+        state.message = note
+        let mailbox = TutorMailbox()
+        var running = true
+        while running {
+            for event in mailbox.take() { running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend) && running }
+            guard running else { break }
+            backend.draw(TutorView(state: state).render())
+            let timeout: Int32 = mailbox.hasPendingWork ? 50 : 1000
+            let event = backend.nextEvent(timeout: timeout).map(TutorEvent.terminal) ?? .tick
+            running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend)
+        }
+    }
+
+    private func loadProgress() throws -> (LearnerProgress, String?) {
+        let learner = environment["USER"] ?? environment["LOGNAME"] ?? "learner"
+        switch try store.load() {
+        case .missing: return (LearnerProgress(learner: learner), nil)
+        case .loaded(let progress): return (progress, nil)
+        case .setAside(let movedTo, let reason):
+            return (LearnerProgress(learner: learner), "Progress file unreadable (\(reason)); kept as \(movedTo.lastPathComponent).")
+        }
+    }
+
+    /// Carries out effects; false when the learner quit.
+    private func perform(_ effects: [TutorEffect], state: inout TutorState, mailbox: TutorMailbox, backend: NCursesBackend) -> Bool {
+        for effect in effects {
+            switch effect {
+            case .quit:
+                return false
+            case .redraw:
+                backend.invalidate()
+            case .saveProgress:
+                do {
+                    try store.save(state.progress)
+                } catch {
+                    state.message = "Could not save progress: \(error)"
+                }
+            case .cancel(let token):
+                mailbox.cancel(token)
+            case .run(let token, let lessonIndex, let blockID, let tweaks):
+                guard state.lessons.indices.contains(lessonIndex),
+                    let block = state.lessons[lessonIndex].liveBlocks.first(where: { $0.id == blockID })
+                else { continue }
+                startRun(block, tweaks: tweaks, token: token, mailbox: mailbox)
+            case .judge(let lessonIndex, let quizID, let answer):
+                guard state.lessons.indices.contains(lessonIndex),
+                    let quiz = state.lessons[lessonIndex].quizzes.first(where: { $0.id == quizID })
+                else { continue }
+                startJudging(quiz, in: state.lessons[lessonIndex], lessonIndex: lessonIndex, answer: answer, mailbox: mailbox)
+            }
+        }
+        return true
+    }
+
+    private func startRun(_ block: LiveBlock, tweaks: [String: ParameterValue], token: Int, mailbox: TutorMailbox) {
+        let runner = self.runner
+        mailbox.begin()
+        Thread.detachNewThread {
+            defer { mailbox.end() }
+            do {
+                let run = try runner.run(
+                    block, tweaks: tweaks,
+                    report: { mailbox.post(.runProgress(token: token, outputs: $0), token: token) },
+                    isCancelled: { mailbox.isCancelled(token) })
+                mailbox.post(.runFinished(token: token, run), token: token)
+            } catch {
+                mailbox.post(.runFailed(token: token, message: "\(error)"), token: token)
+            }
+        }
+    }
+
+    private func startJudging(_ quiz: Quiz, in lesson: Lesson, lessonIndex: Int, answer: String, mailbox: TutorMailbox) {
+        let runner = self.runner
+        mailbox.begin()
+        Thread.detachNewThread {
+            defer { mailbox.end() }
+            let value = try? runner.computedAnswer(to: quiz, in: lesson)
+            mailbox.post(.answerJudged(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer, isCorrect: quiz.isCorrect(answer, computedValue: value)))
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import TutorLessons
+
+extension TutorState {
+    /// Runs the focused live block with the learner's tweaks, replacing any run still going.
+    mutating func runFocused() -> [TutorEffect] {
+        guard let block = focusedLiveBlock else { return [] }
+        var effects: [TutorEffect] = []
+        if let previous = runs[block.id], previous.isRunning { effects.append(.cancel(token: previous.token)) }
+        let token = takeToken()
+        runs[block.id] = BlockRun(token: token, status: .running, outputs: runs[block.id]?.outputs ?? [])
+        effects.append(.run(token: token, lessonIndex: lessonIndex, blockID: block.id, tweaks: tweaks[block.id] ?? [:]))
+        if isProjector { scrollFocusToTop() }
+        return effects
+    }
+
+    /// Brings the focused block to the top so its outputs have the screen (the projector shows one thing at a time).
+    mutating func scrollFocusToTop() {
+        guard let index = focusedBlock, let frame = TutorView(state: self).blockFrames[index] else { return }
+        scroll = frame.top
+        clampScroll()
+    }
+
+    /// Stops the focused block's run (or any run of the step); nil when nothing was running.
+    mutating func cancelFocusedRun() -> [TutorEffect]? {
+        let candidates = [focusedLiveBlock?.id].compactMap { $0 } + (step?.blocks.compactMap { if case .live(let b) = $0 { b.id } else { nil } } ?? [])
+        guard let id = candidates.first(where: { runs[$0]?.isRunning == true }), let run = runs[id] else { return nil }
+        runs[id]?.status = .failed("stopped")
+        message = "Stopped."
+        return [.cancel(token: run.token)]
+    }
+
+    /// The value a tweak has now: the learner's change, or the block's own.
+    public func currentValue(of tweak: Tweak, in block: LiveBlock) -> ParameterValue? {
+        tweaks[block.id]?[tweak.parameter] ?? block.parameters[tweak.parameter]
+    }
+
+    /// Steps the selected tweak of the focused block to the next or previous allowed value and reruns.
+    mutating func changeTweak(by offset: Int) -> [TutorEffect] {
+        guard let block = focusedLiveBlock, !block.tweaks.isEmpty else { return [] }
+        let tweak = block.tweaks[min(block.tweaks.count - 1, selectedTweak[block.id] ?? 0)]
+        let current = currentValue(of: tweak, in: block)
+        let next: ParameterValue
+        if let values = tweak.allowed.steppedValues, !values.isEmpty {
+            let index = current.flatMap { values.firstIndex(of: $0) } ?? 0
+            next = values[max(0, min(values.count - 1, index + offset))]
+        } else if case .range(let bounds, _) = tweak.allowed, case .number(let value)? = current {
+            // A continuous range steps by a tenth of its width.
+            let stepped = value + Double(offset) * (bounds.upperBound - bounds.lowerBound) / 10
+            next = .number(max(bounds.lowerBound, min(bounds.upperBound, stepped)))
+        } else {
+            return []
+        }
+        guard next != current else { return [] }
+        tweaks[block.id, default: [:]][tweak.parameter] = next
+        return runFocused()
+    }
+
+    // MARK: Quizzes
+
+    /// Keys while typing an answer: text goes into the draft, Enter submits, Esc leaves it.
+    mutating func editAnswer(_ key: Key) -> [TutorEffect] {
+        guard let quiz = focusedQuiz else {
+            isEditingAnswer = false
+            return []
+        }
+        let draftKey = quizKey(quiz)
+        switch key {
+        case .escape:
+            isEditingAnswer = false
+        case .backspace:
+            _ = answerDrafts[draftKey]?.popLast()
+        case .enter:
+            let answer = (answerDrafts[draftKey] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !answer.isEmpty else { return [] }
+            return submit(answer, to: quiz)
+        case .character(let character) where !quiz.choices.isEmpty && character.isNumber:
+            // A multiple-choice quiz takes the choice's number.
+            guard let number = character.wholeNumberValue, number >= 1, number <= quiz.choices.count else { return [] }
+            answerDrafts[draftKey] = quiz.choices[number - 1]
+            return submit(quiz.choices[number - 1], to: quiz)
+        case .character(let character):
+            if (answerDrafts[draftKey] ?? "").count < 200 { answerDrafts[draftKey, default: ""].append(character) }
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func submit(_ answer: String, to quiz: Quiz) -> [TutorEffect] {
+        isEditingAnswer = false
+        if case .computed = quiz.answer {
+            message = "Checking…"
+            return [.judge(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer)]
+        }
+        return recordAnswer(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer, isCorrect: quiz.isCorrect(answer, computedValue: nil))
+    }
+
+    /// Saves a judged answer in the progress file and, after a wrong one, shows the next hint.
+    mutating func recordAnswer(lessonIndex: Int, quizID: String, answer: String, isCorrect: Bool) -> [TutorEffect] {
+        guard lessons.indices.contains(lessonIndex), let quiz = lessons[lessonIndex].quizzes.first(where: { $0.id == quizID }) else { return [] }
+        let lessonID = lessons[lessonIndex].id
+        var saved = progress.lessons[lessonID] ?? LessonProgress(currentStep: lessonIndex == self.lessonIndex ? stepIndex : 0, updated: now)
+        let attempts = (saved.quizzes[quizID]?.attempts ?? 0) + 1
+        saved.quizzes[quizID] = QuizAttempt(answer: answer, verdict: isCorrect ? .correct : .wrong, attempts: attempts, answeredAt: now)
+        saved.updated = now
+        progress.lessons[lessonID] = saved
+        progress.updated = now
+        let key = quizKey(quiz, lessonIndex: lessonIndex)
+        if !isCorrect { hintsShown[key] = min(quiz.hints.count, hintsShown[key, default: 0] + 1) }
+        message = isCorrect ? "Right." : "Not quite." + (quiz.hints.isEmpty ? "" : " A hint is showing.")
+        return [.saveProgress]
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import TutorLessons
+
+extension TutorState {
+    /// Applies one event at time `now` and returns the work it asks for.
+    public mutating func update(_ event: TutorEvent, now: Date = Date()) -> [TutorEffect] {
+        self.now = now
+        switch event {
+        case .tick:
+            return []
+        case .terminal(.resize(let width, let height)):
+            self.width = max(0, width)
+            self.height = max(0, height)
+            clampScroll()
+            return []
+        case .terminal(.mouse(let mouse)):
+            return handleMouse(mouse)
+        case .terminal(.key(let key)):
+            return handleKey(key)
+        case .runProgress(let token, let outputs):
+            updateRun(token) { $0.outputs = outputs }
+            return []
+        case .runFinished(let token, let run):
+            updateRun(token) {
+                $0.status = .finished(run)
+                $0.outputs = run.outputs
+            }
+            if isProjector, focusedLiveBlock?.id == run.blockID { scrollFocusToTop() }
+            return []
+        case .runFailed(let token, let message):
+            updateRun(token) { $0.status = .failed(message) }
+            return []
+        case .answerJudged(let lessonIndex, let quizID, let answer, let isCorrect):
+            return recordAnswer(lessonIndex: lessonIndex, quizID: quizID, answer: answer, isCorrect: isCorrect)
+        }
+    }
+
+    /// The state a returning learner starts in: the lesson they touched last, at the step they left.
+    public mutating func resume() {
+        guard let (id, saved) = progress.lessons.max(by: { $0.value.updated < $1.value.updated }),
+            let index = lessons.firstIndex(where: { $0.id == id })
+        else { return }
+        lessonIndex = index
+        open(step: saved.currentStep)
+    }
+
+    /// Applies a worker's report to the run it belongs to, if that run is still going (not
+    /// replaced by a newer run, not stopped).
+    private mutating func updateRun(_ token: Int, _ change: (inout BlockRun) -> Void) {
+        guard let id = runs.first(where: { $0.value.token == token })?.key, var run = runs[id], run.isRunning else { return }
+        change(&run)
+        runs[id] = run
+    }
+
+    // MARK: Keys
+
+    private mutating func handleKey(_ key: Key) -> [TutorEffect] {
+        message = nil
+        if key == .control("l") { return [.redraw] }
+        if showsHelp {
+            showsHelp = false
+            return key == .character("q") ? [.quit] : []
+        }
+        if isEditingAnswer { return editAnswer(key) }
+        if jumpInput != nil { return editJump(key) }
+        if key == .character("?") {
+            showsHelp = true
+            return []
+        }
+        if key == .character("q") { return [.quit] }
+        switch page {
+        case .browser: return browserKey(key)
+        case .lesson: return isProjector ? projectorKey(key) : lessonKey(key)
+        }
+    }
+
+    private mutating func browserKey(_ key: Key) -> [TutorEffect] {
+        switch key {
+        case .up, .character("k"): lessonIndex = max(0, lessonIndex - 1)
+        case .down, .character("j"): lessonIndex = min(max(0, lessons.count - 1), lessonIndex + 1)
+        case .home: lessonIndex = 0
+        case .end: lessonIndex = max(0, lessons.count - 1)
+        case .enter, .right, .character(" "), .character("l"):
+            return openLesson(lessonIndex)
+        default: break
+        }
+        return []
+    }
+
+    private mutating func lessonKey(_ key: Key) -> [TutorEffect] {
+        switch key {
+        case .right, .character("n"), .character(" "): return moveStep(by: 1)
+        case .left, .character("p"): return moveStep(by: -1)
+        case .down, .character("j"): scroll(by: 1)
+        case .up, .character("k"): scroll(by: -1)
+        case .pageDown: scroll(by: max(1, bodyHeight - 2))
+        case .pageUp: scroll(by: -max(1, bodyHeight - 2))
+        case .home: scroll = 0
+        case .end: scroll(by: Int.max / 2)
+        case .escape:
+            if let cancelled = cancelFocusedRun() { return cancelled }
+            page = .browser
+        default: return blockKey(key)
+        }
+        return []
+    }
+
+    /// Keys that act on the focused live block or quiz.
+    mutating func blockKey(_ key: Key) -> [TutorEffect] {
+        switch key {
+        case .tab: moveFocus(by: 1)
+        case .backTab: moveFocus(by: -1)
+        case .enter, .character("r"):
+            if focusedLiveBlock != nil { return runFocused() }
+            if focusedQuiz != nil { isEditingAnswer = true }
+        case .character("a"):
+            if focusedQuiz != nil { isEditingAnswer = true }
+        case .character("h"):
+            if let quiz = focusedQuiz { hintsShown[quizKey(quiz), default: 0] = min(quiz.hints.count, hintsShown[quizKey(quiz), default: 0] + 1) }
+        case .character(let character) where character.isNumber:
+            guard let block = focusedLiveBlock, let digit = character.wholeNumberValue, digit >= 1, digit <= block.tweaks.count else { return [] }
+            selectedTweak[block.id] = digit - 1
+        case .character("+"), .character("="), .character("]"):
+            return changeTweak(by: 1)
+        case .character("-"), .character("_"), .character("["):
+            return changeTweak(by: -1)
+        default: break
+        }
+        return []
+    }
+
+    // MARK: Lessons and steps
+
+    mutating func openLesson(_ index: Int) -> [TutorEffect] {
+        guard lessons.indices.contains(index) else { return [] }
+        lessonIndex = index
+        page = .lesson
+        let saved = progress.lessons[lessons[index].id]?.currentStep ?? 0
+        open(step: saved)
+        return recordPosition()
+    }
+
+    private mutating func open(step: Int) {
+        page = .lesson
+        stepIndex = max(0, min(step, (lesson?.steps.count ?? 1) - 1))
+        scroll = 0
+        isEditingAnswer = false
+        focusedBlock = interactiveBlocks.first
+    }
+
+    mutating func moveStep(by offset: Int) -> [TutorEffect] {
+        guard let lesson else { return [] }
+        let target = stepIndex + offset
+        guard lesson.steps.indices.contains(target) else {
+            message = offset > 0 ? "Last step of this lesson. Esc: lessons" : "First step of this lesson."
+            return []
+        }
+        open(step: target)
+        return recordPosition()
+    }
+
+    /// Saves the open step as the learner's place in the lesson.
+    private mutating func recordPosition() -> [TutorEffect] {
+        guard let lesson else { return [] }
+        var saved = progress.lessons[lesson.id] ?? LessonProgress(updated: now)
+        saved.currentStep = stepIndex
+        saved.updated = now
+        progress.lessons[lesson.id] = saved
+        progress.updated = now
+        return [.saveProgress]
+    }
+
+    // MARK: Scrolling and focus
+
+    /// Rows of the step view between the header and the status bar.
+    var bodyHeight: Int { max(0, height - 2) }
+
+    mutating func scroll(by rows: Int) {
+        scroll = max(0, scroll &+ rows)
+        clampScroll()
+    }
+
+    mutating func clampScroll() {
+        guard page == .lesson else { return }
+        let content = TutorView(state: self).stepContentHeight
+        scroll = max(0, min(scroll, content - bodyHeight))
+    }
+
+    private mutating func moveFocus(by offset: Int) {
+        let blocks = interactiveBlocks
+        guard !blocks.isEmpty else { return }
+        let current = focusedBlock.flatMap { blocks.firstIndex(of: $0) } ?? (offset > 0 ? -1 : 0)
+        focusedBlock = blocks[((current + offset) % blocks.count + blocks.count) % blocks.count]
+        scrollFocusIntoView()
+    }
+
+    /// Scrolls so the focused block's first rows are on screen.
+    mutating func scrollFocusIntoView() {
+        guard let focusedBlock, let frame = TutorView(state: self).blockFrames[focusedBlock] else { return }
+        if frame.top < scroll || frame.top >= scroll + bodyHeight { scroll = frame.top }
+        clampScroll()
+    }
+
+    // MARK: Mouse
+
+    private mutating func handleMouse(_ mouse: MouseEvent) -> [TutorEffect] {
+        switch (page, mouse) {
+        case (.browser, .wheelUp): lessonIndex = max(0, lessonIndex - 1)
+        case (.browser, .wheelDown): lessonIndex = min(max(0, lessons.count - 1), lessonIndex + 1)
+        case (.browser, .click(_, let y)):
+            let rect = TutorView.browserListRect(width: width, height: height)
+            guard let index = LessonList(entries: lessonEntries, selected: lessonIndex, theme: theme).entry(atRow: y, in: rect) else { return [] }
+            if index == lessonIndex { return openLesson(index) }
+            lessonIndex = index
+        case (.lesson, .wheelUp): scroll(by: -3)
+        case (.lesson, .wheelDown): scroll(by: 3)
+        case (.lesson, .click): break
+        }
+        return []
+    }
+}

@@ -1,0 +1,85 @@
+import TutorLessons
+
+extension HeatmapWidget {
+    /// Max-pools the matrix by `factor`, keeping each window's value of largest magnitude.
+    static func pooled(_ heatmap: Heatmap, factor: Int, rows: Int, columns: Int) -> [Float] {
+        guard factor > 1 else { return heatmap.values }
+        var result = [Float](repeating: 0, count: rows * columns)
+        let available = heatmap.values.count
+        for row in 0..<heatmap.rows {
+            for column in 0..<heatmap.columns {
+                let source = row * heatmap.columns + column
+                guard source < available else { continue }
+                let value = heatmap.values[source]
+                let target = (row / factor) * columns + column / factor
+                if abs(value) > abs(result[target]) { result[target] = value }
+            }
+        }
+        return result
+    }
+
+    func drawMap(_ heatmap: Heatmap, layout: Layout, scale: Heatmap.Scale, colors: [Color], at rect: Rect, on screen: inout Screen) {
+        let values = Self.pooled(heatmap, factor: layout.poolFactor, rows: layout.pooledRows, columns: layout.pooledColumns)
+        let background = theme.base.background
+        func value(_ row: Int, _ column: Int) -> Float {
+            let index = row * layout.pooledColumns + column
+            return index < values.count ? values[index] : 0
+        }
+        func color(_ row: Int, _ column: Int) -> Color {
+            guard !colors.isEmpty else { return .terminalDefault }
+            let t = Self.position(of: value(row, column), on: scale)
+            return colors[min(colors.count - 1, Int(t * Float(colors.count - 1) + 0.5))]
+        }
+        func density(_ row: Int, _ column: Int) -> Unicode.Scalar {
+            var t = Self.position(of: value(row, column), on: scale)
+            if case .signed = scale { t = abs(t * 2 - 1) }
+            let ramp = Self.densityRamp
+            return ramp[min(ramp.count - 1, Int(t * Float(ramp.count - 1) + 0.5))]
+        }
+        for (y, displayRow) in layout.displayRows.prefix(rect.height).enumerated() {
+            for (x, displayColumn) in layout.displayColumns.prefix(rect.width).enumerated() {
+                let cell: Cell
+                switch (displayRow, displayColumn) {
+                case (nil, nil): cell = Cell("┼", style: theme.border)
+                case (nil, _): cell = Cell("─", style: theme.border)
+                case (_, nil): cell = Cell("│", style: theme.border)
+                case (let rows?, let column?):
+                    if colors.isEmpty {
+                        cell = Cell(density(rows.top, column), style: theme.base)
+                    } else {
+                        let bottom = rows.bottom.map { color($0, column) } ?? background
+                        cell = Cell(Self.upperHalfBlock, style: Style(foreground: color(rows.top, column), background: bottom))
+                    }
+                }
+                screen[rect.x + x, rect.y + y] = cell
+            }
+        }
+    }
+
+    /// One row: the low end, a colour ramp, the high end, and a note when the map was pooled.
+    func drawLegend(scale: Heatmap.Scale, colors: [Color], poolFactor: Int, in rect: Rect, on screen: inout Screen) {
+        let (low, high): (Float, Float)
+        switch scale {
+        case .magnitude(let maximum): (low, high) = (0, maximum)
+        case .signed(let limit): (low, high) = (-limit, limit)
+        }
+        var x = screen.put(NumberFormat.compact(low) + " ", x: rect.x, y: rect.y, style: theme.dim, limit: rect.maxX)
+        let rampWidth = max(0, min(theme.isProjector ? 32 : 20, rect.width / 3))
+        for i in 0..<rampWidth where x < rect.maxX {
+            let t = rampWidth == 1 ? 0.5 : Float(i) / Float(rampWidth - 1)
+            if colors.isEmpty {
+                let ramp = Self.densityRamp
+                var d = t
+                if case .signed = scale { d = abs(t * 2 - 1) }
+                screen[x, rect.y] = Cell(ramp[min(ramp.count - 1, Int(d * Float(ramp.count - 1) + 0.5))], style: theme.base)
+            } else {
+                screen[x, rect.y] = Cell("█", style: Style(foreground: colors[min(colors.count - 1, Int(t * Float(colors.count - 1) + 0.5))], background: theme.base.background))
+            }
+            x += 1
+        }
+        x = screen.put(" " + NumberFormat.compact(high), x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
+        if poolFactor > 1 {
+            screen.put("  max-pooled \(poolFactor)×\(poolFactor)", x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// One row in reverse colours: where the learner is on the left, the keys that matter on the right.
+public struct StatusBar: Widget {
+    public var left: String
+    public var right: String
+    public var theme: Theme
+
+    public init(left: String, right: String, theme: Theme) {
+        self.left = left
+        self.right = right
+        self.theme = theme
+    }
+
+    public func height(forWidth width: Int) -> Int { 1 }
+
+    public func draw(in rect: Rect, on screen: inout Screen) {
+        guard !rect.isEmpty else { return }
+        screen.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), with: Cell(" ", style: theme.statusBar))
+        let end = screen.put(" " + left, x: rect.x, y: rect.y, style: theme.statusBar, limit: rect.maxX)
+        let rightWidth = right.terminalWidth + 1
+        if end + 1 + rightWidth <= rect.maxX {
+            screen.put(right, x: rect.maxX - rightWidth, y: rect.y, style: theme.statusBar, limit: rect.maxX)
+        }
+    }
+}
