@@ -19,8 +19,11 @@ public final class LessonRunner {
     /// Runs `block` with the learner's `tweaks` applied.
     ///
     /// A tweak of a parameter the block does not offer, or to a value it does not allow, is an
-    /// `InputError`; so is a failure the engine reports.
-    public func run(_ block: LiveBlock, tweaks: [String: ParameterValue] = [:]) throws -> LiveRun {
+    /// `InputError`; so is a failure the engine reports. With `progress`, a section that reports
+    /// as it goes (`ProgressReportingSection`) hands over the block's outputs so far.
+    public func run(
+        _ block: LiveBlock, tweaks: [String: ParameterValue] = [:], progress: SectionProgress? = nil
+    ) throws -> LiveRun {
         for (name, value) in tweaks.sorted(by: { $0.key < $1.key }) {
             guard let tweak = block.tweaks.first(where: { $0.parameter == name }) else {
                 throw InputError("tweak `\(name)`", "block `\(block.id)` does not offer `\(name)`; expected one of \(block.tweaks.map(\.parameter).joined(separator: ", "))")
@@ -33,7 +36,11 @@ public final class LessonRunner {
             throw InputError("block `\(block.id)`", "unknown section `\(block.section)`")
         }
         let parameters = block.parameters.merging(tweaks)
-        let result = try sectionResult(section, parameters)
+        let result = try sectionResult(section, parameters, progress: progress.map { progress in
+            SectionProgress(
+                report: { outputs in progress.report(Dictionary(uniqueKeysWithValues: block.show.map { ($0, outputs[$0] ?? []) })) },
+                isCancelled: progress.isCancelled)
+        })
         let outputs = block.show.flatMap { result.outputs[$0] ?? [] }
         let outcomes = block.expectations.map { expectation in
             ExpectationOutcome(
@@ -54,10 +61,17 @@ public final class LessonRunner {
         return expression.number(try run(block).results)
     }
 
-    private func sectionResult(_ section: any LessonSection, _ parameters: ParameterValues) throws -> SectionResult {
+    private func sectionResult(
+        _ section: any LessonSection, _ parameters: ParameterValues, progress: SectionProgress? = nil
+    ) throws -> SectionResult {
         let key = section.name + " " + parameters.canonicalText
         if let cached = lock.withLock({ cache[key] }) { return cached }
-        let result = try section.run(parameters)
+        let result: SectionResult
+        if let progress, let reporting = section as? any ProgressReportingSection {
+            result = try reporting.run(parameters, progress: progress)
+        } else {
+            result = try section.run(parameters)
+        }
         lock.withLock { cache[key] = result }
         return result
     }

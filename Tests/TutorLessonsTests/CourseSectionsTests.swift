@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TutorLessons
 
@@ -99,6 +100,27 @@ import Testing
         #expect(throws: CancellationError.self) {
             _ = try section.run(parameters, report: { _ in }, isCancelled: { calls += 1; return calls > 5 })
         }
+    }
+
+    @Test func theRunnerStreamsATrainingBlocksCurves() throws {
+        let lesson = try Course.load(Course.builtInFiles).lesson(named: "08")
+        let block = try #require(lesson.liveBlocks.first { $0.id == "train-curves" })
+        let reports = Reports()
+        let run = try LessonRunner().run(
+            block, tweaks: ["steps": .number(50)],
+            progress: SectionProgress(report: { reports.append($0) }, isCancelled: { false }))
+        let received = reports.all
+        #expect(received.count == 3 * 50 / TrainingSection.reportInterval)
+        #expect(received.allSatisfy { Array($0.keys) == ["curves"] })
+        #expect(received.last?["curves"] == run.outputs)
+    }
+
+    /// Reports collected from a run, behind a lock because the report closure is `Sendable`.
+    final class Reports: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reports: [[String: [Output]]] = []
+        func append(_ report: [String: [Output]]) { lock.withLock { reports.append(report) } }
+        var all: [[String: [Output]]] { lock.withLock { reports } }
     }
 
     @Test func trainingKeysNameEveryMethod() {

@@ -4,7 +4,7 @@ import QLoRAEngine
 /// The `train` section: full fine-tuning, LoRA and QLoRA adapting one pretrained toy network to
 /// one new task, from the same start on the same batches, with their loss curves, what they reach
 /// and what they hold.
-public struct TrainingSection: LessonSection {
+public struct TrainingSection: ProgressReportingSection {
     public init() {}
 
     public let name = "train"
@@ -67,6 +67,11 @@ public struct TrainingSection: LessonSection {
 
     public func run(_ parameters: ParameterValues) throws -> SectionResult {
         try run(parameters, report: { _ in }, isCancelled: { false })
+    }
+
+    /// Runs the comparison, reporting the curves so far through `progress`.
+    public func run(_ parameters: ParameterValues, progress: SectionProgress) throws -> SectionResult {
+        try run(parameters, report: progress.report, isCancelled: progress.isCancelled)
     }
 
     /// Runs the comparison, handing `report` the loss curves so far every `reportInterval` steps

@@ -17,11 +17,13 @@ public protocol LiveBlockRunning: Sendable {
 }
 
 extension LessonRunner: LiveBlockRunning {
-    /// Runs the block in one go: the lesson runner has no partial results to report yet.
+    /// Runs the block; a section that reports as it goes (training) streams the block's outputs so far.
     public func run(
         _ block: LiveBlock, tweaks: [String: ParameterValue],
         report: @escaping @Sendable ([Output]) -> Void, isCancelled: @escaping @Sendable () -> Bool
     ) throws -> LiveRun {
-        try run(block, tweaks: tweaks)
+        let progress = SectionProgress(
+            report: { outputs in report(block.show.flatMap { outputs[$0] ?? [] }) }, isCancelled: isCancelled)
+        return try run(block, tweaks: tweaks, progress: progress)
     }
 }
