@@ -68,10 +68,10 @@ sqnr() { screen | grep -Eo 'SQNR \(dB\) +[-0-9.e]+' | head -1; }
 echo "--- learner: open a lesson, run, tweak, answer, resize, quit"
 start 120 40 --progress "$work/progress.json"
 wait_for 'NormalFloat 4-bit'
-T send-keys -t main j Enter
-wait_for 'step 1/4'
-T send-keys -t main n n
-wait_for 'step 3/4'
+T send-keys -t main j j j Enter
+wait_for 'step 1/7'
+T send-keys -t main n n n n n n
+wait_for 'step 7/7'
 T send-keys -t main Enter
 wait_for 'quantize +✓ every expectation holds'
 T capture-pane -e -p -t main | grep -Eq $'\e\\[38;5;[0-9]+m(\e\\[48;5;[0-9]+m)?▀' || fail "no heatmap cells in 256 colours"
@@ -96,7 +96,7 @@ for size in "30 10" "1 1" "2 3" "200 60" "80 24" "120 40"; do
     sleep 0.2
     [[ $(pane '#{pane_dead}') == 0 ]] || fail "the tutor died at size $size"
 done
-wait_for 'step 3/4'
+wait_for 'step 7/7'
 T send-keys -t main q
 expect_restored
 [[ $(cat "$work/status") == 0 ]] || fail "exit status $(cat "$work/status")"
@@ -110,17 +110,17 @@ grep -Eq 'ok .*nf4-bits' "$work/grade.txt" || fail "the answer was not graded ri
 
 echo "--- learner again: resumes at the step they left"
 start 120 40 --progress "$work/progress.json"
-wait_for 'step 3/4'
+wait_for 'step 7/7'
 T send-keys -t main C-c
 expect_restored
 
 echo "--- projector at 80x24: step, run, tweak, blank, timer, jump"
 start 80 24 --projector --progress "$work/projector.json"
 wait_for 'NormalFloat 4-bit'
-T send-keys -t main j Enter
-wait_for 'lesson 2/2 · step 1/4'
-T send-keys -t main PageDown Space
-wait_for 'step 3/4'
+T send-keys -t main j j j Enter
+wait_for 'lesson 4/9 · step 1/7'
+T send-keys -t main PageDown Space PageDown Space PageDown Space
+wait_for 'step 7/7'
 T send-keys -t main r
 wait_for 'quantize +✓ every expectation holds'
 T capture-pane -e -p -t main | grep -Eq $'\e\\[38;5;[0-9]+m(\e\\[48;5;[0-9]+m)?▀' || fail "no heatmap cells in colour on the projector"
@@ -132,7 +132,7 @@ sleep 0.3
 T send-keys -t main b t
 wait_for '00:0[0-2]'
 T send-keys -t main g 1 Enter
-wait_for 'lesson 1/2'
+wait_for 'lesson 1/9'
 T send-keys -t main Left
 T resize-window -t main -x 240 -y 70
 sleep 0.2
@@ -141,7 +141,7 @@ expect_restored
 
 echo "--- NO_COLOR: no colours, the heatmap as a density ramp"
 TUTOR_ENV=NO_COLOR=1 start 120 40 --progress "$work/progress.json"
-wait_for 'step 3/4'
+wait_for 'step 7/7'
 T send-keys -t main Enter
 wait_for 'quantize +✓ every expectation holds'
 ! T capture-pane -e -p -t main | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m' || fail "colours despite NO_COLOR"
