@@ -81,24 +81,31 @@ import Testing
     }
 
     @Test func trainingReportsTheCurvesAsItGoesAndStopsWhenCancelled() throws {
-        let section = TrainingSection()
+        // No spacing: a report after every step, so the count is exact.
+        let section = TrainingSection(reportInterval: .zero)
         let parameters = section.defaultParameters.merging(["steps": .number(50), "methods": .word("full,lora,qlora-nf4")])
-        var reports: [[String: [Output]]] = []
-        let result = try section.run(parameters, report: { reports.append($0) }, isCancelled: { false })
-        #expect(reports.count == 3 * 50 / TrainingSection.reportInterval)
-        guard case .series(let first)? = reports.first?["curves"]?.first,
-              case .series(let last)? = reports.last?["curves"]?.first else {
+        var reports: [SectionProgress] = []
+        let result = try section.run(parameters, progress: { reports.append($0) }, isCancelled: { false })
+        #expect(reports.count == 3 * 50)
+        guard case .series(let first)? = reports.first?.outputs["curves"]?.first,
+              case .series(let last)? = reports.last?.outputs["curves"]?.first else {
             Issue.record("expected the curves in every report")
             return
         }
-        #expect(first.lines.count == 1 && first.lines.first?.values.count == TrainingSection.reportInterval)
+        #expect(first.lines.count == 1 && first.lines.first?.values.count == 1)
         #expect(last.lines.map(\.values.count) == [50, 50, 50])
         #expect(result.outputs["curves"] == [.series(last)])
+        // Reports change when the curves are seen, never what the run computes (its step times aside).
+        let plain = try section.run(parameters)
+        #expect(result.results == plain.results)
+        #expect(result.outputs.filter { $0.key != "speed" } == plain.outputs.filter { $0.key != "speed" })
 
-        var calls = 0
+        // One check after every step: the sixth says stop, and the run throws instead of returning.
+        var checks = 0
         #expect(throws: CancellationError.self) {
-            _ = try section.run(parameters, report: { _ in }, isCancelled: { calls += 1; return calls > 5 })
+            _ = try section.run(parameters, progress: { _ in }, isCancelled: { checks += 1; return checks > 5 })
         }
+        #expect(checks == 6)
     }
 
     @Test func trainingKeysNameEveryMethod() {
