@@ -76,7 +76,7 @@ public struct TrainingSection: LessonSection {
 
     /// Runs the comparison, handing `progress` the loss curves so far at most once per
     /// `reportInterval` so a front end can draw them as they train; checks `isCancelled` after
-    /// every step, and throws `CancellationError` when it stopped early.
+    /// every step, pretraining included, and throws `CancellationError` when it stopped early.
     public func run(
         _ parameters: ParameterValues, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
     ) throws -> SectionResult {
@@ -89,15 +89,15 @@ public struct TrainingSection: LessonSection {
         settings.adapter = LoRALinear.Configuration(rank: rank, alpha: Float(2 * rank))
         var curvesSoFar: [(method: FineTuningMethod, losses: [Float])] = []
         var spacing = ReportSpacing(interval: reportInterval)
-        var stopped = false
-        let comparison = try FineTuningComparison(settings: settings) { method, step in
-            if curvesSoFar.last?.method != method { curvesSoFar.append((method, [])) }
-            curvesSoFar[curvesSoFar.count - 1].losses.append(step.loss)
-            if spacing.isDue() { progress(SectionProgress(outputs: ["curves": [.series(Self.curves(curvesSoFar))]])) }
-            stopped = isCancelled()
-            return !stopped
-        }
-        if stopped { throw CancellationError() }
+        let comparison = try FineTuningComparison(
+            settings: settings,
+            onStep: { method, step in
+                if curvesSoFar.last?.method != method { curvesSoFar.append((method, [])) }
+                curvesSoFar[curvesSoFar.count - 1].losses.append(step.loss)
+                if spacing.isDue() { progress(SectionProgress(outputs: ["curves": [.series(Self.curves(curvesSoFar))]])) }
+                return true
+            },
+            isCancelled: isCancelled)
 
         let weightValues = zip(comparison.widths, comparison.widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         var results: [String: Double] = [
