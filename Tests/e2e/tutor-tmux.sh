@@ -172,14 +172,14 @@ T send-keys -t main Escape
 wait_for 'stopped  Enter: run again'
 screen | grep -q 'Training loss' || fail "the curve so far is gone after Esc"
 # Stopped means the worker stopped: the process goes idle instead of finishing the run unseen.
-# (Training keeps a core busy; over half a second the idle tutor uses far less than a tenth of one.)
+# (Training keeps a core busy; in 0.4 s the idle tutor uses far less than a tenth of one.)
 if [[ -r /proc/$pid/stat ]]; then
     cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-    sleep 0.2
+    sleep 0.1
     before=$(cpu_ticks)
-    sleep 0.5
+    sleep 0.4
     used=$(( $(cpu_ticks) - before ))
-    (( used < $(getconf CLK_TCK) / 20 )) || fail "still computing after Esc: $used clock ticks in 0.5 s"
+    (( used < $(getconf CLK_TCK) / 25 )) || fail "still computing after Esc: $used clock ticks in 0.4 s"
 fi
 ! screen | grep -Eq 'every expectation holds|expectations fail' || fail "a stopped run finished on screen"
 T send-keys -t main q
