@@ -25,7 +25,8 @@ public final class LessonRunner {
     }
 
     /// Runs `block` as `run(_:tweaks:)` does, handing `progress` the outputs of its `show` that the
-    /// section can draw so far, in that order, and stopping once `isCancelled` turns true.
+    /// section can draw so far, in that order (a report with none of them is not passed on), and
+    /// stopping once `isCancelled` turns true.
     ///
     /// The run, when it finishes, equals `run(_:tweaks:)`'s. A stopped run throws
     /// `CancellationError` and is not cached, so the next run of the same parameters starts afresh.
@@ -45,7 +46,8 @@ public final class LessonRunner {
         }
         let parameters = block.parameters.merging(tweaks)
         let result = try sectionResult(section, parameters, isCancelled: isCancelled) { partial in
-            progress(block.show.flatMap { partial.outputs[$0] ?? [] })
+            let shown = block.show.flatMap { partial.outputs[$0] ?? [] }
+            if !shown.isEmpty { progress(shown) }
         }
         let outputs = block.show.flatMap { result.outputs[$0] ?? [] }
         let outcomes = block.expectations.map { expectation in

@@ -33,8 +33,8 @@ private final class SteppingSection: LessonSection, @unchecked Sendable {
 }
 
 @Suite struct LessonRunnerProgressTests {
-    private func block(in registry: SectionRegistry) throws -> LiveBlock {
-        let text = LessonFixtures.withBlock("run: steps\nn: 10\nshow: [note, total]\nexpect:\n  - total == 10")
+    private func block(in registry: SectionRegistry, show: String = "[note, total]") throws -> LiveBlock {
+        let text = LessonFixtures.withBlock("run: steps\nn: 10\nshow: \(show)\nexpect:\n  - total == 10")
         let lesson = try LessonParser(registry: registry).parse(text, id: "t", sourcePath: "t.md")
         return try #require(lesson.liveBlocks.first)
     }
@@ -49,6 +49,10 @@ private final class SteppingSection: LessonSection, @unchecked Sendable {
         // Each report holds what the block shows and the section has so far: the total, not the note.
         #expect(reports.count == 10)
         #expect(reports.first == [.text("total 1")] && reports.last == [.text("total 10")])
+        // A block that shows nothing the section has so far hears nothing until the end.
+        var noteReports = 0
+        let note = try LessonRunner(registry: registry).run(try self.block(in: registry, show: "[note]"), progress: { _ in noteReports += 1 }, isCancelled: { false })
+        #expect(noteReports == 0 && note.outputs == [.text("done")])
     }
 
     @Test func aStoppedRunThrowsAndIsNotCached() throws {
