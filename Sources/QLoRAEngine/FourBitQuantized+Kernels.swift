@@ -42,26 +42,27 @@ extension FourBitQuantized {
         let blocksize = self.blocksize
         let count = self.count
         let blockCount = self.absmax.count
-        type.codebook.withUnsafeBufferPointer { codebook in
+        type.bytePairs.withUnsafeBufferPointer { pairs in
             packed.withUnsafeBufferPointer { packed in
                 absmax.withUnsafeBufferPointer { absmax in
-                    guard let codebook = codebook.baseAddress, let packed = packed.baseAddress,
+                    guard let pairs = pairs.baseAddress, let packed = packed.baseAddress,
                         let absmax = absmax.baseAddress, let output = output.baseAddress
                     else { return }
                     Self.forEachChunk(ofBlocks: blockCount, blocksize: blocksize) { blocks in
                         for block in blocks {
+                            // Blocks start at even indices (every blocksize is even), so each byte
+                            // of the block holds two of its values: one lookup, one multiply.
                             let scale = absmax[block]
                             let start = block * blocksize
                             let end = min(start + blocksize, count)
                             var index = start
                             while index + 1 < end {
-                                let byte = Int(packed[index / 2])
-                                output[index] = codebook[byte >> 4] * scale
-                                output[index + 1] = codebook[byte & 0x0F] * scale
+                                let values = pairs[Int(packed[index / 2])] * scale
+                                UnsafeMutableRawPointer(output + index).storeBytes(of: values, as: SIMD2<Float>.self)
                                 index += 2
                             }
                             if index < end {
-                                output[index] = codebook[Int(packed[index / 2] >> 4)] * scale
+                                output[index] = pairs[Int(packed[index / 2])].x * scale
                             }
                         }
                     }

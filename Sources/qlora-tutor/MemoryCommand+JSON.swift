@@ -119,18 +119,12 @@ extension MemoryCommand {
         let report = MemoryReport(
             model: .init(first.model), settings: settings, estimates: estimates.map(MemoryReport.Estimate.init),
             notebook: notebook)
-        return try encoded(report)
+        return try CommandOutput.json(report)
     }
 
     /// The known architectures as a JSON array.
     static func modelsJSON() throws -> String {
-        try encoded(ModelArchitecture.known.map(MemoryReport.Model.init))
+        try CommandOutput.json(ModelArchitecture.known.map(MemoryReport.Model.init))
     }
 
-    private static func encoded(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 }

@@ -11,7 +11,7 @@ extension MemoryCommand {
                 "\(model.heads)", "\(model.kvHeads)", "\(model.vocab)", model.tieEmbeddings ? "yes" : "no",
             ]
         }
-        return alignedLines([header] + rows).joined(separator: "\n")
+        return CommandOutput.alignedLines([header] + rows).joined(separator: "\n")
     }
 
     /// The estimates as text: settings, the table side by side, peft's lines, GPU fit, what is
@@ -19,14 +19,14 @@ extension MemoryCommand {
     static func text(_ estimates: [MemoryEstimate]) -> String {
         var lines = settingsLines(estimates)
         lines.append("")
-        lines += alignedLines(partsTable(estimates))
+        lines += CommandOutput.alignedLines(partsTable(estimates))
         lines.append("")
         lines.append("trainable parameters, as peft prints them:")
-        lines += alignedLines(
+        lines += CommandOutput.alignedLines(
             estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, numeric: false)
         lines.append("")
         lines.append("fits a GPU of (decimal GB):")
-        lines += alignedLines(
+        lines += CommandOutput.alignedLines(
             estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, numeric: false)
         lines.append("")
         lines.append("what is counted:")
@@ -117,7 +117,7 @@ extension MemoryCommand {
                 String(format: "%.2f GB", estimate.total.gigabytes),
             ]
         }
-        lines += alignedLines([header] + rows)
+        lines += CommandOutput.alignedLines([header] + rows)
         for estimate in compared {
             lines.append("")
             lines += wrapped(
@@ -125,23 +125,6 @@ extension MemoryCommand {
                 indent: "  \(estimate.configuration.method.name): ", continuation: "    ")
         }
         return lines
-    }
-
-    /// Columns padded to their widest cell, two spaces apart; with `numeric`, every column after the
-    /// first is right-aligned so digits line up.
-    private static func alignedLines(_ rows: [[String]], numeric: Bool = true) -> [String] {
-        let columns = rows.map(\.count).max() ?? 0
-        let widths = (0..<columns).map { column in
-            rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
-        }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return numeric && column > 0 ? padding + cell : cell + padding
-            }
-            .joined(separator: "  ")
-            .trimmingTrailingSpaces()
-        }
     }
 
     /// `text` broken at spaces into lines of at most `width` characters where the words allow, the
@@ -170,13 +153,5 @@ extension MemoryEstimate {
     /// The 4-bit storage of a QLoRA estimate, else nil.
     var fourBitBase: FourBitBase? {
         if case .qlora(let base) = configuration.method { base } else { nil }
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        var result = self
-        while result.last == " " { result.removeLast() }
-        return result
     }
 }

@@ -82,11 +82,8 @@ struct QuantizeReport: Encodable {
 
     /// The report as JSON with snake_case keys, sorted.
     var json: String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         // Every number is finite (an infinite SQNR is nil), so encoding cannot fail.
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        (try? CommandOutput.json(self)) ?? "{}"
     }
 
     /// The report as aligned text.

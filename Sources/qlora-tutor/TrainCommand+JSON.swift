@@ -88,10 +88,7 @@ struct TrainReport: Encodable {
 
 extension TrainCommand {
     static func json(_ comparison: FineTuningComparison, timings: Bool) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(TrainReport(comparison, timings: timings)), as: UTF8.self)
+        try CommandOutput.json(TrainReport(comparison, timings: timings))
     }
 
     /// One header line and one row per method; `median_step_seconds` only with `--timings`.

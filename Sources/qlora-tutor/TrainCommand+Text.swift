@@ -15,7 +15,7 @@ extension TrainCommand {
                 + "adapters rank \(settings.adapter.rank), alpha \(number(settings.adapter.alpha)) on every layer",
             "",
         ]
-        lines += aligned(
+        lines += CommandOutput.alignedLines(
             [["method", "trainable", "first loss", "last-10 loss", "test loss", "test accuracy", "bytes held"]]
                 + comparison.results.map { result in
                     [
@@ -25,7 +25,7 @@ extension TrainCommand {
                     ]
                 })
         lines += ["", "bytes held, by part:"]
-        lines += aligned(
+        lines += CommandOutput.alignedLines(
             [["method", "frozen weights", "trainable", "gradients", "optimizer", "activations", "scratch", "total"]]
                 + comparison.results.map { result in
                     let memory = result.memory
@@ -36,7 +36,7 @@ extension TrainCommand {
                 })
         lines += ["", "median step time (wall clock, varies from run to run):"]
         let reference = comparison.result(for: .lora)?.medianStepDuration
-        lines += aligned(comparison.results.map { result in
+        lines += CommandOutput.alignedLines(comparison.results.map { result in
             var row = [result.method.rawValue, milliseconds(result.medianStepDuration)]
             if let reference, reference > .zero, result.method != .lora {
                 row.append(String(format: "%.2fx lora's", result.medianStepDuration / reference))
@@ -66,21 +66,5 @@ extension TrainCommand {
 
     static func milliseconds(_ duration: Duration) -> String {
         String(format: "%.3f ms", duration / .milliseconds(1))
-    }
-
-    /// Rows as columns: the first left-aligned, the others right-aligned.
-    static func aligned(_ rows: [[String]]) -> [String] {
-        var widths: [Int] = []
-        for row in rows {
-            for (index, cell) in row.enumerated() {
-                if index < widths.count { widths[index] = max(widths[index], cell.count) } else { widths.append(cell.count) }
-            }
-        }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                return index == 0 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-        }
     }
 }

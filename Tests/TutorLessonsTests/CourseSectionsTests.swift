@@ -109,6 +109,18 @@ import Testing
         #expect(stepsReported == 5)
     }
 
+    @Test func theRunnerStreamsATrainingBlocksCurves() throws {
+        let lesson = try Course.load(Course.builtInFiles).lesson(named: "08")
+        let block = try #require(lesson.liveBlocks.first { $0.id == "train-curves" })
+        // No spacing: a report after every step, so the count is exact.
+        let runner = LessonRunner(registry: SectionRegistry([TrainingSection(reportInterval: .zero)]))
+        var received: [[Output]] = []
+        let run = try runner.run(block, tweaks: ["steps": .number(50)], progress: { received.append($0) }, isCancelled: { false })
+        #expect(received.count == 3 * 50)
+        #expect(received.allSatisfy { $0.count == 1 }, "only the curves: what the block shows")
+        #expect(received.last == run.outputs)
+    }
+
     @Test func trainingKeysNameEveryMethod() {
         #expect(TrainingSection.key(.qloraNF4) == "qlora")
         #expect(TrainingSection.key(.qloraInt4) == "qlora_int4")

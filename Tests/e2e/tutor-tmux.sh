@@ -65,21 +65,12 @@ expect_restored() {
 }
 sqnr() { screen | grep -Eo 'SQNR \(dB\) +[-0-9.e]+' | head -1; }
 
-echo "--- learner: open a lesson, answer, run, tweak, resize, quit"
+echo "--- learner: open a lesson, run, tweak, answer, resize, quit"
 start 120 40 --progress "$work/progress.json"
 wait_for 'NormalFloat 4-bit'
 T send-keys -t main j j j Enter
 wait_for 'step 1/7'
-T send-keys -t main n n
-wait_for 'step 3/7'
-# The zero code's quiz: its answer is computed by the engine, off the UI thread.
-T send-keys -t main Tab
-wait_for 'Enter: answer'
-T send-keys -t main Enter 7
-wait_for 'answer: 7'
-T send-keys -t main Enter
-wait_for '✓ right'
-T send-keys -t main n n n n
+T send-keys -t main n n n n n n
 wait_for 'step 7/7'
 T send-keys -t main Enter
 wait_for 'quantize +✓ every expectation holds'
@@ -94,6 +85,12 @@ T send-keys -t main +
 wait_for 'type: fp4'
 for _ in $(seq 1 50); do [[ $(sqnr) != "$before" && -n $(sqnr) ]] && break; sleep 0.1; done
 [[ $(sqnr) != "$before" ]] || fail "the numbers did not change after the tweak ($before)"
+T send-keys -t main Tab
+wait_for 'Enter: answer'
+T send-keys -t main Enter 4 . 5
+wait_for 'answer: 4\.5'
+T send-keys -t main Enter
+wait_for '✓ right'
 for size in "30 10" "1 1" "2 3" "200 60" "80 24" "120 40"; do
     T resize-window -t main -x "${size% *}" -y "${size#* }"
     sleep 0.2
@@ -109,7 +106,7 @@ echo "--- grader: the progress file the tutor wrote"
 status=0
 "$bin" --check --answers "$work/progress.json" > "$work/grade.txt" || status=$?
 [[ $status == 1 ]] || fail "grading exited $status: $(cat "$work/grade.txt")"
-grep -Eq 'ok .*nf4-zero-code' "$work/grade.txt" || fail "the answer was not graded right: $(grep nf4-zero-code "$work/grade.txt")"
+grep -Eq 'ok .*nf4-bits' "$work/grade.txt" || fail "the answer was not graded right: $(grep nf4-bits "$work/grade.txt")"
 
 echo "--- learner again: resumes at the step they left"
 start 120 40 --progress "$work/progress.json"
@@ -122,7 +119,7 @@ start 80 24 --projector --progress "$work/projector.json"
 wait_for 'NormalFloat 4-bit'
 T send-keys -t main j j j Enter
 wait_for 'lesson 4/9 · step 1/7'
-T send-keys -t main PageDown Space PageDown PageDown PageDown PageDown
+T send-keys -t main PageDown Space PageDown Space PageDown Space
 wait_for 'step 7/7'
 T send-keys -t main r
 wait_for 'quantize +✓ every expectation holds'

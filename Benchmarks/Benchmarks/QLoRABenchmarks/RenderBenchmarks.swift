@@ -55,7 +55,7 @@ enum RenderInputs {
 }
 
 func renderBenchmarks() {
-    Benchmark("R1 render-step-200x60") { benchmark in
+    Benchmark("R1-render-step-200x60") { benchmark in
         let state = RenderInputs.stepWithHeatmap
         for _ in benchmark.scaledIterations {
             blackHole(TutorView(state: state).render())
@@ -64,7 +64,7 @@ func renderBenchmarks() {
         _ = RenderInputs.stepWithHeatmap
     }
 
-    Benchmark("R2 tweak-256") { benchmark in
+    Benchmark("R2-tweak-256") { benchmark in
         // A fresh runner each time: the runner's cache would otherwise answer from memory.
         var state = RenderInputs.openState(width: 200, height: 60)
         let block = RenderInputs.lesson.liveBlocks[0]
