@@ -80,11 +80,14 @@ public struct FineTuningComparison {
     public let results: [MethodResult]
 
     /// Pretrains, then adapts with every method. `onStep` sees each adaptation step as it happens
-    /// (with its method) and can stop the whole run by returning false; so does task cancellation.
+    /// (with its method) and can stop the whole run by returning false, keeping the steps taken;
+    /// so does task cancellation. `isCancelled` is asked after every step, pretraining included,
+    /// and abandons the run once it is true.
     ///
-    /// - Throws: `InputError` for settings that cannot be used.
+    /// - Throws: `InputError` for settings that cannot be used; `CancellationError` when abandoned.
     public init(
-        settings: Settings, onStep: (FineTuningMethod, Trainer.StepReport) -> Bool = { _, _ in true }
+        settings: Settings, onStep: (FineTuningMethod, Trainer.StepReport) -> Bool = { _, _ in true },
+        isCancelled: () -> Bool = { false }
     ) throws {
         try settings.validate()
         let task = ToyTask(kind: settings.task, seed: settings.seed)
@@ -92,7 +95,12 @@ public struct FineTuningComparison {
         var pretraining = try Trainer(
             network: ToyNetwork(widths: task.studentWidths, generator: &generator), data: task.source,
             optimizer: Adam(learningRate: 1e-2), batchSize: settings.batchSize, seed: settings.seed &+ 3)
-        pretraining.run(steps: settings.pretrainingSteps)
+        var cancelled = false
+        pretraining.run(steps: settings.pretrainingSteps) { _ in
+            cancelled = isCancelled()
+            return !cancelled
+        }
+        if cancelled { throw CancellationError() }
         let pretrained = pretraining.network
 
         var results: [MethodResult] = []
@@ -106,8 +114,10 @@ public struct FineTuningComparison {
                 batchSize: settings.batchSize, seed: settings.seed &+ 5)
             let reports = trainer.run(steps: settings.steps) { report in
                 stopped = !onStep(method, report)
-                return !stopped
+                cancelled = isCancelled()
+                return !stopped && !cancelled
             }
+            if cancelled { throw CancellationError() }
             results.append(MethodResult(
                 method: method, losses: reports.map(\.loss), final: trainer.evaluate(on: task.targetTest),
                 trainableParameters: network.trainableParameterCount, memory: trainer.memory,

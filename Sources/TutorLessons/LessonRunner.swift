@@ -19,10 +19,19 @@ public final class LessonRunner {
     /// Runs `block` with the learner's `tweaks` applied.
     ///
     /// A tweak of a parameter the block does not offer, or to a value it does not allow, is an
-    /// `InputError`; so is a failure the engine reports. With `progress`, a section that reports
-    /// as it goes (`ProgressReportingSection`) hands over the block's outputs so far.
+    /// `InputError`; so is a failure the engine reports.
+    public func run(_ block: LiveBlock, tweaks: [String: ParameterValue] = [:]) throws -> LiveRun {
+        try run(block, tweaks: tweaks, progress: { _ in }, isCancelled: { false })
+    }
+
+    /// Runs `block` as `run(_:tweaks:)` does, handing `progress` the outputs of its `show` that the
+    /// section can draw so far, in that order (a report with none of them is not passed on), and
+    /// stopping once `isCancelled` turns true.
+    ///
+    /// The run, when it finishes, equals `run(_:tweaks:)`'s. A stopped run throws
+    /// `CancellationError` and is not cached, so the next run of the same parameters starts afresh.
     public func run(
-        _ block: LiveBlock, tweaks: [String: ParameterValue] = [:], progress: SectionProgress? = nil
+        _ block: LiveBlock, tweaks: [String: ParameterValue] = [:], progress: ([Output]) -> Void, isCancelled: () -> Bool
     ) throws -> LiveRun {
         for (name, value) in tweaks.sorted(by: { $0.key < $1.key }) {
             guard let tweak = block.tweaks.first(where: { $0.parameter == name }) else {
@@ -36,11 +45,10 @@ public final class LessonRunner {
             throw InputError("block `\(block.id)`", "unknown section `\(block.section)`")
         }
         let parameters = block.parameters.merging(tweaks)
-        let result = try sectionResult(section, parameters, progress: progress.map { progress in
-            SectionProgress(
-                report: { outputs in progress.report(Dictionary(uniqueKeysWithValues: block.show.map { ($0, outputs[$0] ?? []) })) },
-                isCancelled: progress.isCancelled)
-        })
+        let result = try sectionResult(section, parameters, isCancelled: isCancelled) { partial in
+            let shown = block.show.flatMap { partial.outputs[$0] ?? [] }
+            if !shown.isEmpty { progress(shown) }
+        }
         let outputs = block.show.flatMap { result.outputs[$0] ?? [] }
         let outcomes = block.expectations.map { expectation in
             ExpectationOutcome(
@@ -61,17 +69,13 @@ public final class LessonRunner {
         return expression.number(try run(block).results)
     }
 
+    /// The section's result for `parameters`, from the cache or computed (and then cached).
     private func sectionResult(
-        _ section: any LessonSection, _ parameters: ParameterValues, progress: SectionProgress? = nil
+        _ section: any LessonSection, _ parameters: ParameterValues, isCancelled: () -> Bool, progress: (SectionProgress) -> Void
     ) throws -> SectionResult {
         let key = section.name + " " + parameters.canonicalText
         if let cached = lock.withLock({ cache[key] }) { return cached }
-        let result: SectionResult
-        if let progress, let reporting = section as? any ProgressReportingSection {
-            result = try reporting.run(parameters, progress: progress)
-        } else {
-            result = try section.run(parameters)
-        }
+        let result = try section.run(parameters, progress: progress, isCancelled: isCancelled)
         lock.withLock { cache[key] = result }
         return result
     }

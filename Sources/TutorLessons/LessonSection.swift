@@ -15,9 +15,23 @@ public protocol LessonSection: Sendable {
     var results: [(name: String, summary: String)] { get }
     /// Runs the section on a full, valid parameter set.
     func run(_ parameters: ParameterValues) throws -> SectionResult
+    /// Runs the section as `run(_:)` does, handing `progress` what it can show so far and stopping
+    /// early, by throwing `CancellationError`, once `isCancelled` turns true.
+    ///
+    /// The result must equal `run(_:)`'s: reports and cancellation checks change when the caller
+    /// hears about the work, never what it computes. The default runs in one go and reports nothing.
+    func run(
+        _ parameters: ParameterValues, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionResult
 }
 
 extension LessonSection {
+    public func run(
+        _ parameters: ParameterValues, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionResult {
+        try run(parameters)
+    }
+
     /// The spec of the parameter called `name`, if the section takes one.
     public func parameter(named name: String) -> ParameterSpec? {
         parameters.first { $0.name == name }

@@ -1,19 +1,16 @@
-/// What a long-running section may do while it runs: hand over its outputs so far, and learn
-/// that the learner no longer wants the result.
-public struct SectionProgress: Sendable {
-    /// Receives outputs so far, by output name (a loss curve up to the current step).
-    public var report: @Sendable ([String: [Output]]) -> Void
-    /// True once the run should stop; a section that sees it throws `CancellationError`.
-    public var isCancelled: @Sendable () -> Bool
+/// What a section has to show before it finishes: the outputs so far, by the names in
+/// `LessonSection.outputs` (a loss curve up to the current step).
+///
+/// Only what the section can already show is here; an output it cannot draw yet is absent.
+/// The content at a given point of the computation is deterministic; how often reports are made
+/// is not (a section may space them by wall-clock time).
+public struct SectionProgress: Equatable {
+    /// The outputs so far, by name.
+    public var outputs: [String: [Output]]
 
-    public init(report: @escaping @Sendable ([String: [Output]]) -> Void, isCancelled: @escaping @Sendable () -> Bool) {
-        self.report = report
-        self.isCancelled = isCancelled
+    public init(outputs: [String: [Output]]) {
+        self.outputs = outputs
     }
 }
 
-/// A section whose runs take long enough to show as they go, such as training.
-public protocol ProgressReportingSection: LessonSection {
-    /// Runs the section as `run(_:)` does, reporting outputs so far through `progress`.
-    func run(_ parameters: ParameterValues, progress: SectionProgress) throws -> SectionResult
-}
+extension SectionProgress: Sendable {}

@@ -47,6 +47,27 @@ import Testing
         #expect(nf4.total == nf4.frozenWeights + nf4.trainableParameters + nf4.gradients + nf4.optimizerState + nf4.activations + nf4.scratch)
     }
 
+    @Test func cancellationAbandonsTheRunEvenWhilePretraining() {
+        var settings = FineTuningComparison.Settings()
+        settings.steps = 40
+        settings.pretrainingSteps = 60
+        var checks = 0
+        var adaptationSteps = 0
+        #expect(throws: CancellationError.self) {
+            _ = try FineTuningComparison(
+                settings: settings, onStep: { _, _ in adaptationSteps += 1; return true },
+                isCancelled: { checks += 1; return checks == 10 })
+        }
+        #expect(checks == 10 && adaptationSteps == 0, "asked after each pretraining step, stopped at the tenth")
+        checks = 0
+        #expect(throws: CancellationError.self) {
+            _ = try FineTuningComparison(
+                settings: settings, onStep: { _, _ in adaptationSteps += 1; return true },
+                isCancelled: { checks += 1; return checks == 60 + 45 })
+        }
+        #expect(adaptationSteps == 45, "40 steps of the first method, 5 of the second")
+    }
+
     @Test func badSettingsThrow() {
         var settings = FineTuningComparison.Settings()
         settings.steps = 0

@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import TutorLessons
 
@@ -82,45 +81,44 @@ import Testing
     }
 
     @Test func trainingReportsTheCurvesAsItGoesAndStopsWhenCancelled() throws {
-        let section = TrainingSection()
+        // No spacing: a report after every step, so the count is exact.
+        let section = TrainingSection(reportInterval: .zero)
         let parameters = section.defaultParameters.merging(["steps": .number(50), "methods": .word("full,lora,qlora-nf4")])
-        var reports: [[String: [Output]]] = []
-        let result = try section.run(parameters, report: { reports.append($0) }, isCancelled: { false })
-        #expect(reports.count == 3 * 50 / TrainingSection.reportInterval)
-        guard case .series(let first)? = reports.first?["curves"]?.first,
-              case .series(let last)? = reports.last?["curves"]?.first else {
+        var reports: [SectionProgress] = []
+        let result = try section.run(parameters, progress: { reports.append($0) }, isCancelled: { false })
+        #expect(reports.count == 3 * 50)
+        guard case .series(let first)? = reports.first?.outputs["curves"]?.first,
+              case .series(let last)? = reports.last?.outputs["curves"]?.first else {
             Issue.record("expected the curves in every report")
             return
         }
-        #expect(first.lines.count == 1 && first.lines.first?.values.count == TrainingSection.reportInterval)
+        #expect(first.lines.count == 1 && first.lines.first?.values.count == 1)
         #expect(last.lines.map(\.values.count) == [50, 50, 50])
         #expect(result.outputs["curves"] == [.series(last)])
+        // Reports change when the curves are seen, never what the run computes (its step times aside).
+        let plain = try section.run(parameters)
+        #expect(result.results == plain.results)
+        #expect(result.outputs.filter { $0.key != "speed" } == plain.outputs.filter { $0.key != "speed" })
 
-        var calls = 0
+        // A report after every step, a check after every step: stopped after the fifth, the run
+        // takes no sixth and throws instead of returning.
+        var stepsReported = 0
         #expect(throws: CancellationError.self) {
-            _ = try section.run(parameters, report: { _ in }, isCancelled: { calls += 1; return calls > 5 })
+            _ = try section.run(parameters, progress: { _ in stepsReported += 1 }, isCancelled: { stepsReported == 5 })
         }
+        #expect(stepsReported == 5)
     }
 
     @Test func theRunnerStreamsATrainingBlocksCurves() throws {
         let lesson = try Course.load(Course.builtInFiles).lesson(named: "08")
         let block = try #require(lesson.liveBlocks.first { $0.id == "train-curves" })
-        let reports = Reports()
-        let run = try LessonRunner().run(
-            block, tweaks: ["steps": .number(50)],
-            progress: SectionProgress(report: { reports.append($0) }, isCancelled: { false }))
-        let received = reports.all
-        #expect(received.count == 3 * 50 / TrainingSection.reportInterval)
-        #expect(received.allSatisfy { Array($0.keys) == ["curves"] })
-        #expect(received.last?["curves"] == run.outputs)
-    }
-
-    /// Reports collected from a run, behind a lock because the report closure is `Sendable`.
-    final class Reports: @unchecked Sendable {
-        private let lock = NSLock()
-        private var reports: [[String: [Output]]] = []
-        func append(_ report: [String: [Output]]) { lock.withLock { reports.append(report) } }
-        var all: [[String: [Output]]] { lock.withLock { reports } }
+        // No spacing: a report after every step, so the count is exact.
+        let runner = LessonRunner(registry: SectionRegistry([TrainingSection(reportInterval: .zero)]))
+        var received: [[Output]] = []
+        let run = try runner.run(block, tweaks: ["steps": .number(50)], progress: { received.append($0) }, isCancelled: { false })
+        #expect(received.count == 3 * 50)
+        #expect(received.allSatisfy { $0.count == 1 }, "only the curves: what the block shows")
+        #expect(received.last == run.outputs)
     }
 
     @Test func trainingKeysNameEveryMethod() {

@@ -163,10 +163,24 @@ extension TutorStateTests {
         let lines = TutorView(state: state).render().lines
         #expect(lines.contains { $0.contains("running…") })
         #expect(lines.contains { $0.contains("━━ qlora 2.2") })
-        // Progress from a run that was stopped is dropped.
-        _ = keys(&state, .escape)
+        // The next report redraws the curve further along.
+        let further = Output.series(Series(title: "loss", xLabel: "step", yLabel: "", lines: [.init(name: "qlora", values: [3, 2.5, 2.2, 1.9])]))
+        _ = state.update(.runProgress(token: 1, outputs: [further]), now: start)
+        #expect(TutorView(state: state).render().lines.contains { $0.contains("━━ qlora 1.9") })
+        // Esc stops the run: the worker is told, the curve so far stays, and it reads as stopped, not failed.
+        #expect(keys(&state, .escape) == [.cancel(token: 1)])
+        #expect(state.page == .lesson && state.runs["blocks"]?.status == .stopped)
+        let stopped = TutorView(state: state).render().lines
+        #expect(stopped.contains { $0.contains("stopped  Enter: run again") })
+        #expect(!stopped.contains { $0.contains("✗") })
+        #expect(stopped.contains { $0.contains("━━ qlora 1.9") })
+        // Progress and results from the stopped run are dropped.
         _ = state.update(.runProgress(token: 1, outputs: []), now: start)
-        #expect(state.runs["blocks"]?.outputs == [partial])
+        _ = state.update(.runFinished(token: 1, LiveRun(blockID: "blocks", parameters: ParameterValues(), outputs: [], results: [:], expectations: [])), now: start)
+        #expect(state.runs["blocks"]?.outputs == [further] && state.runs["blocks"]?.status == .stopped)
+        // A second Esc, with nothing running, leaves the lesson.
+        let leaving = keys(&state, .escape)
+        #expect(leaving.isEmpty && state.page == .browser)
     }
 }
 

@@ -149,6 +149,39 @@ screen | grep -q '[░▒▓]' || fail "no density ramp"
 T send-keys -t main q
 expect_restored
 
+echo "--- training: the loss curve grows while it trains, keys work meanwhile, Esc stops it"
+start 120 40 --progress "$work/training.json"
+wait_for 'Training'
+T send-keys -t main j j j j j j j Enter
+wait_for 'step 1/6'
+T send-keys -t main n n
+wait_for 'step 3/6'
+# `+` raises the steps to 400 and reruns at once: seconds of work in a debug build.
+T send-keys -t main +
+wait_for 'steps: 400'
+wait_for '━━ full'
+screen | grep -q 'running…  Esc: stop' || fail "the loss curve did not show before the training finished"
+T send-keys -t main '?'
+wait_for 'run the focused block'
+T send-keys -t main '?'
+pid=$(tutor_pid)
+T send-keys -t main Escape
+wait_for 'stopped  Enter: run again'
+screen | grep -q 'Training loss' || fail "the curve so far is gone after Esc"
+# Stopped means the worker stopped: the process goes idle instead of finishing the run unseen.
+# (Training keeps a core busy; in 0.4 s the idle tutor uses far less than a tenth of one.)
+if [[ -r /proc/$pid/stat ]]; then
+    cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+    sleep 0.1
+    before=$(cpu_ticks)
+    sleep 0.4
+    used=$(( $(cpu_ticks) - before ))
+    (( used < $(getconf CLK_TCK) / 25 )) || fail "still computing after Esc: $used clock ticks in 0.4 s"
+fi
+! screen | grep -Eq 'every expectation holds|expectations fail' || fail "a stopped run finished on screen"
+T send-keys -t main q
+expect_restored
+
 echo "--- SIGTERM and a crash signal restore the terminal"
 for signal in TERM SEGV; do
     start 80 24 --progress "$work/signals.json"

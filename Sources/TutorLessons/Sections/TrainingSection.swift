@@ -4,8 +4,13 @@ import QLoRAEngine
 /// The `train` section: full fine-tuning, LoRA and QLoRA adapting one pretrained toy network to
 /// one new task, from the same start on the same batches, with their loss curves, what they reach
 /// and what they hold.
-public struct TrainingSection: ProgressReportingSection {
-    public init() {}
+public struct TrainingSection: LessonSection {
+    /// The shortest wall-clock time between two reports of the curves so far.
+    public var reportInterval: Duration
+
+    public init(reportInterval: Duration = ReportSpacing.interactiveInterval) {
+        self.reportInterval = reportInterval
+    }
 
     public let name = "train"
     public let summary = "Full fine-tuning, LoRA and QLoRA on the same toy task: loss curves, accuracy, bytes, speed."
@@ -66,19 +71,14 @@ public struct TrainingSection: ProgressReportingSection {
     }
 
     public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        try run(parameters, report: { _ in }, isCancelled: { false })
+        try run(parameters, progress: { _ in }, isCancelled: { false })
     }
 
-    /// Runs the comparison, reporting the curves so far through `progress`.
-    public func run(_ parameters: ParameterValues, progress: SectionProgress) throws -> SectionResult {
-        try run(parameters, report: progress.report, isCancelled: progress.isCancelled)
-    }
-
-    /// Runs the comparison, handing `report` the loss curves so far every `reportInterval` steps
-    /// so a front end can draw them as they train; stops early, and throws, when `isCancelled`
-    /// turns true.
+    /// Runs the comparison, handing `progress` the loss curves so far at most once per
+    /// `reportInterval` so a front end can draw them as they train; checks `isCancelled` after
+    /// every step, pretraining included, and throws `CancellationError` when it stopped early.
     public func run(
-        _ parameters: ParameterValues, report: ([String: [Output]]) -> Void, isCancelled: () -> Bool
+        _ parameters: ParameterValues, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
     ) throws -> SectionResult {
         var settings = FineTuningComparison.Settings()
         settings.task = try ToyTask.kind(named: parameters.word("task"), source: "task")
@@ -88,15 +88,16 @@ public struct TrainingSection: ProgressReportingSection {
         let rank = parameters.integer("rank")
         settings.adapter = LoRALinear.Configuration(rank: rank, alpha: Float(2 * rank))
         var curvesSoFar: [(method: FineTuningMethod, losses: [Float])] = []
-        let comparison = try FineTuningComparison(settings: settings) { method, step in
-            if curvesSoFar.last?.method != method { curvesSoFar.append((method, [])) }
-            curvesSoFar[curvesSoFar.count - 1].losses.append(step.loss)
-            if step.step % Self.reportInterval == 0 || step.step == settings.steps {
-                report(["curves": [.series(Self.curves(curvesSoFar))]])
-            }
-            return !isCancelled()
-        }
-        if isCancelled() { throw CancellationError() }
+        var spacing = ReportSpacing(interval: reportInterval)
+        let comparison = try FineTuningComparison(
+            settings: settings,
+            onStep: { method, step in
+                if curvesSoFar.last?.method != method { curvesSoFar.append((method, [])) }
+                curvesSoFar[curvesSoFar.count - 1].losses.append(step.loss)
+                if spacing.isDue() { progress(SectionProgress(outputs: ["curves": [.series(Self.curves(curvesSoFar))]])) }
+                return true
+            },
+            isCancelled: isCancelled)
 
         let weightValues = zip(comparison.widths, comparison.widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         var results: [String: Double] = [
@@ -159,9 +160,6 @@ public struct TrainingSection: ProgressReportingSection {
             outputs: ["task": [.table(taskTable)], "curves": [.series(curves)], "summary": [.table(summary)], "speed": [.table(speed)]],
             results: results)
     }
-
-    /// Steps between two reports of the curves so far.
-    static let reportInterval = 10
 
     /// Each method's losses as a smoothed line.
     static func curves(_ losses: [(method: FineTuningMethod, losses: [Float])]) -> Series {

@@ -7,6 +7,8 @@ public struct BlockRun: Equatable {
         /// Running off the UI thread; `outputs` holds what it has reported so far.
         case running
         case finished(LiveRun)
+        /// The learner stopped it; `outputs` holds what it had reported by then.
+        case stopped
         /// The engine or the lesson reported a problem.
         case failed(String)
     }

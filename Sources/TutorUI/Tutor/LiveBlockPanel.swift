@@ -28,6 +28,7 @@ struct LiveBlockPanel: Widget {
             } else {
                 header.append(.init("   ✗ \(failed) of \(result.expectations.count) expectations fail", style: theme.failure))
             }
+        case .stopped?: header.append(.init("   stopped  Enter: run again", style: theme.dim))
         case .failed(let message)?: header.append(.init("   ✗ " + message, style: theme.failure))
         }
         var lines = [StyledLine(header)]

@@ -91,9 +91,11 @@ public struct TutorApp {
             do {
                 let run = try runner.run(
                     block, tweaks: tweaks,
-                    report: { mailbox.post(.runProgress(token: token, outputs: $0), token: token) },
+                    progress: { mailbox.post(.runProgress(token: token, outputs: $0), token: token) },
                     isCancelled: { mailbox.isCancelled(token) })
                 mailbox.post(.runFinished(token: token, run), token: token)
+            } catch is CancellationError {
+                // Stopped as asked: the state marked the run stopped when it asked.
             } catch {
                 mailbox.post(.runFailed(token: token, message: "\(error)"), token: token)
             }

@@ -25,7 +25,7 @@ extension TutorState {
     mutating func cancelFocusedRun() -> [TutorEffect]? {
         let candidates = [focusedLiveBlock?.id].compactMap { $0 } + (step?.blocks.compactMap { if case .live(let b) = $0 { b.id } else { nil } } ?? [])
         guard let id = candidates.first(where: { runs[$0]?.isRunning == true }), let run = runs[id] else { return nil }
-        runs[id]?.status = .failed("stopped")
+        runs[id]?.status = .stopped
         message = "Stopped."
         return [.cancel(token: run.token)]
     }
