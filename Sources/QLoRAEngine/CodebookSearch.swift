@@ -11,6 +11,9 @@ struct CodebookSearch {
     let codeAtPosition: [UInt8]
     /// `midpoints` in vectors of 16, the last one padded with +infinity, which no value is above.
     private let boundaryVectors: [SIMD16<Float>]
+    /// The last boundary of each vector (+infinity past the last vector): a value above lane j's
+    /// boundary is above all 16 boundaries of vector j, since they are sorted.
+    private let lastBoundaries: SIMD16<Float>
 
     /// Prepares the search for a codebook of at most 256 levels, listed in code order.
     init(codebook: [Float]) {
@@ -26,22 +29,23 @@ struct CodebookSearch {
             for lane in 0..<min(16, midpoints.count - start) { vector[lane] = midpoints[start + lane] }
             return vector
         }
+        var lastBoundaries = SIMD16<Float>(repeating: .infinity)
+        for (index, vector) in boundaryVectors.enumerated() { lastBoundaries[index] = vector[15] }
+        self.lastBoundaries = lastBoundaries
     }
 
     /// The code for a value already scaled into [-1, 1]: the code at the position given by the
     /// number of boundaries strictly below it.
     ///
-    /// The boundaries are counted 16 at a time with vector compares rather than found by binary
-    /// search: a search branches on every step, and the processor mispredicts half of those.
+    /// Two vector compares find it, for any codebook up to 256 levels, where a binary search would
+    /// branch on every step and the processor mispredict half of those.
     func code(of scaled: Float) -> UInt8 {
-        boundaryVectors.withUnsafeBufferPointer { boundaries in
-            var below = SIMD16<Int32>()
-            for vector in boundaries {
-                // A lane of a comparison mask is all ones (-1) where the boundary is below.
-                below &-= unsafeBitCast(vector .< scaled, to: SIMD16<Int32>.self)
-            }
-            return codeAtPosition[Int(below.wrappedSum())]
-        }
+        // A lane of a comparison mask is all ones (-1) where the boundary is below the value.
+        // First the vectors whose every boundary is below, then the boundaries below in the next.
+        let fullVectors = Int(0 &- unsafeBitCast(lastBoundaries .< scaled, to: SIMD16<Int32>.self).wrappedSum())
+        guard fullVectors < boundaryVectors.count else { return codeAtPosition[midpoints.count] }
+        let below = 0 &- unsafeBitCast(boundaryVectors[fullVectors] .< scaled, to: SIMD16<Int32>.self).wrappedSum()
+        return codeAtPosition[16 * fullVectors + Int(below)]
     }
 }
 

@@ -56,7 +56,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
         guard nestedBlocksize > 0 else {
             throw InputError("nested_blocksize", "expected a positive blocksize, got \(nestedBlocksize)")
         }
-        let blockCount = (codes.count + nestedBlocksize - 1) / nestedBlocksize
+        let blockCount = codes.count / nestedBlocksize + (codes.count % nestedBlocksize == 0 ? 0 : 1)
         guard !codes.isEmpty, nestedAbsmax.count == blockCount else {
             throw InputError("nested_absmax", "expected \(blockCount) values for \(codes.count) codes in blocks of \(nestedBlocksize), got \(nestedAbsmax.count)")
         }

@@ -97,10 +97,11 @@ public struct FourBitQuantized: QuantizedTensor {
         guard !overflow, count > 0 else {
             throw InputError("shape", "expected a non-empty tensor of a representable size, got \(shape)")
         }
-        guard packed.count == (count + 1) / 2 else {
-            throw InputError("packed", "expected \((count + 1) / 2) bytes for shape \(shape), got \(packed.count)")
+        let packedCount = count / 2 + count % 2
+        guard packed.count == packedCount else {
+            throw InputError("packed", "expected \(packedCount) bytes for shape \(shape), got \(packed.count)")
         }
-        let blockCount = (count + blocksize - 1) / blocksize
+        let blockCount = count / blocksize + (count % blocksize == 0 ? 0 : 1)
         let absmax: [Float]
         switch scales {
         case .plain(let values):
