@@ -38,7 +38,17 @@ public struct DoubleQuantizedAbsmax: Equatable {
         centred.withUnsafeBufferPointer { centred in
             codes.withUnsafeMutableBufferPointer { codes in
                 nestedAbsmax.withUnsafeMutableBufferPointer { nestedAbsmax in
-                    search.quantizeBlockwise(centred, blocksize: nestedBlocksize, codes: codes, absmax: nestedAbsmax)
+                    // Nested blocks are independent: split them across cores, each chunk writing
+                    // only its own codes and nested absmax, so the result never depends on the split.
+                    FourBitQuantized.forEachChunk(
+                        ofBlocks: nestedAbsmax.count, blocksize: nestedBlocksize, valuesPerThreadWorthIt: 1 << 15
+                    ) { blocks in
+                        let values = blocks.lowerBound * nestedBlocksize..<min(blocks.upperBound * nestedBlocksize, centred.count)
+                        search.quantizeBlockwise(
+                            UnsafeBufferPointer(rebasing: centred[values]), blocksize: nestedBlocksize,
+                            codes: UnsafeMutableBufferPointer(rebasing: codes[values]),
+                            absmax: UnsafeMutableBufferPointer(rebasing: nestedAbsmax[blocks]))
+                    }
                 }
             }
         }

@@ -76,8 +76,9 @@ extension FourBitQuantized {
 
     /// Runs `body` over ranges of whole blocks, on every core when the tensor is big enough for
     /// threads to pay off. Blocks are independent, so the split never changes a result.
-    static func forEachChunk(ofBlocks blockCount: Int, blocksize: Int, _ body: (Range<Int>) -> Void) {
-        let valuesPerThreadWorthIt = 1 << 18
+    static func forEachChunk(
+        ofBlocks blockCount: Int, blocksize: Int, valuesPerThreadWorthIt: Int = 1 << 18, _ body: (Range<Int>) -> Void
+    ) {
         let chunkCount = min(processorCount * 4, blockCount * blocksize / valuesPerThreadWorthIt)
         guard chunkCount > 1 else {
             body(0..<blockCount)

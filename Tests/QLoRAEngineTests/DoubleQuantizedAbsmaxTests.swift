@@ -41,3 +41,26 @@ import Testing
         #expect(parts.reconstructed() == [2.5, DoubleQuantizedAbsmax.dynamicMap[0] * 2 + 0.5])
     }
 }
+
+/// Enough absmax values (over 2^15, a 2.6M-parameter weight's worth) for the nested blocks to be
+/// split across cores: the codes must equal those of one pass over all of them.
+@Test func doubleQuantizationSplitAcrossCoresMatchesOnePass() {
+    var generator = SeededGenerator(seed: 11)
+    let absmax = (0..<40_000).map { _ in abs(generator.nextNormal()) * 0.03 + 0.001 }
+    let quantized = DoubleQuantizedAbsmax(quantizing: absmax)
+    let offset = PyTorchFloat32.mean(absmax)
+    let centred = absmax.map { $0 - offset }
+    var codes = [UInt8](repeating: 0, count: absmax.count)
+    var nestedAbsmax = [Float](repeating: 0, count: (absmax.count + 255) / 256)
+    centred.withUnsafeBufferPointer { centred in
+        codes.withUnsafeMutableBufferPointer { codes in
+            nestedAbsmax.withUnsafeMutableBufferPointer { nestedAbsmax in
+                CodebookSearch(codebook: DoubleQuantizedAbsmax.dynamicMap)
+                    .quantizeBlockwise(centred, blocksize: 256, codes: codes, absmax: nestedAbsmax)
+            }
+        }
+    }
+    #expect(quantized.codes == codes)
+    #expect(quantized.nestedAbsmax == nestedAbsmax)
+    #expect(quantized.offset == offset)
+}
