@@ -1,4 +1,5 @@
 import Foundation
+import TutorLessons
 
 /// How the engine commands spell shapes, sizes and measured numbers.
 enum Formatting {
@@ -9,22 +10,12 @@ enum Formatting {
 
     /// A byte count with thousands separators, and in KiB/MiB/GiB when that is easier to read.
     static func bytes(_ count: Int) -> String {
-        let exact = grouped(count) + " B"
+        let exact = count.withThousandsSeparators + " B"
         let units = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
         guard let (size, unit) = units.first(where: { count >= $0.0 }) else { return exact }
         return String(format: "%.2f", Double(count) / Double(size)) + " \(unit) (\(exact))"
     }
 
-    /// An integer with a comma every three digits: `1,048,576`.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return value < 0 ? "-" + result : result
-    }
 
     /// A measured value with six significant digits: `0.000123457`, `-2.31`, `4.5e+08`.
     static func number(_ value: Double) -> String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QLoRAEngine
+import TutorLessons
 
 /// `qlora-tutor inspect`: list a `.safetensors` file's tensors and look inside its 4-bit weights.
 struct InspectCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct InspectCommand: ParsableCommand {
         var lines = ["\(self.file): \(file.entries.count) tensors, \(Formatting.bytes(dataBytes)) of data"]
         var table = TextTable(header: ["name", "dtype", "shape", "bytes"], rightAligned: [3])
         for entry in file.entries.sorted(by: { $0.name < $1.name }) {
-            table.rows.append([entry.name, entry.elementType.rawValue, Formatting.shape(entry.shape), Formatting.grouped(entry.dataOffsets.count)])
+            table.rows.append([entry.name, entry.elementType.rawValue, Formatting.shape(entry.shape), entry.dataOffsets.count.withThousandsSeparators])
         }
         lines.append(table.render(indent: "  "))
         if !file.metadata.isEmpty {
@@ -46,9 +47,9 @@ struct InspectCommand: ParsableCommand {
         let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)
         var table = TextTable()
         table.rows = [
-            ["absmax", "min \(Formatting.number(Double(weight.absmax.min() ?? 0)))", "max \(Formatting.number(Double(weight.absmax.max() ?? 0)))", "\(Formatting.grouped(weight.absmax.count)) blocks"],
+            ["absmax", "min \(Formatting.number(Double(weight.absmax.min() ?? 0)))", "max \(Formatting.number(Double(weight.absmax.max() ?? 0)))", "\(weight.absmax.count.withThousandsSeparators) blocks"],
             ["values", "min \(Formatting.number(Double(values.min() ?? 0)))", "max \(Formatting.number(Double(values.max() ?? 0)))", "mean \(Formatting.number(mean))  std \(Formatting.number(variance.squareRoot()))"],
-            ["stored", "\(Formatting.grouped(weight.storedBytes)) B", "\(Formatting.number(weight.bitsPerParameter)) bits/param", "\(Formatting.number(weight.bitsPerParameterIncludingCodebooks)) with codebooks"],
+            ["stored", "\(weight.storedBytes.withThousandsSeparators) B", "\(Formatting.number(weight.bitsPerParameter)) bits/param", "\(Formatting.number(weight.bitsPerParameterIncludingCodebooks)) with codebooks"],
         ]
         lines.append(table.render(indent: "  "))
 
@@ -58,7 +59,7 @@ struct InspectCommand: ParsableCommand {
         var histogram = TextTable(header: ["code", "level", "count", ""], rightAligned: [0, 1, 2])
         for (code, count) in counts.enumerated() {
             histogram.rows.append([
-                String(code), String(format: "%.4f", weight.type.codebook[code]), Formatting.grouped(count),
+                String(code), String(format: "%.4f", weight.type.codebook[code]), count.withThousandsSeparators,
                 Formatting.bar(Double(count) / Double(max(largest, 1)), width: 32),
             ])
         }

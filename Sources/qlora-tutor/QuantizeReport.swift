@@ -1,5 +1,6 @@
 import Foundation
 import QLoRAEngine
+import TutorLessons
 
 /// What `quantize` prints: the input, the error, and the bytes before and after.
 struct QuantizeReport: Encodable {
@@ -90,7 +91,7 @@ struct QuantizeReport: Encodable {
     var text: String {
         let name = input.tensor.map { " \($0)" } ?? ""
         var lines = [
-            "\(input.file)\(name): \(input.dtype) \(Formatting.shape(input.shape)), \(Formatting.grouped(input.count)) values",
+            "\(input.file)\(name): \(input.dtype) \(Formatting.shape(input.shape)), \(input.count.withThousandsSeparators) values",
             "\(quantizer.type)" + (quantizer.blocksize.map { ", blocksize \($0)" } ?? ", one block")
                 + (quantizer.doubleQuant ? ", double quantization" : ""),
             "",
@@ -110,14 +111,14 @@ struct QuantizeReport: Encodable {
         lines.append(errorTable.render(indent: "  "))
 
         var bytesTable = TextTable(header: ["", "buffer", "dtype", "count", "bytes"], rightAligned: [3, 4])
-        bytesTable.rows.append(["before", input.tensor ?? "input", input.dtype, Formatting.grouped(input.count), Formatting.grouped(input.bytes)])
+        bytesTable.rows.append(["before", input.tensor ?? "input", input.dtype, input.count.withThousandsSeparators, input.bytes.withThousandsSeparators])
         for (index, buffer) in stored.buffers.enumerated() {
             bytesTable.rows.append([
                 index == 0 ? "after" : "", buffer.name + (buffer.codebook ? " (codebook)" : ""), buffer.dtype,
-                Formatting.grouped(buffer.count), Formatting.grouped(buffer.bytes),
+                buffer.count.withThousandsSeparators, buffer.bytes.withThousandsSeparators,
             ])
         }
-        bytesTable.rows.append(["", "total", "", "", Formatting.grouped(stored.bytes)])
+        bytesTable.rows.append(["", "total", "", "", stored.bytes.withThousandsSeparators])
         lines += ["", "bytes", bytesTable.render(indent: "  ")]
         let ratio = stored.bytes > 0 ? Double(input.bytes) / Double(stored.bytes) : 0
         lines.append(

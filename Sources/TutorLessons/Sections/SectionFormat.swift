@@ -48,13 +48,5 @@ enum SectionFormat {
     }
 
     /// An integer with thousands separators: `6,738,415,616`.
-    static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
-        }
-        return value < 0 ? "-" + grouped : grouped
-    }
+    static func count(_ value: Int) -> String { value.withThousandsSeparators }
 }

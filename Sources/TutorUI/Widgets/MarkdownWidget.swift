@@ -3,21 +3,13 @@ import TutorLessons
 /// Markdown blocks laid out as wrapped, styled lines: headings, paragraphs, lists, quotes, code, tables.
 ///
 /// In projector mode top-level headings are drawn in `BlockLetters` when they fit.
-public struct MarkdownWidget: Widget {
+public struct MarkdownWidget: LineWidget {
     public var blocks: [MarkdownBlock]
     public var theme: Theme
 
     public init(_ blocks: [MarkdownBlock], theme: Theme) {
         self.blocks = blocks
         self.theme = theme
-    }
-
-    public func height(forWidth width: Int) -> Int { lines(width: width).count }
-
-    public func draw(in rect: Rect, on screen: inout Screen) {
-        for (row, line) in lines(width: rect.width).prefix(rect.height).enumerated() {
-            line.draw(x: rect.x, y: rect.y + row, limit: rect.maxX, on: &screen)
-        }
     }
 
     /// Every block laid out in `width` columns, with one blank line between blocks.

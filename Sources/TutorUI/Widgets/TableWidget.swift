@@ -3,7 +3,7 @@ import TutorLessons
 /// A table with aligned columns, a bold header and a rule under it.
 ///
 /// When the columns do not fit, the widest are narrowed and their cells end in `…`.
-public struct TableWidget: Widget {
+public struct TableWidget: LineWidget {
     public var table: OutputTable
     public var theme: Theme
 
@@ -12,14 +12,6 @@ public struct TableWidget: Widget {
     public init(_ table: OutputTable, theme: Theme) {
         self.table = table
         self.theme = theme
-    }
-
-    public func height(forWidth width: Int) -> Int { lines(width: width).count }
-
-    public func draw(in rect: Rect, on screen: inout Screen) {
-        for (row, line) in lines(width: rect.width).prefix(rect.height).enumerated() {
-            line.draw(x: rect.x, y: rect.y + row, limit: rect.maxX, on: &screen)
-        }
     }
 
     /// The table laid out in `width` columns.

@@ -1,5 +1,5 @@
 /// Plain text wrapped to the width, line breaks kept.
-public struct TextWidget: Widget {
+public struct TextWidget: LineWidget {
     public var text: String
     public var style: Style
 
@@ -8,17 +8,10 @@ public struct TextWidget: Widget {
         style = theme.text
     }
 
-    func lines(width: Int) -> [StyledLine] {
+    public func lines(width: Int) -> [StyledLine] {
         text.split(separator: "\n", omittingEmptySubsequences: false).flatMap {
             StyledLine(String($0), style: style).wrapped(width: width)
         }
     }
 
-    public func height(forWidth width: Int) -> Int { lines(width: width).count }
-
-    public func draw(in rect: Rect, on screen: inout Screen) {
-        for (row, line) in lines(width: rect.width).prefix(rect.height).enumerated() {
-            line.draw(x: rect.x, y: rect.y + row, limit: rect.maxX, on: &screen)
-        }
-    }
 }

@@ -7,3 +7,20 @@ public protocol Widget {
     /// Draws into `rect`, clipped to it; a rectangle too small for anything draws what fits or nothing.
     func draw(in rect: Rect, on screen: inout Screen)
 }
+
+/// A widget that lays itself out as styled lines: its height is their count and drawing puts them
+/// one under another, cut to the rectangle.
+public protocol LineWidget: Widget {
+    /// The widget laid out in `width` columns.
+    func lines(width: Int) -> [StyledLine]
+}
+
+extension LineWidget {
+    public func height(forWidth width: Int) -> Int { lines(width: width).count }
+
+    public func draw(in rect: Rect, on screen: inout Screen) {
+        for (row, line) in lines(width: rect.width).prefix(rect.height).enumerated() {
+            line.draw(x: rect.x, y: rect.y + row, limit: rect.maxX, on: &screen)
+        }
+    }
+}
