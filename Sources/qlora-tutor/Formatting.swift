@@ -16,7 +16,6 @@ enum Formatting {
         return String(format: "%.2f", Double(count) / Double(size)) + " \(unit) (\(exact))"
     }
 
-
     /// A measured value with six significant digits: `0.000123457`, `-2.31`, `4.5e+08`.
     static func number(_ value: Double) -> String {
         String(format: "%.6g", value)

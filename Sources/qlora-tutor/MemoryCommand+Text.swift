@@ -11,7 +11,7 @@ extension MemoryCommand {
                 "\(model.heads)", "\(model.kvHeads)", "\(model.vocab)", model.tieEmbeddings ? "yes" : "no",
             ]
         }
-        return CommandOutput.alignedLines([header] + rows).joined(separator: "\n")
+        return TextTable.numeric([header] + rows).render()
     }
 
     /// The estimates as text: settings, the table side by side, peft's lines, GPU fit, what is
@@ -19,15 +19,13 @@ extension MemoryCommand {
     static func text(_ estimates: [MemoryEstimate]) -> String {
         var lines = settingsLines(estimates)
         lines.append("")
-        lines += CommandOutput.alignedLines(partsTable(estimates))
+        lines.append(TextTable.numeric(partsTable(estimates)).render())
         lines.append("")
         lines.append("trainable parameters, as peft prints them:")
-        lines += CommandOutput.alignedLines(
-            estimates.map { ["  \($0.configuration.method.name)", $0.parameters.peftLine] }, numeric: false)
+        lines.append(TextTable(rows: estimates.map { [$0.configuration.method.name, $0.parameters.peftLine] }).render(indent: "  "))
         lines.append("")
         lines.append("fits a GPU of (decimal GB):")
-        lines += CommandOutput.alignedLines(
-            estimates.map { ["  \($0.configuration.method.name)", fitText($0.gpuFit)] }, numeric: false)
+        lines.append(TextTable(rows: estimates.map { [$0.configuration.method.name, fitText($0.gpuFit)] }).render(indent: "  "))
         lines.append("")
         lines.append("what is counted:")
         lines += countedNotes.flatMap { wrapped($0, indent: "  - ", continuation: "    ") }
@@ -117,7 +115,7 @@ extension MemoryCommand {
                 String(format: "%.2f GB", estimate.total.gigabytes),
             ]
         }
-        lines += CommandOutput.alignedLines([header] + rows)
+        lines.append(TextTable.numeric([header] + rows).render())
         for estimate in compared {
             lines.append("")
             lines += wrapped(

@@ -7,6 +7,11 @@ struct TextTable {
     /// The columns aligned to the right: numbers, so their digits line up.
     var rightAligned: Set<Int> = []
 
+    /// A table whose columns after the first are right-aligned, so the digits of numbers line up.
+    static func numeric(_ rows: [[String]]) -> TextTable {
+        TextTable(rows: rows, rightAligned: Set(1..<max(1, rows.map(\.count).max() ?? 0)))
+    }
+
     /// The table as lines, columns separated by two spaces, trailing spaces trimmed.
     func render(indent: String = "") -> String {
         let all = (header.map { [$0] } ?? []) + rows

@@ -15,7 +15,7 @@ extension TrainCommand {
                 + "adapters rank \(settings.adapter.rank), alpha \(number(settings.adapter.alpha)) on every layer",
             "",
         ]
-        lines += CommandOutput.alignedLines(
+        lines.append(TextTable.numeric(
             [["method", "trainable", "first loss", "last-10 loss", "test loss", "test accuracy", "bytes held"]]
                 + comparison.results.map { result in
                     [
@@ -23,9 +23,9 @@ extension TrainCommand {
                         fixed(lastLoss(result)), fixed(result.final.loss), percent(result.final.accuracy),
                         "\(result.memory.total)",
                     ]
-                })
+                }).render())
         lines += ["", "bytes held, by part:"]
-        lines += CommandOutput.alignedLines(
+        lines.append(TextTable.numeric(
             [["method", "frozen weights", "trainable", "gradients", "optimizer", "activations", "scratch", "total"]]
                 + comparison.results.map { result in
                     let memory = result.memory
@@ -33,16 +33,16 @@ extension TrainCommand {
                         memory.frozenWeights, memory.trainableParameters, memory.gradients, memory.optimizerState,
                         memory.activations, memory.scratch, memory.total,
                     ].map(String.init)
-                })
+                }).render())
         lines += ["", "median step time (wall clock, varies from run to run):"]
         let reference = comparison.result(for: .lora)?.medianStepDuration
-        lines += CommandOutput.alignedLines(comparison.results.map { result in
+        lines.append(TextTable.numeric(comparison.results.map { result in
             var row = [result.method.rawValue, milliseconds(result.medianStepDuration)]
             if let reference, reference > .zero, result.method != .lora {
                 row.append(String(format: "%.2fx lora's", result.medianStepDuration / reference))
             }
             return row
-        })
+        }).render())
         return lines.joined(separator: "\n")
     }
 
