@@ -154,7 +154,7 @@ public struct FourBitQuantized: QuantizedTensor {
 
 extension FourBitQuantized {
     /// Rejects a blocksize bitsandbytes would not accept.
-    static func validate(blocksize: Int) throws {
+    static func validate(blocksize: Int) throws(InputError) {
         guard supportedBlocksizes.contains(blocksize) else {
             let choices = supportedBlocksizes.map(String.init).joined(separator: ", ")
             throw InputError("blocksize", "expected one of \(choices), got \(blocksize)")

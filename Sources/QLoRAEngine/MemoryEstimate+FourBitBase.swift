@@ -8,11 +8,8 @@ extension MemoryEstimate {
     /// upcasts those 16-bit parameters to float32 for stability; that would add 2 bytes for each and
     /// is not counted here.) NF4 and FP4 take the same memory; only the codebook differs.
     public struct FourBitBase: Equatable {
-        /// The 4-bit codebook.
-        public enum DataType: String, CaseIterable {
-            case nf4
-            case fp4
-        }
+        /// The 4-bit codebook: NF4 or FP4, the engine's `FourBitType`.
+        public typealias DataType = FourBitType
 
         public var dataType: DataType
         /// Values per absmax block.
@@ -27,8 +24,8 @@ extension MemoryEstimate {
             self.doubleQuantization = doubleQuantization
         }
 
-        /// The block sizes bitsandbytes' 4-bit quantizer accepts.
-        public static let blocksizes = [32, 64, 128, 256, 512, 1024, 2048, 4096]
+        /// The block sizes bitsandbytes' 4-bit quantizer accepts: `FourBitQuantized.supportedBlocksizes`.
+        public static var blocksizes: [Int] { FourBitQuantized.supportedBlocksizes }
 
         /// Absmax values per second-level block under double quantization.
         public static let nestedBlocksize = 256
@@ -37,10 +34,7 @@ extension MemoryEstimate {
         ///
         /// - Throws: `InputError` with source `blocksize` listing the accepted sizes.
         public func validate() throws(InputError) {
-            guard Self.blocksizes.contains(blocksize) else {
-                let sizes = Self.blocksizes.map(String.init).joined(separator: ", ")
-                throw InputError("blocksize", "expected one of \(sizes), got \(blocksize)")
-            }
+            try FourBitQuantized.validate(blocksize: blocksize)
         }
 
         /// Bytes of the packed codes for one matrix of `count` values: two codes per byte, an odd count padded.
@@ -77,4 +71,3 @@ extension MemoryEstimate {
 }
 
 extension MemoryEstimate.FourBitBase: Sendable {}
-extension MemoryEstimate.FourBitBase.DataType: Sendable {}
