@@ -56,9 +56,9 @@ public struct Adam: Optimizer {
 
     public mutating func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>, slot: Int) {
         precondition(parameters.count == gradient.count, "gradient size differs from the parameters'")
-        if !SGD.hasState(firstMoments, slot: slot, count: parameters.count) {
-            SGD.makeState(&firstMoments, slot: slot, count: parameters.count)
-            SGD.makeState(&secondMoments, slot: slot, count: parameters.count)
+        if !Self.hasState(firstMoments, slot: slot, count: parameters.count) {
+            Self.makeState(&firstMoments, slot: slot, count: parameters.count)
+            Self.makeState(&secondMoments, slot: slot, count: parameters.count)
             while steps.count <= slot { steps.append(0) }
             steps[slot] = 0
         }

@@ -19,3 +19,17 @@ extension Optimizer {
         }
     }
 }
+
+extension Optimizer {
+    /// Whether `slot` already has state of `count` values, so this is not its first step.
+    static func hasState(_ state: [[Float]], slot: Int, count: Int) -> Bool {
+        slot < state.count && state[slot].count == count
+    }
+
+    /// Makes zeroed state for `slot`: allocation happens here, on a slot's first step only.
+    static func makeState(_ state: inout [[Float]], slot: Int, count: Int) {
+        precondition(slot >= 0, "negative optimizer slot")
+        while state.count <= slot { state.append([]) }
+        state[slot] = [Float](repeating: 0, count: count)
+    }
+}

@@ -44,17 +44,6 @@ public struct SGD: Optimizer {
     }
 
     public var stateBytes: Int { momentumBuffers.reduce(0) { $0 + 4 * $1.count } }
-
-    static func hasState(_ state: [[Float]], slot: Int, count: Int) -> Bool {
-        slot < state.count && state[slot].count == count
-    }
-
-    /// Makes zeroed state for `slot`: allocation happens here, on a slot's first step only.
-    static func makeState(_ state: inout [[Float]], slot: Int, count: Int) {
-        precondition(slot >= 0, "negative optimizer slot")
-        while state.count <= slot { state.append([]) }
-        state[slot] = [Float](repeating: 0, count: count)
-    }
 }
 
 extension SGD: Sendable {}
