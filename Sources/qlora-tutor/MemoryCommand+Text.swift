@@ -44,8 +44,8 @@ extension MemoryCommand {
         ]
         if estimates.contains(where: { $0.parameters.trainable < $0.parameters.all }) {
             lines.append(
-                "LoRA r = \(configuration.rank), alpha = \(number(configuration.alpha)) "
-                    + "(scaling \(number(configuration.scaling))), "
+                "LoRA r = \(configuration.rank), alpha = \(Formatting.number(configuration.alpha)) "
+                    + "(scaling \(Formatting.number(configuration.scaling))), "
                     + "targets \(configuration.targets.map(\.rawValue).joined(separator: ","))")
         }
         lines.append(
@@ -143,8 +143,6 @@ extension MemoryCommand {
         lines.append(line)
         return lines
     }
-
-    private static func number(_ value: Double) -> String { String(format: "%g", value) }
 }
 
 extension MemoryEstimate {
