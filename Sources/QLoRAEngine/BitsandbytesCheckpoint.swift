@@ -75,7 +75,7 @@ public enum BitsandbytesCheckpoint {
 
         let packed = try file.array(named: name).uint8Values(source: "\(source): \(name)")
         // Check the sizes the quant state claims against the stored bytes before any arithmetic on them.
-        let count = try StoredArray.byteCount(of: .uint8, shape: state.shape, source: "\(source): \(stateKey)")
+        let count = try StoredArray.elementCount(of: state.shape, source: "\(source): \(stateKey)")
         guard packed.count == count / 2 + count % 2 else {
             throw failure("\(name) holds \(packed.count) bytes; expected \(count / 2 + count % 2) for shape \(state.shape), two codes a byte")
         }

@@ -87,15 +87,9 @@ public struct FourBitQuantized: QuantizedTensor {
     ///   packed or absmax length that does not match `shape`.
     public init(type: FourBitType, blocksize: Int, shape: [Int], packed: [UInt8], scales: Scales) throws {
         try Self.validate(blocksize: blocksize)
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw InputError("shape", "expected dimensions of zero or more, got \(shape)")
-        }
-        let (count, overflow) = shape.reduce((1, false)) { partial, dimension in
-            let product = partial.0.multipliedReportingOverflow(by: dimension)
-            return (product.partialValue, partial.1 || product.overflow)
-        }
-        guard !overflow, count > 0 else {
-            throw InputError("shape", "expected a non-empty tensor of a representable size, got \(shape)")
+        let count = try StoredArray.elementCount(of: shape, source: "shape")
+        guard count > 0 else {
+            throw InputError("shape", "expected a non-empty tensor, got \(shape)")
         }
         let packedCount = count / 2 + count % 2
         guard packed.count == packedCount else {

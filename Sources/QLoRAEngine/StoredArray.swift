@@ -149,6 +149,13 @@ extension StoredArray {
         }
         return total
     }
+
+    /// The number of elements `shape` holds, checked for overflow the same way.
+    ///
+    /// - Throws: `InputError` naming `source` when a dimension is negative or the product overflows.
+    static func elementCount(of shape: [Int], source: String) throws -> Int {
+        try byteCount(of: .uint8, shape: shape, source: source)  // one byte per element
+    }
 }
 
 extension StoredArray: Sendable {}

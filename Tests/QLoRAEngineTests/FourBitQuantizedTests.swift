@@ -190,6 +190,12 @@ import Testing
         #expect(throws: InputError.self) {
             try FourBitQuantized(type: .nf4, blocksize: 64, shape: [Int.max, 4], packed: [], scales: .plain(absmax: []))
         }
+        #expect(throws: InputError.self) {
+            try FourBitQuantized(type: .nf4, blocksize: 64, shape: [-2, -3], packed: [0, 0, 0], scales: .plain(absmax: [1]))
+        }
+        #expect(throws: InputError.self) {
+            try FourBitQuantized(type: .nf4, blocksize: 64, shape: [0, 4], packed: [], scales: .plain(absmax: []))
+        }
         let assembled = try FourBitQuantized(type: .nf4, blocksize: 64, shape: [3], packed: [0xF0, 0x70], scales: .plain(absmax: [2]))
         #expect(assembled.dequantized().scalars == [2, -2, 0])
     }
