@@ -14,6 +14,9 @@ public struct FloatingPointFormat: Equatable {
     /// Bits of the fraction after the implicit leading one.
     public var mantissaBits: Int
 
+    /// A format with `exponentBits` of exponent and `mantissaBits` of stored fraction.
+    ///
+    /// - Precondition: 2...11 exponent bits and 1...52 mantissa bits, so every value fits a `Double`.
     public init(name: String, exponentBits: Int, mantissaBits: Int) {
         precondition((2...11).contains(exponentBits) && (1...52).contains(mantissaBits), "unsupported format")
         self.name = name

@@ -1,7 +1,9 @@
 extension MemoryEstimate {
     /// A fine-tuning run to estimate: the model, the method, the adapters and one step's batch.
     public struct Configuration: Equatable {
+        /// The architecture fine-tuned.
         public var model: ModelArchitecture
+        /// Full fine-tuning (fp32 or mixed precision), LoRA or QLoRA.
         public var method: Method
         /// LoRA's rank r (ignored by full fine-tuning). peft's default is 8.
         public var rank: Int
@@ -15,6 +17,7 @@ extension MemoryEstimate {
         public var sequenceLength: Int
         /// Whether each decoder block's activations are recomputed in the backward pass instead of kept.
         public var gradientCheckpointing: Bool
+        /// The optimizer, which sets the bytes of state kept per trainable value.
         public var optimizer: Optimizer
 
         /// Creates a configuration; the defaults are peft's LoRA defaults (r = 8, alpha = 8, q_proj and

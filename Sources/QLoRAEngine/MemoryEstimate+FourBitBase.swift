@@ -11,6 +11,7 @@ extension MemoryEstimate {
         /// The 4-bit codebook: NF4 or FP4, the engine's `FourBitType`.
         public typealias DataType = FourBitType
 
+        /// The codebook the codes index: NF4 or FP4 (the same memory either way).
         public var dataType: DataType
         /// Values per absmax block.
         public var blocksize: Int

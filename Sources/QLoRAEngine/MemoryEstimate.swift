@@ -87,8 +87,10 @@ public struct MemoryEstimate: Equatable {
 extension MemoryEstimate {
     /// A number of bytes, also read in decimal gigabytes and binary gibibytes.
     public struct Amount: Equatable, Comparable {
+        /// The amount in bytes.
         public var bytes: Int
 
+        /// An amount of `bytes` bytes.
         public init(bytes: Int) {
             self.bytes = bytes
         }

@@ -30,8 +30,10 @@ public struct NotebookMemoryTable: Equatable {
     public static let tableAdapterParameters = 16_000_000
 
     /// One term of the notebook's formula, such as the fp32 gradients.
-    public struct Term: Equatable, Sendable {
+    public struct Term: Equatable {
+        /// What the term counts, as the notebook names it.
         public var name: String
+        /// The term's size in bytes.
         public var bytes: Int
     }
 
@@ -130,3 +132,4 @@ extension NotebookMemoryTable {
 
 extension NotebookMemoryTable: Sendable {}
 extension NotebookMemoryTable.Kind: Sendable {}
+extension NotebookMemoryTable.Term: Sendable {}

@@ -9,7 +9,7 @@ import Foundation
 /// gap or overlap, and each tensor's byte length equal to its element size times its shape.
 public struct SafetensorsFile {
     /// One tensor's entry in the header.
-    public struct Entry: Equatable, Sendable {
+    public struct Entry: Equatable {
         /// The tensor's name, such as `model.layers.0.self_attn.q_proj.weight`.
         public var name: String
         /// The type of each element.
@@ -183,3 +183,4 @@ extension SafetensorsFile {
 }
 
 extension SafetensorsFile: Sendable {}
+extension SafetensorsFile.Entry: Sendable {}
