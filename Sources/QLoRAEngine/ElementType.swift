@@ -18,14 +18,6 @@ public enum ElementType: String, CaseIterable {
         }
     }
 
-    /// Whether the elements are floating-point values a `Tensor` can hold exactly.
-    public var isFloatingPoint: Bool {
-        switch self {
-        case .float32, .float16, .bfloat16: true
-        case .uint8, .int8: false
-        }
-    }
-
     /// The name a person reads in a listing, as PyTorch and NumPy spell it.
     public var displayName: String {
         switch self {
