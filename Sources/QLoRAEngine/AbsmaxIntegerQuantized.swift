@@ -75,7 +75,7 @@ public struct AbsmaxIntegerQuantized: QuantizedTensor {
     public var storedBuffers: [StoredBuffer] {
         let codeBuffer = bits == 8
             ? StoredBuffer(name: "codes", dtype: "int8", count: codes.count, bytes: codes.count)
-            : StoredBuffer(name: "codes", dtype: "int4", count: codes.count, bytes: (codes.count + 1) / 2)
+            : StoredBuffer(name: "codes", dtype: "int4", count: codes.count, bytes: codes.count.dividedRoundingUp(by: 2))
         return [codeBuffer, .float32("scales", count: scales.count)]
     }
 }

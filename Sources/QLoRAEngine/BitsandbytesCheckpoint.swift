@@ -76,8 +76,9 @@ public enum BitsandbytesCheckpoint {
         let packed = try file.array(named: name).uint8Values(source: "\(source): \(name)")
         // Check the sizes the quant state claims against the stored bytes before any arithmetic on them.
         let count = try StoredArray.elementCount(of: state.shape, source: "\(source): \(stateKey)")
-        guard packed.count == count / 2 + count % 2 else {
-            throw failure("\(name) holds \(packed.count) bytes; expected \(count / 2 + count % 2) for shape \(state.shape), two codes a byte")
+        let packedCount = count.dividedRoundingUp(by: 2)
+        guard packed.count == packedCount else {
+            throw failure("\(name) holds \(packed.count) bytes; expected \(packedCount) for shape \(state.shape), two codes a byte")
         }
         let quantMap = try file.array(named: "\(name).quant_map").float32Values(source: "\(source): \(name).quant_map")
         guard quantMap == type.codebook else {

@@ -33,7 +33,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
         let offset = PyTorchFloat32.mean(absmax)
         let centred = absmax.map { $0 - offset }
         var codes = [UInt8](repeating: 0, count: absmax.count)
-        var nestedAbsmax = [Float](repeating: 0, count: (absmax.count + nestedBlocksize - 1) / nestedBlocksize)
+        var nestedAbsmax = [Float](repeating: 0, count: absmax.count.dividedRoundingUp(by: nestedBlocksize))
         let search = CodebookSearch(codebook: Self.dynamicMap)
         centred.withUnsafeBufferPointer { centred in
             codes.withUnsafeMutableBufferPointer { codes in
@@ -66,7 +66,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
         guard nestedBlocksize > 0 else {
             throw InputError("nested_blocksize", "expected a positive blocksize, got \(nestedBlocksize)")
         }
-        let blockCount = codes.count / nestedBlocksize + (codes.count % nestedBlocksize == 0 ? 0 : 1)
+        let blockCount = codes.count.dividedRoundingUp(by: nestedBlocksize)
         guard !codes.isEmpty, nestedAbsmax.count == blockCount else {
             throw InputError("nested_absmax", "expected \(blockCount) values for \(codes.count) codes in blocks of \(nestedBlocksize), got \(nestedAbsmax.count)")
         }

@@ -49,8 +49,8 @@ public struct FourBitQuantized: QuantizedTensor {
         try Self.validate(blocksize: blocksize)
         try tensor.validateNotEmpty()
         let search = CodebookSearch(codebook: type.codebook)
-        let blockCount = (tensor.count + blocksize - 1) / blocksize
-        var packed = [UInt8](repeating: 0, count: (tensor.count + 1) / 2)
+        let blockCount = tensor.count.dividedRoundingUp(by: blocksize)
+        var packed = [UInt8](repeating: 0, count: tensor.count.dividedRoundingUp(by: 2))
         var absmax = [Float](repeating: 0, count: blockCount)
         tensor.scalars.withUnsafeBufferPointer { values in
             packed.withUnsafeMutableBufferPointer { packed in
@@ -91,11 +91,11 @@ public struct FourBitQuantized: QuantizedTensor {
         guard count > 0 else {
             throw InputError("shape", "expected a non-empty tensor, got \(shape)")
         }
-        let packedCount = count / 2 + count % 2
+        let packedCount = count.dividedRoundingUp(by: 2)
         guard packed.count == packedCount else {
             throw InputError("packed", "expected \(packedCount) bytes for shape \(shape), got \(packed.count)")
         }
-        let blockCount = count / blocksize + (count % blocksize == 0 ? 0 : 1)
+        let blockCount = count.dividedRoundingUp(by: blocksize)
         let absmax: [Float]
         switch scales {
         case .plain(let values):

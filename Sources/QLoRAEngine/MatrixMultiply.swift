@@ -82,7 +82,7 @@ public enum MatrixMultiply {
         if m == 0 || n == 0 { return }
         if !accumulate { UnsafeMutableBufferPointer(rebasing: c[0..<m * n]).update(repeating: 0) }
         if a.columns == 0 { return }
-        let panelCount = (n + panelWidth - 1) / panelWidth
+        let panelCount = n.dividedRoundingUp(by: panelWidth)
         let workers = min(max(1, threads), panelCount)
         if workers == 1 {
             multiplyPanels(0..<panelCount, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped)

@@ -39,7 +39,7 @@ extension MemoryEstimate {
         }
 
         /// Bytes of the packed codes for one matrix of `count` values: two codes per byte, an odd count padded.
-        public func packedBytes(count: Int) -> Int { (count + 1) / 2 }
+        public func packedBytes(count: Int) -> Int { count.dividedRoundingUp(by: 2) }
 
         /// Bytes of the quantization constants for one matrix of `count` values.
         ///
@@ -48,9 +48,9 @@ extension MemoryEstimate {
         /// The codebooks themselves (16 floats, and the 256-entry 8-bit map) are a few hundred bytes per
         /// matrix and are left out.
         public func quantizationConstantBytes(count: Int) -> Int {
-            let blocks = (count + blocksize - 1) / blocksize
+            let blocks = count.dividedRoundingUp(by: blocksize)
             guard doubleQuantization else { return 4 * blocks }
-            let nestedBlocks = (blocks + Self.nestedBlocksize - 1) / Self.nestedBlocksize
+            let nestedBlocks = blocks.dividedRoundingUp(by: Self.nestedBlocksize)
             return blocks + 4 * nestedBlocks + 4
         }
 

@@ -5,7 +5,7 @@ enum Nibbles {
     /// An odd count is padded with `padding`; for the 4-bit data types that is the code of 0.0
     /// (7 for NF4, 0 for FP4), the code bitsandbytes gives the zero it pads with.
     static func pack(_ codes: [UInt8], padding: UInt8 = 0) -> [UInt8] {
-        var packed = [UInt8](repeating: 0, count: (codes.count + 1) / 2)
+        var packed = [UInt8](repeating: 0, count: codes.count.dividedRoundingUp(by: 2))
         for index in packed.indices {
             let high = codes[2 * index] & 0x0F
             let low = 2 * index + 1 < codes.count ? codes[2 * index + 1] & 0x0F : padding & 0x0F
