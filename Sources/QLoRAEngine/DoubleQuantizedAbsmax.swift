@@ -15,6 +15,9 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// The number of absmax values that share one nested absmax.
     public let nestedBlocksize: Int
 
+    /// The nested blocksize bitsandbytes always uses: 256 absmax values share one nested absmax.
+    public static let standardNestedBlocksize = 256
+
     /// bitsandbytes' signed 8-bit dynamic map, ascending; `codes` index into it.
     public static var dynamicMap: [Float] { DynamicMap.values }
 
@@ -28,7 +31,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// codes away next to 0, where the map's steps are tiny), and its reconstruction a little further.
     ///
     /// - Precondition: `absmax` is not empty and `nestedBlocksize` is positive.
-    public init(quantizing absmax: [Float], nestedBlocksize: Int = 256) {
+    public init(quantizing absmax: [Float], nestedBlocksize: Int = standardNestedBlocksize) {
         precondition(!absmax.isEmpty && nestedBlocksize > 0, "double quantization needs absmax values and a positive blocksize")
         let offset = PyTorchFloat32.mean(absmax)
         let centred = absmax.map { $0 - offset }
@@ -62,7 +65,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
     ///
     /// - Throws: `InputError` when the parts do not fit together: no codes, a blocksize below 1,
     ///   or not one nested absmax per `nestedBlocksize` codes.
-    public init(codes: [UInt8], nestedAbsmax: [Float], offset: Float, nestedBlocksize: Int = 256) throws {
+    public init(codes: [UInt8], nestedAbsmax: [Float], offset: Float, nestedBlocksize: Int = standardNestedBlocksize) throws {
         guard nestedBlocksize > 0 else {
             throw InputError("nested_blocksize", "expected a positive blocksize, got \(nestedBlocksize)")
         }
@@ -76,7 +79,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
         self.nestedBlocksize = nestedBlocksize
     }
 
-    /// The absmax values back in float32: `dynamicMap[code] * nestedAbsmax[i / 256] + offset`,
+    /// The absmax values back in float32: `dynamicMap[code] * nestedAbsmax[i / nestedBlocksize] + offset`,
     /// a float32 multiply then a float32 add, as bitsandbytes dequantizes them.
     public func reconstructed() -> [Float] {
         let map = Self.dynamicMap

@@ -29,7 +29,7 @@ extension MemoryEstimate {
         public static var blocksizes: [Int] { FourBitQuantized.supportedBlocksizes }
 
         /// Absmax values per second-level block under double quantization.
-        public static let nestedBlocksize = 256
+        public static let nestedBlocksize = DoubleQuantizedAbsmax.standardNestedBlocksize
 
         /// Checks the block size.
         ///
