@@ -74,7 +74,7 @@ extension MemoryEstimate {
                 throw InputError(
                     "batch", "expected batch x sequence length of at most \(Self.tokensPerStepLimit) tokens")
             }
-            if case .qlora(let base) = method { try base.validate() }
+            try method.fourBitBase?.validate()
         }
 
         /// The LoRA scaling alpha / r applied to the adapter's output.

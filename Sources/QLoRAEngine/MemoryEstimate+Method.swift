@@ -19,6 +19,11 @@ extension MemoryEstimate {
             case .qlora: "qlora"
             }
         }
+
+        /// How QLoRA stores its 4-bit base; nil for the other methods.
+        public var fourBitBase: FourBitBase? {
+            if case .qlora(let base) = self { base } else { nil }
+        }
     }
 }
 

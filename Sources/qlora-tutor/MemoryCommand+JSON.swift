@@ -103,7 +103,7 @@ extension MemoryCommand {
     /// The estimates as the `--json` object.
     static func reportJSON(_ estimates: [MemoryEstimate]) throws -> String {
         guard let first = estimates.first?.configuration else { return "{}" }
-        let qlora = estimates.lazy.compactMap(\.fourBitBase).first
+        let qlora = estimates.lazy.compactMap(\.configuration.method.fourBitBase).first
         let settings = MemoryReport.Settings(
             rank: first.rank, alpha: first.alpha, scaling: first.scaling, targets: first.targets.map(\.rawValue),
             batch: first.batch, sequenceLength: first.sequenceLength,

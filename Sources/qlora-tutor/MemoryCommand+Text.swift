@@ -52,7 +52,7 @@ extension MemoryCommand {
             "batch \(configuration.batch) x \(configuration.sequenceLength) tokens, "
                 + (configuration.gradientCheckpointing ? "gradient checkpointing" : "no gradient checkpointing")
                 + ", optimizer \(configuration.optimizer.rawValue)")
-        if let base = estimates.lazy.compactMap(\.fourBitBase).first {
+        if let base = estimates.lazy.compactMap(\.configuration.method.fourBitBase).first {
             lines.append(
                 "QLoRA base: \(base.dataType.rawValue), blocks of \(base.blocksize), "
                     + (base.doubleQuantization ? "double quantization" : "no double quantization"))
@@ -142,12 +142,5 @@ extension MemoryCommand {
         }
         lines.append(line)
         return lines
-    }
-}
-
-extension MemoryEstimate {
-    /// The 4-bit storage of a QLoRA estimate, else nil.
-    var fourBitBase: FourBitBase? {
-        if case .qlora(let base) = configuration.method { base } else { nil }
     }
 }
