@@ -23,15 +23,16 @@ public enum NF4 {
     ///
     /// 8 positive levels are the quantiles at 9 evenly spaced probabilities from
     /// `outermostProbability` down to 0.5 (the last, 0.5, dropped: its quantile is 0); 7 negative
-    /// levels mirror 8 such probabilities; one level is 0. Sorted and divided by the largest, they
+    /// levels are the negated quantiles at 8 evenly spaced probabilities over the same span (0.5
+    /// dropped again), so their steps are wider; one level is 0. Sorted and divided by the largest, they
     /// land in [-1, 1]. The probabilities are spaced in float32 and the quantiles taken in
     /// double precision, then stored as float32, exactly as the reference does; the result equals
     /// `codebook` bit for bit.
     public static func fromNormalQuantiles(outermostProbability: Float = outermostProbability) -> [Float] {
-        let upper = PyTorchFloat32.linspace(from: outermostProbability, to: 0.5, count: 9).dropLast()
-        let lower = PyTorchFloat32.linspace(from: outermostProbability, to: 0.5, count: 8).dropLast()
-        let positive = upper.map { Float(NormalDistribution.quantile(Double($0))) }
-        let negative = lower.map { Float(-NormalDistribution.quantile(Double($0))) }
+        let positiveProbabilities = PyTorchFloat32.linspace(from: outermostProbability, to: 0.5, count: 9).dropLast()
+        let negativeProbabilities = PyTorchFloat32.linspace(from: outermostProbability, to: 0.5, count: 8).dropLast()
+        let positive = positiveProbabilities.map { Float(NormalDistribution.quantile(Double($0))) }
+        let negative = negativeProbabilities.map { Float(-NormalDistribution.quantile(Double($0))) }
         let levels = (positive + [0] + negative).sorted()
         let largest = levels.max() ?? 1
         return levels.map { $0 / largest }
