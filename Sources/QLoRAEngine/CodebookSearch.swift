@@ -68,7 +68,7 @@ extension CodebookSearch {
         _ values: UnsafeBufferPointer<Float>, blocksize: Int,
         codes: UnsafeMutableBufferPointer<UInt8>, absmax: UnsafeMutableBufferPointer<Float>
     ) {
-        precondition(codes.count >= values.count && absmax.count >= (values.count + blocksize - 1) / blocksize)
+        precondition(codes.count >= values.count && absmax.count >= values.count.dividedRoundingUp(by: blocksize))
         var start = 0
         var block = 0
         while start < values.count {
