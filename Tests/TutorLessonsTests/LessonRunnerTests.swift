@@ -53,6 +53,16 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
         #expect(first.expectations == second.expectations)
     }
 
+    @Test func codeEntropyDoesNotDependOnTheOrderOfTheCounts() {
+        let counts = (0..<16).map { ($0, 1 + $0 * $0 * 7 % 23) }
+        let expected = QuantizeSection.Quantized.entropyBits(of: Dictionary(uniqueKeysWithValues: counts))
+        for capacity in stride(from: 16, through: 512, by: 31) {
+            var usage = [Int: Int](minimumCapacity: capacity)
+            for (code, count) in counts.reversed() { usage[code] = count }
+            #expect(QuantizeSection.Quantized.entropyBits(of: usage) == expected)
+        }
+    }
+
     @Test func tweaksChangeTheResultWithinWhatTheBlockAllows() throws {
         let (block, _) = try validBlock()
         let runner = LessonRunner()
