@@ -44,6 +44,15 @@ func errorHeatmap(_ scale: Float) -> Output {
         #expect(TutorView(state: state).render().lines.contains { $0.contains("step 2/2") })
     }
 
+    @Test func anAnswerAfterAProgressFileAtTheLargestAttemptCountKeepsThatCount() {
+        let saved = LessonProgress(quizzes: ["levels": QuizAttempt(answer: "4", verdict: .wrong, attempts: Int.max, answeredAt: start)], updated: start)
+        var state = TutorState(
+            lessons: sampleLessons(), progress: LearnerProgress(learner: "ada", created: start, lessons: ["01-first": saved]),
+            width: 80, height: 30, theme: Theme(depth: .xterm256), now: start)
+        #expect(state.recordAnswer(lessonIndex: 0, quizID: "levels", answer: "16", isCorrect: true) == [.saveProgress])
+        #expect(state.progress.lessons["01-first"]?.quizzes["levels"]?.attempts == Int.max)
+    }
+
     @Test func openingALessonAndMovingRecordsTheStep() {
         var state = state()
         #expect(keys(&state, .enter) == [.saveProgress])

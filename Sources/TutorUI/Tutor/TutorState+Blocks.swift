@@ -101,7 +101,8 @@ extension TutorState {
         guard lessons.indices.contains(lessonIndex), let quiz = lessons[lessonIndex].quizzes.first(where: { $0.id == quizID }) else { return [] }
         let lessonID = lessons[lessonIndex].id
         var saved = progress.lessons[lessonID] ?? LessonProgress(currentStep: lessonIndex == self.lessonIndex ? stepIndex : 0, updated: now)
-        let attempts = (saved.quizzes[quizID]?.attempts ?? 0) + 1
+        // Counted up to Int.max: the count read from a progress file may already be there.
+        let attempts = min(saved.quizzes[quizID]?.attempts ?? 0, Int.max - 1) + 1
         saved.quizzes[quizID] = QuizAttempt(answer: answer, verdict: isCorrect ? .correct : .wrong, attempts: attempts, answeredAt: now)
         saved.updated = now
         progress.lessons[lessonID] = saved
