@@ -46,6 +46,14 @@ import TutorLessons
         let series = Series(title: "loss", xLabel: "step", yLabel: "loss", lines: [.init(name: "a", values: [1, .nan, 2]), .init(name: "b", values: [])])
         #expect(render(BrailleChart(series, theme: theme), width: width, height: height).lines.count == height)
     }
+
+    @Test(arguments: [[Float(3e9), 3e9], [-Float.greatestFiniteMagnitude, .greatestFiniteMagnitude]])
+    func extremeValuesPlotWithoutTrapping(values: [Float]) {
+        let series = Series(title: "loss", xLabel: "step", yLabel: "", lines: [.init(name: "x", values: values)])
+        let screen = render(BrailleChart(series, theme: Theme(depth: .ansi16)), width: 20, height: 7)
+        #expect(screen.lines[4].contains("└"))
+        #expect(screen.cells.contains { (0x2801...0x28FF).contains($0.character.value) })
+    }
 }
 
 @Suite struct HistogramWidgetTests {
