@@ -3,6 +3,13 @@ import TutorLessons
 @testable import TutorUI
 
 @Suite struct TableWidgetTests {
+    @Test func truncationCountsColumnsNotCharacters() {
+        #expect(TableWidget.truncated("abcdef", to: 4) == "abc…")
+        #expect(TableWidget.truncated("日本語テキスト", to: 6) == "日本…")
+        #expect(TableWidget.truncated("short", to: 5) == "short")
+        #expect(TableWidget.truncated("long", to: 1) == "…")
+    }
+
     let theme = Theme(depth: .ansi16)
     let table = OutputTable(title: "Error", headers: ["type", "mse"], alignments: [.left, .right], rows: [["nf4", "1.2e-05"], ["fp4", "3.4e-05"]])
 
