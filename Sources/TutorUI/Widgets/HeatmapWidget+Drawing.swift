@@ -1,23 +1,6 @@
 import TutorLessons
 
 extension HeatmapWidget {
-    /// Max-pools the matrix by `factor`, keeping each window's value of largest magnitude.
-    static func pooled(_ heatmap: Heatmap, factor: Int, rows: Int, columns: Int) -> [Float] {
-        guard factor > 1 else { return heatmap.values }
-        var result = [Float](repeating: 0, count: rows * columns)
-        let available = heatmap.values.count
-        for row in 0..<heatmap.rows {
-            for column in 0..<heatmap.columns {
-                let source = row * heatmap.columns + column
-                guard source < available else { continue }
-                let value = heatmap.values[source]
-                let target = (row / factor) * columns + column / factor
-                if abs(value) > abs(result[target]) { result[target] = value }
-            }
-        }
-        return result
-    }
-
     /// The entry of a non-empty lookup table nearest to position `t` in 0...1.
     static func entry<Entry>(of table: [Entry], at t: Float) -> Entry {
         table[min(table.count - 1, max(0, Int(t * Float(table.count - 1) + 0.5)))]
@@ -30,7 +13,7 @@ extension HeatmapWidget {
     }
 
     func drawMap(_ heatmap: Heatmap, layout: Layout, scale: Heatmap.Scale, colors: [Color], at rect: Rect, on screen: inout Screen) {
-        let values = Self.pooled(heatmap, factor: layout.poolFactor, rows: layout.pooledRows, columns: layout.pooledColumns)
+        let values = heatmap.maxPooled(by: layout.poolFactor).values
         let background = theme.base.background
         func value(_ row: Int, _ column: Int) -> Float {
             let index = row * layout.pooledColumns + column
