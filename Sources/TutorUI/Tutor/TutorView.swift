@@ -67,15 +67,17 @@ public struct TutorView {
                 children.append(MarkdownWidget([markdown], theme: theme))
             case .live(let live):
                 let selected = min(max(0, live.tweaks.count - 1), state.selectedTweak[live.id] ?? 0)
-                children.append(LiveBlockPanel(
+                let panel = LiveBlockPanel(
                     block: live, run: state.runs[live.id], tweakValues: live.tweaks.map { state.currentValue(of: $0, in: live) },
-                    selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows))
+                    selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows)
+                children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             case .quiz(let quiz):
                 let key = state.quizKey(quiz)
-                children.append(QuizPanel(
+                let panel = QuizPanel(
                     quiz: quiz, draft: state.answerDrafts[key] ?? "", isEditing: focused && state.isEditingAnswer,
                     hintsShown: state.hintsShown[key] ?? 0, attempt: lesson.quizzes.contains(quiz) ? state.attempt(quiz) : nil,
-                    isFocused: focused, theme: theme))
+                    isFocused: focused, theme: theme)
+                children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             }
             indices.append(index)
         }
