@@ -12,9 +12,9 @@ public struct PlainTextRenderer {
     /// A lesson's steps in `steps` (all when nil), each live block run as written, or with
     /// `tweaks` applied to the blocks that offer them.
     public func render(_ lesson: Lesson, steps: Range<Int>? = nil, tweaks: [String: ParameterValue] = [:], runner: LessonRunner) -> String {
-        let range = steps ?? lesson.steps.indices
+        let range = (steps ?? lesson.steps.indices).clamped(to: lesson.steps.indices)
         var lines = ["\(lesson.title)  (\(lesson.id))"]
-        for index in range where lesson.steps.indices.contains(index) {
+        for index in range {
             let step = lesson.steps[index]
             let heading = "Step \(index + 1)/\(lesson.steps.count): \(step.title)"
             lines += ["", heading, String(repeating: "=", count: min(heading.count, width))]

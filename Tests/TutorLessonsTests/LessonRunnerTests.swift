@@ -93,6 +93,14 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
         #expect(two.passed)
     }
 
+    @Test func plainTextOfAStepRangeReachingPastTheLessonStopsAtItsEnd() throws {
+        let (_, lesson) = try validBlock()
+        let text = PlainTextRenderer().render(lesson, steps: 1..<Int.max, runner: LessonRunner())
+        #expect(!text.contains("Step 1/3"))
+        #expect(text.contains("Step 2/3") && text.contains("Step 3/3"))
+        #expect(!PlainTextRenderer().render(lesson, steps: -5..<0, runner: LessonRunner()).contains("Step"))
+    }
+
     @Test func computesAQuizAnswerFromTheBlockItNames() throws {
         let (_, lesson) = try validBlock()
         let quizzes = lesson.quizzes
