@@ -101,6 +101,14 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
         #expect(!PlainTextRenderer().render(lesson, steps: -5..<0, runner: LessonRunner()).contains("Step"))
     }
 
+    @Test func aNegativeSeedPassedInCodeRunsAsSeedZero() throws {
+        let section = QLoRALayerSection()
+        var negative = section.defaultParameters, zero = section.defaultParameters
+        negative["seed"] = .number(-1)
+        zero["seed"] = .number(0)
+        #expect(try section.run(negative).results == section.run(zero).results)
+    }
+
     @Test func computesAQuizAnswerFromTheBlockItNames() throws {
         let (_, lesson) = try validBlock()
         let quizzes = lesson.quizzes

@@ -99,7 +99,7 @@ public struct QLoRALayerSection: LessonSection {
             rank: parameters.integer("rank"), alpha: alpha,
             initialization: LoRALinear.Configuration.Initialization(rawValue: parameters.word("init")) ?? .kaimingUniform)
         let format = FrozenBase.Format(rawValue: parameters.word("base")) ?? .nf4
-        var generator = SeededGenerator(seed: UInt64(parameters.integer("seed")))
+        var generator = SeededGenerator(seed: UInt64(clamping: parameters.integer("seed")))
 
         // The pretrained weight, the layer over it, and a batch of inputs.
         let weight = Tensor.normal(rows: outFeatures, columns: inFeatures, standardDeviation: 0.02, using: &generator)
