@@ -109,8 +109,9 @@ public struct TutorView {
         }
         let content = stepContent.stack
         let body = bodyRect
-        content.draw(in: body, scrolledBy: state.scroll, on: &screen)
-        let more = content.height(forWidth: body.width) - state.scroll - body.height
+        let frames = content.frames(width: body.width)
+        content.draw(in: body, scrolledBy: state.scroll, frames: frames, on: &screen)
+        let more = StackWidget.height(of: frames) - state.scroll - body.height
         if more > 0 { screen.put("↓ \(more) more", x: max(0, bounds.width - 12), y: body.maxY - 1, style: theme.dim) }
         let keys: String
         if state.isEditingAnswer {
