@@ -7,7 +7,9 @@ import QLoRAEngine
 /// A quiz without an answer counts as wrong; an answer to a quiz the course does not have is
 /// reported; a file that cannot be read is an error for that learner only.
 public struct AnswerGrader {
+    /// The course the answers are graded against.
     public var course: Course
+    /// Computes the answers that come from a live block.
     public var runner: LessonRunner
 
     public init(course: Course, runner: LessonRunner = LessonRunner()) {

@@ -31,14 +31,6 @@ extension CheckReport {
             let percent = (score.fraction * 100).rounded()
             return [suite.name, suite.source, String(score.correct), String(score.total), "\(Int(percent))%"]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        func format(_ row: [String]) -> String {
-            row.indices.map { column in
-                let cell = row[column]
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column >= 2 ? padding + cell : cell + padding
-            }.joined(separator: "  ").trimmingSpaces
-        }
-        return [format(header)] + rows.map(format)
+        return PlainTextRenderer.aligned([header] + rows, alignments: [.left, .left, .right, .right, .right]).lines
     }
 }

@@ -11,7 +11,9 @@ public struct CheckReport: Equatable {
         case answers
     }
 
+    /// What was checked: the course or learners' answers.
     public var mode: Mode
+    /// One suite per lesson, or per learner, in the order they were given.
     public var suites: [CheckSuite]
 
     public init(mode: Mode, suites: [CheckSuite]) {
@@ -42,6 +44,7 @@ public struct CheckSuite: Equatable {
     public var name: String
     /// The lesson file, or the progress file.
     public var source: String
+    /// Every check of the lesson, or every graded answer of the learner, in course order.
     public var cases: [CheckCase]
     /// Why the suite could not be checked, as `file:line: message`; nil when it was.
     public var error: String?
@@ -50,8 +53,11 @@ public struct CheckSuite: Equatable {
 
     /// A learner's score.
     public struct Score: Equatable, Sendable {
+        /// Quizzes answered right.
         public var correct: Int
+        /// Quizzes in the course.
         public var total: Int
+        /// `correct / total`, 0 for a course without quizzes.
         public var fraction: Double { total == 0 ? 0 : Double(correct) / Double(total) }
     }
 
@@ -63,7 +69,9 @@ public struct CheckSuite: Equatable {
         self.score = score
     }
 
+    /// Cases that passed.
     public var passed: Int { cases.filter(\.passed).count }
+    /// Cases that failed.
     public var failed: Int { cases.filter { !$0.passed }.count }
 }
 
@@ -83,11 +91,13 @@ public struct CheckCase: Equatable {
         case unknownQuiz = "unknown-quiz"
     }
 
+    /// What kind of thing was checked.
     public var kind: Kind
     /// A short name: `block-id: mse < 1e-4`, `quiz nf4-levels`.
     public var name: String
     /// `file:line` of what was checked.
     public var source: String
+    /// Whether the check held.
     public var passed: Bool
     /// What was found: the values an expectation read, the learner's answer and the right one.
     public var message: String

@@ -3,7 +3,9 @@ import QLoRAEngine
 /// Checks a course the way CI does: every lesson parses, every live block runs, every expectation
 /// holds, every quiz is well formed and every computed answer can be computed.
 public struct CourseChecker {
+    /// Reads the lesson files.
     public var parser: LessonParser
+    /// Runs the live blocks; by default one with the parser's sections.
     public var runner: LessonRunner
 
     public init(parser: LessonParser = LessonParser(), runner: LessonRunner? = nil) {

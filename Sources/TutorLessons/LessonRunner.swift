@@ -10,7 +10,13 @@ public final class LessonRunner {
     /// The sections blocks may run.
     public let registry: SectionRegistry
     private let lock = NSLock()
-    private var cache: [String: SectionResult] = [:]
+    /// Results by section name and the full parameter set (compared as values, never as text).
+    private var cache: [CacheKey: SectionResult] = [:]
+
+    private struct CacheKey: Hashable {
+        var section: String
+        var parameters: ParameterValues
+    }
 
     public init(registry: SectionRegistry = .standard) {
         self.registry = registry
@@ -73,7 +79,7 @@ public final class LessonRunner {
     private func sectionResult(
         _ section: any LessonSection, _ parameters: ParameterValues, isCancelled: () -> Bool, progress: (SectionProgress) -> Void
     ) throws -> SectionResult {
-        let key = section.name + " " + parameters.canonicalText
+        let key = CacheKey(section: section.name, parameters: parameters)
         if let cached = lock.withLock({ cache[key] }) { return cached }
         let result = try section.run(parameters, progress: progress, isCancelled: isCancelled)
         lock.withLock { cache[key] = result }

@@ -1,7 +1,8 @@
 /// An engine section a live block can run: the parameters it takes, what it shows, what it measures.
 ///
 /// Sections are registered in a `SectionRegistry`; adding one there is all a new kind of live block needs.
-/// A section must be deterministic: the same parameters give the same outputs and results.
+/// A section must be deterministic: the same parameters give the same results, bit for bit, and the
+/// same outputs, save a timing an output presents as measured on this machine (`train`'s `speed`).
 public protocol LessonSection: Sendable {
     /// The name a block gives in `run:`.
     var name: String { get }

@@ -25,7 +25,9 @@ public struct LiveRun: Equatable {
 
 /// An expectation and whether it held, with the values of the results it reads.
 public struct ExpectationOutcome: Equatable {
+    /// The expectation as the lesson writes it.
     public var expectation: Expectation
+    /// Whether its condition held over the run's results.
     public var passed: Bool
     /// The results the condition names and their values, sorted by name.
     public var values: [(name: String, value: Double)]

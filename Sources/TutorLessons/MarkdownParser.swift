@@ -20,7 +20,9 @@ public struct MarkdownParser {
 
     /// A parsed block and the line it starts on.
     public struct Located: Equatable, Sendable {
+        /// The block.
         public var block: MarkdownBlock
+        /// The file line of its first line, from 1.
         public var line: Int
     }
 

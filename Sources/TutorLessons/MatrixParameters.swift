@@ -24,7 +24,7 @@ enum MatrixParameters {
         let rows = parameters.integer("matrix.rows")
         let columns = parameters.integer("matrix.cols")
         let std = Float(parameters.number("matrix.std"))
-        var generator = SeededGenerator(seed: UInt64(max(0, parameters.integer("matrix.seed"))))
+        var generator = SeededGenerator(seed: UInt64(clamping: parameters.integer("matrix.seed")))
         var matrix: Tensor
         if parameters.word("matrix.init") == "uniform" {
             // U(-a, a) has standard deviation a / sqrt(3).

@@ -61,8 +61,7 @@ extension PlainTextRenderer {
         }
     }
 
-    /// The heatmap shrunk by a whole factor until it fits, each cell the value of largest magnitude
-    /// among those it covers, so a single outlier never disappears.
+    /// The heatmap max-pooled by the smallest whole factor that makes it fit.
     static func maxPooled(_ heatmap: Heatmap, maxRows: Int, maxColumns: Int) -> (rows: Int, columns: Int, values: [Float], factor: Int) {
         guard heatmap.rows > 0, heatmap.columns > 0, heatmap.values.count == heatmap.rows * heatmap.columns else {
             return (0, 0, [], 1)
@@ -71,17 +70,8 @@ extension PlainTextRenderer {
         while (heatmap.rows + factor - 1) / factor > maxRows || (heatmap.columns + factor - 1) / factor > maxColumns {
             factor += 1
         }
-        let rows = (heatmap.rows + factor - 1) / factor
-        let columns = (heatmap.columns + factor - 1) / factor
-        var values = [Float](repeating: 0, count: rows * columns)
-        for row in 0..<heatmap.rows {
-            for column in 0..<heatmap.columns {
-                let value = heatmap.values[row * heatmap.columns + column]
-                let cell = (row / factor) * columns + column / factor
-                if abs(value) > abs(values[cell]) { values[cell] = value }
-            }
-        }
-        return (rows, columns, values, factor)
+        let pooled = heatmap.maxPooled(by: factor)
+        return (pooled.rows, pooled.columns, pooled.values, factor)
     }
 
     private func render(_ histogram: Histogram) -> [String] {

@@ -12,9 +12,9 @@ public struct PlainTextRenderer {
     /// A lesson's steps in `steps` (all when nil), each live block run as written, or with
     /// `tweaks` applied to the blocks that offer them.
     public func render(_ lesson: Lesson, steps: Range<Int>? = nil, tweaks: [String: ParameterValue] = [:], runner: LessonRunner) -> String {
-        let range = steps ?? lesson.steps.indices
+        let range = (steps ?? lesson.steps.indices).clamped(to: lesson.steps.indices)
         var lines = ["\(lesson.title)  (\(lesson.id))"]
-        for index in range where lesson.steps.indices.contains(index) {
+        for index in range {
             let step = lesson.steps[index]
             let heading = "Step \(index + 1)/\(lesson.steps.count): \(step.title)"
             lines += ["", heading, String(repeating: "=", count: min(heading.count, width))]
@@ -128,23 +128,27 @@ public struct PlainTextRenderer {
         return lines
     }
 
-    /// Columns padded to their widest cell and separated by two spaces.
+    /// Columns padded to their widest cell and separated by two spaces, a rule under the headers.
     func table(title: String? = nil, headers: [String], alignments: [OutputTable.Alignment], rows: [[String]]) -> [String] {
-        let columns = max(headers.count, rows.map(\.count).max() ?? 0)
-        let all = ([headers] + rows).map { $0 + Array(repeating: "", count: columns - $0.count) }
+        let (lines, widths) = Self.aligned([headers] + rows, alignments: alignments)
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return (title.map { [$0] } ?? []) + lines.prefix(1) + [rule] + lines.dropFirst()
+    }
+
+    /// Rows with each column padded to its widest cell (right-aligned where `alignments` says so),
+    /// two spaces apart and without trailing spaces; short rows count as ending in empty cells.
+    static func aligned(_ rows: [[String]], alignments: [OutputTable.Alignment]) -> (lines: [String], widths: [Int]) {
+        let columns = rows.map(\.count).max() ?? 0
+        let all = rows.map { $0 + Array(repeating: "", count: columns - $0.count) }
         let widths = (0..<columns).map { column in all.map { $0[column].count }.max() ?? 0 }
-        func format(_ row: [String]) -> String {
+        let lines = all.map { row in
             row.indices.map { column in
                 let padding = String(repeating: " ", count: widths[column] - row[column].count)
                 let right = column < alignments.count && alignments[column] == .right
                 return right ? padding + row[column] : row[column] + padding
             }.joined(separator: "  ").trimmingTrailingSpaces
         }
-        var lines = title.map { [$0] } ?? []
-        lines.append(format(all[0]))
-        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-        lines += all.dropFirst().map(format)
-        return lines
+        return (lines, widths)
     }
 }
 

@@ -83,12 +83,8 @@ public struct QuantizeSection: LessonSection {
         let buffers = quantized.tensor.storedBuffers
         let storedBytes = Double(buffers.filter { !$0.isCodebook }.reduce(0) { $0 + $1.bytes })
         let codebookBytes = Double(buffers.filter(\.isCodebook).reduce(0) { $0 + $1.bytes })
-        var usage: [Int: Int] = [:]
-        for code in quantized.codes { usage[code, default: 0] += 1 }
-        let entropy = usage.values.reduce(0.0) { sum, count in
-            let share = Double(count) / Double(max(original.count, 1))
-            return sum - share * log2(share)
-        }
+        let usage = quantized.codeUsage
+        let entropy = Quantized.entropyBits(of: usage)
         let results: [String: Double] = [
             "count": Double(original.count),
             "blocks": Double(quantized.blocks),
@@ -166,6 +162,23 @@ extension QuantizeSection {
                 levels = type.codebook.map { $0 * largestAbsmax }.sorted()
                 blocks = fourBit.absmax.count
                 minimum = 0
+            }
+        }
+
+        /// How many weights got each code.
+        var codeUsage: [Int: Int] {
+            codes.reduce(into: [:]) { counts, code in counts[code, default: 0] += 1 }
+        }
+
+        /// The entropy of a code usage in bits: 4 when all sixteen 4-bit codes are used equally.
+        ///
+        /// Summed in code order: a dictionary's order differs from one instance to the next, and a
+        /// floating-point sum taken in another order can differ in the last bit.
+        static func entropyBits(of usage: [Int: Int]) -> Double {
+            let total = Double(max(usage.values.reduce(0, +), 1))
+            return usage.sorted { $0.key < $1.key }.reduce(0.0) { sum, entry in
+                let share = Double(entry.value) / total
+                return sum - share * log2(share)
             }
         }
     }

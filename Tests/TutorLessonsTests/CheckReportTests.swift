@@ -35,6 +35,18 @@ import Testing
         #expect(course.text.contains("FAIL L/01-good.md:24"))
     }
 
+    @Test func scoreTableAlignsNamesLeftAndNumbersRight() {
+        let report = CheckReport(mode: .answers, suites: [
+            CheckSuite(name: "ada", source: "a.json", score: CheckSuite.Score(correct: 3, total: 4)),
+            CheckSuite(name: "grace", source: "grace.json", error: "grace.json: unreadable"),
+        ])
+        #expect(report.scoreTable == [
+            "learner  file        correct  quizzes  score",
+            "ada      a.json            3        4    75%",
+            "grace    grace.json        -        -  error",
+        ])
+    }
+
     @Test(arguments: [false, true])
     func jsonMatchesItsDocumentedShape(answers: Bool) throws {
         let pair = try reports()

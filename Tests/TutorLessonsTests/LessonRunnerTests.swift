@@ -53,6 +53,16 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
         #expect(first.expectations == second.expectations)
     }
 
+    @Test func codeEntropyDoesNotDependOnTheOrderOfTheCounts() {
+        let counts = (0..<16).map { ($0, 1 + $0 * $0 * 7 % 23) }
+        let expected = QuantizeSection.Quantized.entropyBits(of: Dictionary(uniqueKeysWithValues: counts))
+        for capacity in stride(from: 16, through: 512, by: 31) {
+            var usage = [Int: Int](minimumCapacity: capacity)
+            for (code, count) in counts.reversed() { usage[code] = count }
+            #expect(QuantizeSection.Quantized.entropyBits(of: usage) == expected)
+        }
+    }
+
     @Test func tweaksChangeTheResultWithinWhatTheBlockAllows() throws {
         let (block, _) = try validBlock()
         let runner = LessonRunner()
@@ -81,6 +91,22 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
         #expect(section.runs == 2)
         #expect(two.outputs == [.text("x = 2.0")])
         #expect(two.passed)
+    }
+
+    @Test func plainTextOfAStepRangeReachingPastTheLessonStopsAtItsEnd() throws {
+        let (_, lesson) = try validBlock()
+        let text = PlainTextRenderer().render(lesson, steps: 1..<Int.max, runner: LessonRunner())
+        #expect(!text.contains("Step 1/3"))
+        #expect(text.contains("Step 2/3") && text.contains("Step 3/3"))
+        #expect(!PlainTextRenderer().render(lesson, steps: -5..<0, runner: LessonRunner()).contains("Step"))
+    }
+
+    @Test func aNegativeSeedPassedInCodeRunsAsSeedZero() throws {
+        let section = QLoRALayerSection()
+        var negative = section.defaultParameters, zero = section.defaultParameters
+        negative["seed"] = .number(-1)
+        zero["seed"] = .number(0)
+        #expect(try section.run(negative).results == section.run(zero).results)
     }
 
     @Test func computesAQuizAnswerFromTheBlockItNames() throws {

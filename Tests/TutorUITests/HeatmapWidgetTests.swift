@@ -22,6 +22,14 @@ import TutorLessons
         #expect(screen[0, 1].background != screen[0, 1].foreground)
     }
 
+    @Test func maxPoolingKeepsTheLargestMagnitudeWithItsSign() {
+        let heatmap = Heatmap(title: "m", rows: 3, columns: 3, values: [1, -5, 2, 0, 3, 4, -6, 0, 1], scale: .signed(limit: 6))
+        let pooled = heatmap.maxPooled(by: 2)
+        #expect(pooled.rows == 2 && pooled.columns == 2)
+        #expect(pooled.values == [-5, 4, -6, 1])
+        #expect(heatmap.maxPooled(by: 1).values == heatmap.values)
+    }
+
     @Test func largeMatricesAreMaxPooledToFit() {
         var heatmap = Heatmap(title: "big", rows: 64, columns: 128, values: [Float](repeating: 0, count: 64 * 128), scale: .magnitude(maximum: 1))
         heatmap.values[5 * 128 + 77] = 1

@@ -52,6 +52,11 @@ import TutorLessons
         #expect(screen.lines == ["█▀▄ █▀▀ █ █", "█ █ █▀  ▀▀█", "▀ ▀ ▀     ▀"])
     }
 
+    @Test(arguments: ["NF4", "Straße", "ﬁne"])
+    func blockLetterWidthIsTheWidthDrawn(heading: String) {
+        #expect(BlockLetters.rows(heading).allSatisfy { $0.count == BlockLetters.width(of: heading) })
+    }
+
     @Test(arguments: awkwardSizes)
     func anySizeDrawsWithoutTrapping(width: Int, height: Int) {
         let blocks: [MarkdownBlock] = [.heading(level: 1, [.text("Title")]), .paragraph([.text("日本語 text with wide characters")]), .code(language: "", text: "\tcode")]

@@ -12,8 +12,8 @@ import TutorLessons
         var state = TutorState(lessons: sampleLessons(), progress: LearnerProgress(learner: "ada", created: start), width: 200, height: 60, theme: Theme(depth: .xterm256), now: start)
         _ = state.update(.terminal(.key(.enter)), now: start)
         _ = state.update(.terminal(.key(.enter)), now: start)
-        var generator = SystemRandomNumberGenerator()
-        let values = (0..<(64 * 128)).map { _ in Float.random(in: -1...1, using: &generator) }
+        // Noise-like values in -1...1, the same on every run.
+        let values = (0..<(64 * 128)).map { sin(Float($0) * 12.9898) }
         let heatmap = Heatmap(title: "error", rows: 64, columns: 128, values: values, scale: .signed(limit: 1), blockGrid: (rows: 1, columns: 64))
         _ = state.update(.runFinished(token: 1, LiveRun(blockID: "blocks", parameters: ParameterValues(), outputs: [.heatmap(heatmap)], results: [:], expectations: [])), now: start)
         var screen = TutorView(state: state).render()

@@ -35,6 +35,24 @@ func errorHeatmap(_ scale: Float) -> Output {
         keys.flatMap { state.update(.terminal(.key($0)), now: start) }
     }
 
+    @Test func aProgressFileWithAStepBeyondTheLessonOpensItsLastStep() {
+        let progress = LearnerProgress(learner: "ada", created: start, lessons: ["01-first": LessonProgress(currentStep: Int.max, updated: start)])
+        var state = TutorState(lessons: sampleLessons(), progress: progress, width: 80, height: 30, theme: Theme(depth: .xterm256), now: start)
+        #expect(state.lessonEntries.first?.stepsSeen == 2)
+        state.resume()
+        #expect(state.page == .lesson && state.stepIndex == 1)
+        #expect(TutorView(state: state).render().lines.contains { $0.contains("step 2/2") })
+    }
+
+    @Test func anAnswerAfterAProgressFileAtTheLargestAttemptCountKeepsThatCount() {
+        let saved = LessonProgress(quizzes: ["levels": QuizAttempt(answer: "4", verdict: .wrong, attempts: Int.max, answeredAt: start)], updated: start)
+        var state = TutorState(
+            lessons: sampleLessons(), progress: LearnerProgress(learner: "ada", created: start, lessons: ["01-first": saved]),
+            width: 80, height: 30, theme: Theme(depth: .xterm256), now: start)
+        #expect(state.recordAnswer(lessonIndex: 0, quizID: "levels", answer: "16", isCorrect: true) == [.saveProgress])
+        #expect(state.progress.lessons["01-first"]?.quizzes["levels"]?.attempts == Int.max)
+    }
+
     @Test func openingALessonAndMovingRecordsTheStep() {
         var state = state()
         #expect(keys(&state, .enter) == [.saveProgress])

@@ -3,6 +3,13 @@ import TutorLessons
 @testable import TutorUI
 
 @Suite struct TableWidgetTests {
+    @Test func truncationCountsColumnsNotCharacters() {
+        #expect(TableWidget.truncated("abcdef", to: 4) == "abc…")
+        #expect(TableWidget.truncated("日本語テキスト", to: 6) == "日本…")
+        #expect(TableWidget.truncated("short", to: 5) == "short")
+        #expect(TableWidget.truncated("long", to: 1) == "…")
+    }
+
     let theme = Theme(depth: .ansi16)
     let table = OutputTable(title: "Error", headers: ["type", "mse"], alignments: [.left, .right], rows: [["nf4", "1.2e-05"], ["fp4", "3.4e-05"]])
 
@@ -45,6 +52,14 @@ import TutorLessons
     func anySize(width: Int, height: Int) {
         let series = Series(title: "loss", xLabel: "step", yLabel: "loss", lines: [.init(name: "a", values: [1, .nan, 2]), .init(name: "b", values: [])])
         #expect(render(BrailleChart(series, theme: theme), width: width, height: height).lines.count == height)
+    }
+
+    @Test(arguments: [[Float(3e9), 3e9], [-Float.greatestFiniteMagnitude, .greatestFiniteMagnitude]])
+    func extremeValuesPlotWithoutTrapping(values: [Float]) {
+        let series = Series(title: "loss", xLabel: "step", yLabel: "", lines: [.init(name: "x", values: values)])
+        let screen = render(BrailleChart(series, theme: Theme(depth: .ansi16)), width: 20, height: 7)
+        #expect(screen.lines[4].contains("└"))
+        #expect(screen.cells.contains { (0x2801...0x28FF).contains($0.character.value) })
     }
 }
 

@@ -77,7 +77,7 @@ public struct ComparisonSection: LessonSection {
             let quantized = try QuantizeSection.Quantized(original, kind: kind, blocksize: blocksize, doubleQuantization: false)
             let reconstructed = quantized.tensor.dequantized()
             let statistics = ErrorStatistics(original: original, reconstructed: reconstructed)
-            let entropy = Self.entropy(of: quantized.codes)
+            let entropy = QuantizeSection.Quantized.entropyBits(of: quantized.codeUsage)
             let key = kind.rawValue
             results["mse_\(key)"] = statistics.meanSquaredError
             results["sqnr_db_\(key)"] = statistics.signalToQuantizationNoiseDecibels
@@ -148,16 +148,5 @@ public struct ComparisonSection: LessonSection {
             Heatmap(title: $0.title, rows: original.rows, columns: original.columns, values: $0.values, scale: .signed(limit: limit))
         }
         return SectionResult(outputs: ["heatmaps": [.heatmaps(heatmaps)], "table": [.table(table)]], results: results)
-    }
-
-    /// The entropy of how often each code occurs, in bits.
-    static func entropy(of codes: [Int]) -> Double {
-        var counts: [Int: Int] = [:]
-        for code in codes { counts[code, default: 0] += 1 }
-        let total = Double(max(codes.count, 1))
-        return counts.values.reduce(0.0) { sum, count in
-            let share = Double(count) / total
-            return sum - share * log2(share)
-        }
     }
 }

@@ -7,7 +7,6 @@ struct QLoRALayerOutputs {
     var format: FrozenBase.Format
     var initialA: Tensor
     var results: [String: Double]
-    var firstGradients: LoRALinear.Gradients?
     var trainSteps: Int
     var alpha: Double
 

@@ -99,7 +99,7 @@ public struct QLoRALayerSection: LessonSection {
             rank: parameters.integer("rank"), alpha: alpha,
             initialization: LoRALinear.Configuration.Initialization(rawValue: parameters.word("init")) ?? .kaimingUniform)
         let format = FrozenBase.Format(rawValue: parameters.word("base")) ?? .nf4
-        var generator = SeededGenerator(seed: UInt64(parameters.integer("seed")))
+        var generator = SeededGenerator(seed: UInt64(clamping: parameters.integer("seed")))
 
         // The pretrained weight, the layer over it, and a batch of inputs.
         let weight = Tensor.normal(rows: outFeatures, columns: inFeatures, standardDeviation: 0.02, using: &generator)
@@ -121,14 +121,15 @@ public struct QLoRALayerSection: LessonSection {
 
         // Training: the first step's gradients, then Adam on A and B only.
         var adam = Adam(learningRate: 0.01)
-        var firstGradients: LoRALinear.Gradients?
         let lossBefore = Self.meanSquaredError(startOutput, target)
-        for _ in 0..<max(1, parameters.integer("train_steps")) {
+        func currentGradients() -> LoRALinear.Gradients {
             var noDropout: SeededGenerator? = nil
             let (output, buffers) = layer.forward(x, dropoutGenerator: &noDropout)
-            let gradients = layer.backward(x, outputGradient: Self.meanSquaredErrorGradient(output, target), buffers: buffers)
-            if firstGradients == nil { firstGradients = gradients }
-            if parameters.integer("train_steps") == 0 { break }
+            return layer.backward(x, outputGradient: Self.meanSquaredErrorGradient(output, target), buffers: buffers)
+        }
+        let firstGradients = currentGradients()
+        for step in 0..<parameters.integer("train_steps") {
+            let gradients = step == 0 ? firstGradients : currentGradients()
             adam.update(&layer.a, gradient: gradients.a, slot: 0)
             adam.update(&layer.b, gradient: gradients.b, slot: 1)
         }
@@ -165,8 +166,8 @@ public struct QLoRALayerSection: LessonSection {
             "notebook_a_std": 0.01,
             "b_max_abs": Double(Self.maximumMagnitude(initialB)),
             "scaling": Double(layer.scaling),
-            "grad_a_norm_step1": Self.norm(firstGradients?.a),
-            "grad_b_norm_step1": Self.norm(firstGradients?.b),
+            "grad_a_norm_step1": Self.norm(firstGradients.a),
+            "grad_b_norm_step1": Self.norm(firstGradients.b),
             "trainable": Double(trainable),
             "frozen": Double(frozen),
             "trainable_percent": 100 * Double(trainable) / Double(trainable + frozen),
@@ -189,7 +190,7 @@ public struct QLoRALayerSection: LessonSection {
 
         let outputs = QLoRALayerOutputs(
             layer: layer, baseBuffers: baseBuffers, format: format, initialA: initialA, results: results,
-            firstGradients: firstGradients, trainSteps: parameters.integer("train_steps"), alpha: Double(alpha))
+            trainSteps: parameters.integer("train_steps"), alpha: Double(alpha))
         return SectionResult(outputs: outputs.all, results: results)
     }
 }
@@ -243,9 +244,9 @@ extension QLoRALayerSection {
         tensor.scalars.reduce(0) { max($0, abs($1)) }
     }
 
-    /// The Frobenius norm, 0 for no tensor.
-    static func norm(_ tensor: Tensor?) -> Double {
-        (tensor?.scalars.reduce(0.0) { $0 + Double($1 * $1) } ?? 0).squareRoot()
+    /// The Frobenius norm.
+    static func norm(_ tensor: Tensor) -> Double {
+        tensor.scalars.reduce(0.0) { $0 + Double($1 * $1) }.squareRoot()
     }
 
     /// The standard deviation of the values.

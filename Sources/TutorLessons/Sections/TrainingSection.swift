@@ -84,7 +84,7 @@ public struct TrainingSection: LessonSection {
         settings.task = try ToyTask.kind(named: parameters.word("task"), source: "task")
         settings.methods = try FineTuningMethod.parseList(parameters.word("methods"), source: "methods")
         settings.steps = parameters.integer("steps")
-        settings.seed = UInt64(parameters.integer("seed"))
+        settings.seed = UInt64(clamping: parameters.integer("seed"))
         let rank = parameters.integer("rank")
         settings.adapter = LoRALinear.Configuration(rank: rank, alpha: Float(2 * rank))
         var curvesSoFar: [(method: FineTuningMethod, losses: [Float])] = []

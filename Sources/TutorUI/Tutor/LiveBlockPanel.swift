@@ -1,7 +1,7 @@
 import TutorLessons
 
 /// A live block on the lesson page: what it runs, its tweaks with their keys, its outputs and
-/// whether its expectations hold. A bar in the left margin marks the focused block.
+/// whether its expectations hold. The lesson page draws it inside a `FocusMargin`.
 struct LiveBlockPanel: Widget {
     var block: LiveBlock
     var run: BlockRun?
@@ -11,8 +11,6 @@ struct LiveBlockPanel: Widget {
     var isFocused: Bool
     var theme: Theme
     var maximumHeatmapRows: Int
-
-    static let gutter = 2
 
     var content: StackWidget {
         var header = [StyledLine.Span("▶ " + block.section, style: theme.accent)]
@@ -62,12 +60,7 @@ struct LiveBlockPanel: Widget {
         ])
     }
 
-    func height(forWidth width: Int) -> Int { content.height(forWidth: width - Self.gutter) }
+    func height(forWidth width: Int) -> Int { content.height(forWidth: width) }
 
-    func draw(in rect: Rect, on screen: inout Screen) {
-        if isFocused {
-            for y in rect.y..<rect.maxY { screen[rect.x, y] = Cell("▌", style: theme.accent) }
-        }
-        content.draw(in: rect.inset(left: Self.gutter), on: &screen)
-    }
+    func draw(in rect: Rect, on screen: inout Screen) { content.draw(in: rect, on: &screen) }
 }

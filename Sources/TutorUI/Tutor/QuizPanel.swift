@@ -1,7 +1,8 @@
 import TutorLessons
 
 /// A quiz on the lesson page: the question, its choices, the answer being typed, the verdict and hints.
-struct QuizPanel: Widget {
+/// The lesson page draws it inside a `FocusMargin`.
+struct QuizPanel: LineWidget {
     var quiz: Quiz
     var draft: String
     var isEditing: Bool
@@ -38,12 +39,5 @@ struct QuizPanel: Widget {
         return lines
     }
 
-    func height(forWidth width: Int) -> Int { LinesWidget(lines).height(forWidth: width - LiveBlockPanel.gutter) }
-
-    func draw(in rect: Rect, on screen: inout Screen) {
-        if isFocused {
-            for y in rect.y..<rect.maxY { screen[rect.x, y] = Cell("▌", style: theme.accent) }
-        }
-        LinesWidget(lines).draw(in: rect.inset(left: LiveBlockPanel.gutter), on: &screen)
-    }
+    func lines(width: Int) -> [StyledLine] { lines.flatMap { $0.wrapped(width: width) } }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where worker threads leave events for the UI loop, and where the loop marks runs as cancelled.
-final class TutorMailbox: @unchecked Sendable {
+final class TutorMailbox {
     private let lock = NSLock()
     private var events: [TutorEvent] = []
     private var cancelled: Set<Int> = []
@@ -32,3 +32,7 @@ final class TutorMailbox: @unchecked Sendable {
     func end() { lock.withLock { pending -= 1 } }
     var hasPendingWork: Bool { lock.withLock { pending > 0 || !events.isEmpty } }
 }
+
+// Every stored property is read and written only inside `lock.withLock`, so worker threads and the
+// UI loop never touch them at the same time.
+extension TutorMailbox: @unchecked Sendable {}

@@ -40,17 +40,10 @@ extension TutorState {
         guard let block = focusedLiveBlock, !block.tweaks.isEmpty else { return [] }
         let tweak = block.tweaks[min(block.tweaks.count - 1, selectedTweak[block.id] ?? 0)]
         let current = currentValue(of: tweak, in: block)
-        let next: ParameterValue
-        if let values = tweak.allowed.steppedValues, !values.isEmpty {
-            let index = current.flatMap { values.firstIndex(of: $0) } ?? 0
-            next = values[max(0, min(values.count - 1, index + offset))]
-        } else if case .range(let bounds, _) = tweak.allowed, case .number(let value)? = current {
-            // A continuous range steps by a tenth of its width.
-            let stepped = value + Double(offset) * (bounds.upperBound - bounds.lowerBound) / 10
-            next = .number(max(bounds.lowerBound, min(bounds.upperBound, stepped)))
-        } else {
-            return []
-        }
+        // The parser only accepts tweaks whose values can be stepped through.
+        guard let values = tweak.allowed.steppedValues, !values.isEmpty else { return [] }
+        let index = current.flatMap { values.firstIndex(of: $0) } ?? 0
+        let next = values[max(0, min(values.count - 1, index + offset))]
         guard next != current else { return [] }
         tweaks[block.id, default: [:]][tweak.parameter] = next
         return runFocused()
@@ -101,7 +94,8 @@ extension TutorState {
         guard lessons.indices.contains(lessonIndex), let quiz = lessons[lessonIndex].quizzes.first(where: { $0.id == quizID }) else { return [] }
         let lessonID = lessons[lessonIndex].id
         var saved = progress.lessons[lessonID] ?? LessonProgress(currentStep: lessonIndex == self.lessonIndex ? stepIndex : 0, updated: now)
-        let attempts = (saved.quizzes[quizID]?.attempts ?? 0) + 1
+        // Counted up to Int.max: the count read from a progress file may already be there.
+        let attempts = min(saved.quizzes[quizID]?.attempts ?? 0, Int.max - 1) + 1
         saved.quizzes[quizID] = QuizAttempt(answer: answer, verdict: isCorrect ? .correct : .wrong, attempts: attempts, answeredAt: now)
         saved.updated = now
         progress.lessons[lessonID] = saved

@@ -16,9 +16,7 @@ extension TutorState {
         case .character("b"), .character("."): isBlanked = true
         case .character("t"): timerStart = now
         case .character("g"): jumpInput = ""
-        case .escape:
-            if let cancelled = cancelFocusedRun() { return cancelled }
-            page = .browser
+        case .escape: return stopRunOrLeaveLesson()
         default: return blockKey(key)
         }
         return []

@@ -97,11 +97,16 @@ extension TutorState {
         case .pageUp: scroll(by: -max(1, bodyHeight - 2))
         case .home: scroll = 0
         case .end: scroll(by: Int.max / 2)
-        case .escape:
-            if let cancelled = cancelFocusedRun() { return cancelled }
-            page = .browser
+        case .escape: return stopRunOrLeaveLesson()
         default: return blockKey(key)
         }
+        return []
+    }
+
+    /// Esc on the lesson page: stops a run of the step if one is going, otherwise back to the lessons.
+    mutating func stopRunOrLeaveLesson() -> [TutorEffect] {
+        if let cancelled = cancelFocusedRun() { return cancelled }
+        page = .browser
         return []
     }
 

@@ -102,7 +102,7 @@ public struct TutorState: Equatable {
             let right = lesson.quizzes.filter { saved?.quizzes[$0.id]?.verdict == .correct }.count
             return LessonList.Entry(
                 title: lesson.title,
-                stepsSeen: saved.map { min(lesson.steps.count, $0.currentStep + 1) } ?? 0, stepCount: lesson.steps.count,
+                stepsSeen: saved.map { max(0, min(lesson.steps.count - 1, $0.currentStep) + 1) } ?? 0, stepCount: lesson.steps.count,
                 quizzesRight: right, quizCount: lesson.quizzes.count)
         }
     }

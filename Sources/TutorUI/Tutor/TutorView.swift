@@ -67,15 +67,17 @@ public struct TutorView {
                 children.append(MarkdownWidget([markdown], theme: theme))
             case .live(let live):
                 let selected = min(max(0, live.tweaks.count - 1), state.selectedTweak[live.id] ?? 0)
-                children.append(LiveBlockPanel(
+                let panel = LiveBlockPanel(
                     block: live, run: state.runs[live.id], tweakValues: live.tweaks.map { state.currentValue(of: $0, in: live) },
-                    selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows))
+                    selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows)
+                children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             case .quiz(let quiz):
                 let key = state.quizKey(quiz)
-                children.append(QuizPanel(
+                let panel = QuizPanel(
                     quiz: quiz, draft: state.answerDrafts[key] ?? "", isEditing: focused && state.isEditingAnswer,
                     hintsShown: state.hintsShown[key] ?? 0, attempt: lesson.quizzes.contains(quiz) ? state.attempt(quiz) : nil,
-                    isFocused: focused, theme: theme))
+                    isFocused: focused, theme: theme)
+                children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             }
             indices.append(index)
         }
@@ -107,8 +109,9 @@ public struct TutorView {
         }
         let content = stepContent.stack
         let body = bodyRect
-        content.draw(in: body, scrolledBy: state.scroll, on: &screen)
-        let more = content.height(forWidth: body.width) - state.scroll - body.height
+        let frames = content.frames(width: body.width)
+        content.draw(in: body, scrolledBy: state.scroll, frames: frames, on: &screen)
+        let more = StackWidget.height(of: frames) - state.scroll - body.height
         if more > 0 { screen.put("↓ \(more) more", x: max(0, bounds.width - 12), y: body.maxY - 1, style: theme.dim) }
         let keys: String
         if state.isEditingAnswer {

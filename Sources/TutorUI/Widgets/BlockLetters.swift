@@ -6,9 +6,10 @@ public enum BlockLetters {
     /// Rows of text the big letters take.
     public static let height = 3
 
-    /// Columns `text` takes in big letters (3 per glyph and 1 between).
+    /// Columns `text` takes in big letters (3 per glyph and 1 between), counted after upper-casing
+    /// as `rows` draws it (`ß` becomes `SS`).
     public static func width(of text: String) -> Int {
-        let count = text.count
+        let count = text.uppercased().count
         return count == 0 ? 0 : count * 4 - 1
     }
 

@@ -56,7 +56,10 @@ public struct BrailleChart: Widget {
             for (i, value) in line.values.enumerated() {
                 guard value.isFinite else { previous = nil; continue }
                 let x = points > 1 ? i * (dotColumns - 1) / (points - 1) : 0
-                let y = dotRows - 1 - Int(((value - low) / (high - low) * Float(dotRows - 1)).rounded())
+                // In Double: a Float span can overflow, and a flat range of large values stays flat after widening by 1.
+                let span = Double(high) - Double(low)
+                let fraction = span > 0 ? (Double(value) - Double(low)) / span : 0.5
+                let y = dotRows - 1 - Int((fraction * Double(dotRows - 1)).rounded())
                 for (px, py) in Self.segment(from: previous ?? (x, y), to: (x, y)) {
                     let cell = (py / 4) * plotArea.width + px / 2
                     guard px >= 0, py >= 0, px < dotColumns, py < dotRows, cell < bits.count else { continue }

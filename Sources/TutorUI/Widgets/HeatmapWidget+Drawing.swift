@@ -1,25 +1,19 @@
 import TutorLessons
 
 extension HeatmapWidget {
-    /// Max-pools the matrix by `factor`, keeping each window's value of largest magnitude.
-    static func pooled(_ heatmap: Heatmap, factor: Int, rows: Int, columns: Int) -> [Float] {
-        guard factor > 1 else { return heatmap.values }
-        var result = [Float](repeating: 0, count: rows * columns)
-        let available = heatmap.values.count
-        for row in 0..<heatmap.rows {
-            for column in 0..<heatmap.columns {
-                let source = row * heatmap.columns + column
-                guard source < available else { continue }
-                let value = heatmap.values[source]
-                let target = (row / factor) * columns + column / factor
-                if abs(value) > abs(result[target]) { result[target] = value }
-            }
-        }
-        return result
+    /// The entry of a non-empty lookup table nearest to position `t` in 0...1.
+    static func entry<Entry>(of table: [Entry], at t: Float) -> Entry {
+        table[min(table.count - 1, max(0, Int(t * Float(table.count - 1) + 0.5)))]
+    }
+
+    /// The monochrome character for position `t`: on a signed scale the ramp measures distance from zero.
+    static func density(at t: Float, on scale: Heatmap.Scale) -> Unicode.Scalar {
+        if case .signed = scale { return entry(of: densityRamp, at: abs(t * 2 - 1)) }
+        return entry(of: densityRamp, at: t)
     }
 
     func drawMap(_ heatmap: Heatmap, layout: Layout, scale: Heatmap.Scale, colors: [Color], at rect: Rect, on screen: inout Screen) {
-        let values = Self.pooled(heatmap, factor: layout.poolFactor, rows: layout.pooledRows, columns: layout.pooledColumns)
+        let values = heatmap.maxPooled(by: layout.poolFactor).values
         let background = theme.base.background
         func value(_ row: Int, _ column: Int) -> Float {
             let index = row * layout.pooledColumns + column
@@ -27,14 +21,10 @@ extension HeatmapWidget {
         }
         func color(_ row: Int, _ column: Int) -> Color {
             guard !colors.isEmpty else { return .terminalDefault }
-            let t = Self.position(of: value(row, column), on: scale)
-            return colors[min(colors.count - 1, Int(t * Float(colors.count - 1) + 0.5))]
+            return Self.entry(of: colors, at: Self.position(of: value(row, column), on: scale))
         }
         func density(_ row: Int, _ column: Int) -> Unicode.Scalar {
-            var t = Self.position(of: value(row, column), on: scale)
-            if case .signed = scale { t = abs(t * 2 - 1) }
-            let ramp = Self.densityRamp
-            return ramp[min(ramp.count - 1, Int(t * Float(ramp.count - 1) + 0.5))]
+            Self.density(at: Self.position(of: value(row, column), on: scale), on: scale)
         }
         for (y, displayRow) in layout.displayRows.prefix(rect.height).enumerated() {
             for (x, displayColumn) in layout.displayColumns.prefix(rect.width).enumerated() {
@@ -68,12 +58,9 @@ extension HeatmapWidget {
         for i in 0..<rampWidth where x < rect.maxX {
             let t = rampWidth == 1 ? 0.5 : Float(i) / Float(rampWidth - 1)
             if colors.isEmpty {
-                let ramp = Self.densityRamp
-                var d = t
-                if case .signed = scale { d = abs(t * 2 - 1) }
-                screen[x, rect.y] = Cell(ramp[min(ramp.count - 1, Int(d * Float(ramp.count - 1) + 0.5))], style: theme.base)
+                screen[x, rect.y] = Cell(Self.density(at: t, on: scale), style: theme.base)
             } else {
-                screen[x, rect.y] = Cell("█", style: Style(foreground: colors[min(colors.count - 1, Int(t * Float(colors.count - 1) + 0.5))], background: theme.base.background))
+                screen[x, rect.y] = Cell("█", style: Style(foreground: Self.entry(of: colors, at: t), background: theme.base.background))
             }
             x += 1
         }

@@ -13,9 +13,12 @@ public struct HelpOverlay: Widget {
 
     public func height(forWidth width: Int) -> Int { bindings.count + 4 }
 
+    /// Columns of the widest keys: where the actions column starts, two columns after.
+    var keysWidth: Int { bindings.map { $0.keys.terminalWidth }.max() ?? 0 }
+
+    /// Columns inside the box: the title, or the widest keys and action.
     var contentWidth: Int {
-        let keysWidth = bindings.map { $0.keys.terminalWidth }.max() ?? 0
-        return max(title.terminalWidth, keysWidth + 2 + (bindings.map { $0.action.terminalWidth }.max() ?? 0))
+        max(title.terminalWidth, keysWidth + 2 + (bindings.map { $0.action.terminalWidth }.max() ?? 0))
     }
 
     public func draw(in rect: Rect, on screen: inout Screen) {
@@ -32,7 +35,7 @@ public struct HelpOverlay: Widget {
         }
         let inner = box.inset(top: 1, left: 2, bottom: 1, right: 2)
         screen.put(title, x: inner.x, y: inner.y, style: theme.heading, limit: inner.maxX)
-        let keysWidth = bindings.map { $0.keys.terminalWidth }.max() ?? 0
+        let keysWidth = keysWidth
         for (index, binding) in bindings.enumerated() {
             let y = inner.y + 2 + index
             guard y < inner.maxY else { break }

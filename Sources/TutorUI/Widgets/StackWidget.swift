@@ -21,17 +21,25 @@ public struct StackWidget: Widget {
         }
     }
 
-    public func height(forWidth width: Int) -> Int {
-        guard let last = frames(width: width).last else { return 0 }
-        return last.top + last.height
+    public func height(forWidth width: Int) -> Int { Self.height(of: frames(width: width)) }
+
+    /// The rows children laid out in `frames` take together.
+    static func height(of frames: [(top: Int, height: Int)]) -> Int {
+        frames.last.map { $0.top + $0.height } ?? 0
     }
 
     public func draw(in rect: Rect, on screen: inout Screen) { draw(in: rect, scrolledBy: 0, on: &screen) }
 
     /// Draws the rows `scroll ..< scroll + rect.height` of the stack into `rect`.
     public func draw(in rect: Rect, scrolledBy scroll: Int, on screen: inout Screen) {
+        draw(in: rect, scrolledBy: scroll, frames: frames(width: rect.width), on: &screen)
+    }
+
+    /// Draws as `draw(in:scrolledBy:on:)` does with the children's `frames(width: rect.width)`
+    /// already at hand, so a caller that needs them too lays the stack out once.
+    func draw(in rect: Rect, scrolledBy scroll: Int, frames: [(top: Int, height: Int)], on screen: inout Screen) {
         guard !rect.isEmpty else { return }
-        for (child, frame) in zip(children, frames(width: rect.width)) {
+        for (child, frame) in zip(children, frames) {
             let top = frame.top - scroll
             guard top < rect.height, top + frame.height > 0, frame.height > 0 else { continue }
             if top >= 0, top + frame.height <= rect.height {

@@ -56,10 +56,12 @@ public struct TableWidget: LineWidget {
     static func truncated(_ text: String, to width: Int) -> String {
         guard text.terminalWidth > width else { return text }
         guard width > 1 else { return width == 1 ? "…" : "" }
-        var result = ""
+        var result = "", used = 0
         for character in text {
-            if (result + String(character)).terminalWidth > width - 1 { break }
+            let columns = String(character).terminalWidth
+            if used + columns > width - 1 { break }
             result.append(character)
+            used += columns
         }
         return result + "…"
     }

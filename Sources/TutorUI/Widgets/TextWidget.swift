@@ -13,5 +13,4 @@ public struct TextWidget: LineWidget {
             StyledLine(String($0), style: style).wrapped(width: width)
         }
     }
-
 }
