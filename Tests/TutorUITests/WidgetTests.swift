@@ -107,12 +107,12 @@ import TutorLessons
 
 @Suite struct MemoryBarsAndChromeTests {
     @Test func barsShareOneScaleAndCapacitiesAreMarked() {
-        let memory = MemoryBreakdown(title: "7B", parts: [.init(name: "weights", bytes: 1024), .init(name: "lora", bytes: 1024)], capacities: [4096])
+        let memory = MemoryBreakdown(title: "7B", parts: [.init(name: "weights", bytes: 1000), .init(name: "lora", bytes: 1000)], capacities: [4000])
         let screen = render(MemoryBarsWidget(memory, theme: Theme(depth: .ansi16)), width: 40, height: 5)
         #expect(screen.lines[0] == "7B")
-        #expect(screen.lines[1] == "weights █████                1.00 KiB")
-        #expect(screen.lines[3] == "total   ██████████         ┃ 2.00 KiB")
-        #expect(screen.lines[4] == "┃ fits in: ✓ 4.00 KiB")
+        #expect(screen.lines[1] == "weights █████                1.00 kB")
+        #expect(screen.lines[3] == "total   ██████████         ┃ 2.00 kB")
+        #expect(screen.lines[4] == "┃ fits in: ✓ 4.00 kB")
     }
 
     @Test func statusBarFillsItsRow() {
