@@ -1,4 +1,4 @@
-/// The comparison the seed tutorial only asserts: full fine-tuning, LoRA and QLoRA adapting the same
+/// The comparison the tutorial notebook only asserts: full fine-tuning, LoRA and QLoRA adapting the same
 /// pretrained network to the same task, from the same start, on the same batches.
 ///
 /// A network is fitted to the toy's source task; each method then adapts a copy of it to the target

@@ -1,6 +1,6 @@
 /// One LoRA layer fitted to fixed targets by mean squared error, with Adam on A and B only.
 ///
-/// This is the seed tutorial's layer put to work, and the benchmark workloads T1 and T2: each
+/// This is the tutorial notebook's layer put to work, and the benchmark workloads T1 and T2: each
 /// `step()` decodes the frozen base inside the forward product, runs forward, the loss, backward for A and B, and one
 /// Adam update, reusing buffers made once in `init`, so a step allocates nothing.
 public struct LayerRegression {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The seed notebook's memory table for a 7B model, the formula behind it, and why ours differs.
+/// The tutorial notebook's memory table for a 7B model, the formula behind it, and why ours differs.
 ///
 /// The notebook states 28 GB for full fine-tuning, 14 GB for LoRA and 5 GB for QLoRA, each with about
 /// 16M (0.2%) trainable parameters for the adapters. Its formula takes 7e9 parameters, fp32 weights,

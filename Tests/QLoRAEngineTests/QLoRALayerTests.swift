@@ -93,7 +93,7 @@ import Testing
         }
     }
 
-    /// The seed tutorial's layer, 512 x 512 at rank 8, in NF4 with blocksize 64.
+    /// The tutorial notebook's layer, 512 x 512 at rank 8, in NF4 with blocksize 64.
     @Test func storedBuffersAreTheRealBytes() throws {
         var generator = SeededGenerator(seed: 3)
         let weight = Tensor.normal(rows: 512, columns: 512, standardDeviation: 0.02, using: &generator)

@@ -2,7 +2,7 @@ import Foundation
 import QLoRAEngine
 
 /// The `memory` section: what fine-tuning a real architecture takes, part by part, for full
-/// fine-tuning, LoRA and QLoRA, against GPU sizes and beside the seed notebook's table.
+/// fine-tuning, LoRA and QLoRA, against GPU sizes and beside the tutorial notebook's table.
 public struct MemoryTableSection: LessonSection {
     public init() {}
 
@@ -61,7 +61,7 @@ public struct MemoryTableSection: LessonSection {
             ("compare", "full-mixed, lora and qlora with the same settings, part by part."),
             ("trainable", "LoRA's trainable parameters for ranks 8, 16, 64 on q,v / attention / all linear layers."),
             ("fits", "`method`'s total against 6 GB and the common GPU sizes: fits or not, and by how much."),
-            ("notebook", "The seed notebook's table beside what its own formula adds up to."),
+            ("notebook", "The tutorial notebook's table beside what its own formula adds up to."),
             ("notebook_comparison", "The notebook's totals beside ours for full, LoRA and QLoRA, with the reasons."),
         ]
     }
@@ -257,7 +257,7 @@ extension MemoryTableSection {
             rows.append(["", "", "formula total", SectionFormat.gigabytes(Double(row.formulaBytes))])
         }
         return .table(OutputTable(
-            title: "The seed notebook's 7B table against its own formula",
+            title: "The tutorial notebook's 7B table against its own formula",
             headers: ["method", "table says", "formula term", "formula gives"],
             alignments: [.left, .right, .left, .right], rows: rows))
     }
