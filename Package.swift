@@ -15,7 +15,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        .target(name: "QLoRAEngine"),
+        .target(name: "CQLoRAKernels"),
+        .target(name: "QLoRAEngine", dependencies: ["CQLoRAKernels"]),
         .target(
             name: "TutorLessons",
             dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")],
