@@ -1,3 +1,5 @@
+import CQLoRAKernels
+
 /// The frozen weight under a LoRA adapter: kept as float32 (LoRA) or packed (QLoRA).
 ///
 /// QLoRA never trains this weight and never keeps it in float32: each forward and backward pass
@@ -91,11 +93,14 @@ extension FrozenBase {
     /// no float32 copy of it is made and nothing is allocated.
     func multiply(
         _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
-        scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
+        scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1,
+        vectorLevel: qlora_vector_level = MatrixMultiply.detectedVectorLevel
     ) {
         let (out, inFeatures) = (outFeatures, self.inFeatures)
         func run(_ b: some PanelSource) {
-            MatrixMultiply.multiply(a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads)
+            MatrixMultiply.multiply(
+                a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
+                vectorLevel: vectorLevel)
         }
         switch self {
         case .float32(let weight):
@@ -110,7 +115,7 @@ extension FrozenBase {
                         run(PackedWeightPanels(
                             codes: .fourBit(packed: codes.baseAddress.unsafelyUnwrapped, codebook: codebook.baseAddress.unsafelyUnwrapped),
                             scales: absmax.baseAddress.unsafelyUnwrapped, blocksize: packed.blocksize,
-                            out: out, in: inFeatures, transposed: transposed))
+                            out: out, in: inFeatures, transposed: transposed, vectorLevel: vectorLevel))
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import CQLoRAKernels
 import Dispatch
 
 /// Matrix products on float buffers: `C = scale · A · B`, or `C += scale · A · B`.
@@ -7,19 +8,19 @@ import Dispatch
 ///
 /// The kernel is the classic blocked one, small enough to read: B is copied a panel at a time
 /// (`panelWidth` columns by `depthBlock` rows) into a contiguous scratch buffer (decoded on the way
-/// when B is a packed weight, see `PanelSource`), and a micro-kernel
-/// keeps `microRows` rows of C in SIMD registers while it walks down the panel, adding
-/// `A[i, p] * panel[p]` for each row i. Every element of C is summed in the same order (p ascending)
-/// however the work is split, so two threads give bit-for-bit the result of one.
+/// when B is a packed weight, see `PanelSource`), and a micro-kernel (`qlora_multiply_panel`, in C
+/// so that it can use AVX2 where the CPU has it) keeps six rows of that panel's columns of C in
+/// registers while it walks down the panel, adding `A[i, p] * panel[p]` for each row i. Every
+/// element of C is summed in the same order (p ascending, from zero in each depth block, then
+/// scaled and added to C) however the work is split and whatever the vector width, so two threads
+/// give bit for bit the result of one, on any machine.
 public enum MatrixMultiply {
-    /// One row of a panel, as the micro-kernel holds it in registers.
-    typealias PanelRow = SIMD8<Float>
     /// Columns of B (and of C) one micro-kernel call produces.
-    public static let panelWidth = PanelRow.scalarCount
+    public static let panelWidth = Int(QLORA_PANEL_WIDTH)
     /// Rows of B copied into a panel at a time, so the panel stays in the level-1 cache.
     public static let depthBlock = 256
-    /// Rows of C one micro-kernel call keeps in registers.
-    static let microRows = 4
+    /// The vector instructions this CPU gives the kernels, looked up once.
+    static let detectedVectorLevel = qlora_vector_level_detected()
 
     /// Floats of panel scratch `multiply` needs for `threads` threads.
     public static func panelScratchCount(threads: Int) -> Int {
@@ -75,6 +76,16 @@ public enum MatrixMultiply {
         scale: Float = 1, accumulate: Bool = false,
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
+        multiply(a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
+                 vectorLevel: detectedVectorLevel)
+    }
+
+    /// `multiply` with the kernel's vector instructions chosen: every level gives the same bits.
+    static func multiply<B: PanelSource>(
+        _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
+        scale: Float, accumulate: Bool, panels: UnsafeMutableBufferPointer<Float>, threads: Int,
+        vectorLevel: qlora_vector_level
+    ) {
         precondition(a.columns == b.rows, "inner dimensions \(a.columns) and \(b.rows) differ")
         precondition(c.count >= a.rows * b.columns, "result buffer too small")
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
@@ -85,7 +96,7 @@ public enum MatrixMultiply {
         let panelCount = n.dividedRoundingUp(by: panelWidth)
         let workers = min(max(1, threads), panelCount)
         if workers == 1 {
-            multiplyPanels(0..<panelCount, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped)
+            multiplyPanels(0..<panelCount, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel)
             return
         }
         // The workers read a and b and write disjoint columns of c and disjoint parts of panels.
@@ -94,14 +105,14 @@ public enum MatrixMultiply {
             let first = panelCount * worker / workers
             let last = panelCount * (worker + 1) / workers
             let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
-            multiplyPanels(first..<last, a, b, c, scale, scratch)
+            multiplyPanels(first..<last, a, b, c, scale, scratch, vectorLevel)
         }
     }
 
     /// Produces the columns of C covered by `panelRange`, one depth block at a time.
     private static func multiplyPanels<B: PanelSource>(
         _ panelRange: Range<Int>, _ a: Operand, _ b: B, _ c: UnsafeMutableBufferPointer<Float>,
-        _ scale: Float, _ panel: UnsafeMutablePointer<Float>
+        _ scale: Float, _ panel: UnsafeMutablePointer<Float>, _ vectorLevel: qlora_vector_level
     ) {
         let m = a.rows, n = b.columns, k = a.columns
         let cBase = c.baseAddress.unsafelyUnwrapped
@@ -111,95 +122,10 @@ public enum MatrixMultiply {
                 let column = panelIndex * panelWidth
                 let width = min(panelWidth, n - column)
                 b.pack(rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel)
-                for row in stride(from: 0, to: m, by: microRows) {
-                    microKernel(
-                        a, row: row, depthStart: depthStart, depth: depth, panel: panel,
-                        c: cBase, cStride: n, column: column, width: width, scale: scale
-                    )
-                }
+                qlora_multiply_panel(
+                    vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, m, depth,
+                    panel, cBase + column, n, width, scale)
             }
         }
     }
-
-#if DEBUG
-    /// Debug builds leave Swift's SIMD types unoptimized (each lane operation is a call, some fifty
-    /// times slower than scalar code), so there the micro-kernel runs lane by lane: the same sums in
-    /// the same order, which give the same bits.
-    private static func microKernel(
-        _ a: Operand, row: Int, depthStart: Int, depth: Int, panel: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, cStride: Int, column: Int, width: Int, scale: Float
-    ) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: panelWidth) { buffer in
-            let sums = buffer.baseAddress.unsafelyUnwrapped
-            for r in 0..<min(microRows, a.rows - row) {
-                sums.update(repeating: 0, count: panelWidth)
-                var aPointer = a.pointer(row: row + r, column: depthStart)
-                var b = panel
-                var p = 0
-                while p < depth {
-                    let value = aPointer.pointee
-                    var j = 0
-                    while j < panelWidth {
-                        sums[j] += value * b[j]
-                        j += 1
-                    }
-                    aPointer += a.columnStride
-                    b += panelWidth
-                    p += 1
-                }
-                let destination = c + (row + r) * cStride + column
-                var j = 0
-                while j < width {
-                    destination[j] += scale * sums[j]
-                    j += 1
-                }
-            }
-        }
-    }
-#else
-    /// Adds `scale · A[row..<row+4, block] · panel` to four rows of C, held in registers meanwhile.
-    ///
-    /// Rows past the end of A re-read A's last row; their results are computed and dropped, which
-    /// keeps one straight-line kernel and leaves every kept element's arithmetic unchanged.
-    @inline(__always)
-    private static func microKernel(
-        _ a: Operand, row: Int, depthStart: Int, depth: Int, panel: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, cStride: Int, column: Int, width: Int, scale: Float
-    ) {
-        let lastRow = a.rows - 1
-        var a0 = a.pointer(row: row, column: depthStart)
-        var a1 = a.pointer(row: min(row + 1, lastRow), column: depthStart)
-        var a2 = a.pointer(row: min(row + 2, lastRow), column: depthStart)
-        var a3 = a.pointer(row: min(row + 3, lastRow), column: depthStart)
-        let step = a.columnStride
-        var sum0 = PanelRow(), sum1 = PanelRow(), sum2 = PanelRow(), sum3 = PanelRow()
-        var b = UnsafeRawPointer(panel)
-        for _ in 0..<depth {
-            let bRow = b.loadUnaligned(as: PanelRow.self)
-            sum0 += a0.pointee * bRow
-            sum1 += a1.pointee * bRow
-            sum2 += a2.pointee * bRow
-            sum3 += a3.pointee * bRow
-            a0 += step; a1 += step; a2 += step; a3 += step
-            b += MemoryLayout<PanelRow>.stride
-        }
-        let rowStride = cStride
-        addRow(sum0, scale: scale, to: c + row * rowStride + column, width: width)
-        if row + 1 <= lastRow { addRow(sum1, scale: scale, to: c + (row + 1) * rowStride + column, width: width) }
-        if row + 2 <= lastRow { addRow(sum2, scale: scale, to: c + (row + 2) * rowStride + column, width: width) }
-        if row + 3 <= lastRow { addRow(sum3, scale: scale, to: c + (row + 3) * rowStride + column, width: width) }
-    }
-
-    /// Adds `scale * sum` to the first `width` values at `destination`.
-    @inline(__always)
-    private static func addRow(_ sum: PanelRow, scale: Float, to destination: UnsafeMutablePointer<Float>, width: Int) {
-        if width == panelWidth {
-            let raw = UnsafeMutableRawPointer(destination)
-            let current = raw.loadUnaligned(as: PanelRow.self)
-            raw.storeBytes(of: current + scale * sum, as: PanelRow.self)
-        } else {
-            for j in 0..<width { destination[j] += scale * sum[j] }
-        }
-    }
-#endif
 }

@@ -1,3 +1,5 @@
+import CQLoRAKernels
+
 /// A frozen weight read by the matrix kernel straight from its packed codes: the fused
 /// dequantize-and-multiply path of a QLoRA layer.
 ///
@@ -24,9 +26,14 @@ struct PackedWeightPanels: PanelSource {
     let transposed: Bool
     let rows: Int
     let columns: Int
+    /// The vector instructions the 4-bit decoder uses; every level writes the same values.
+    let vectorLevel: qlora_vector_level
 
     /// Reads a stored `out` x `in` weight as W, or as Wᵀ when `transposed`.
-    init(codes: Codes, scales: UnsafePointer<Float>, blocksize: Int, out: Int, in inFeatures: Int, transposed: Bool) {
+    init(
+        codes: Codes, scales: UnsafePointer<Float>, blocksize: Int, out: Int, in inFeatures: Int, transposed: Bool,
+        vectorLevel: qlora_vector_level = MatrixMultiply.detectedVectorLevel
+    ) {
         self.codes = codes
         self.scales = scales
         self.blocksize = blocksize
@@ -34,73 +41,21 @@ struct PackedWeightPanels: PanelSource {
         self.transposed = transposed
         rows = transposed ? inFeatures : out
         columns = transposed ? out : inFeatures
-    }
-
-    @inline(__always)
-    func value(at element: Int) -> Float {
-        let scale = scales[element / blocksize]
-        switch codes {
-        case .fourBit(let packed, let codebook):
-            let byte = packed[element >> 1]
-            return codebook[Int(element & 1 == 0 ? byte >> 4 : byte & 0x0F)] * scale
-        case .integer(let codes):
-            return Float(codes[element]) * scale
-        }
+        self.vectorLevel = vectorLevel
     }
 
     func pack(rows: Range<Int>, columns: Range<Int>, into panel: UnsafeMutablePointer<Float>) {
-        guard transposed else {
-            packElements(rows: rows, columns: columns, into: panel) { p, j in value(at: p * storedColumns + j) }
-            return
-        }
-        // B(p, j) = W[j, p]: decode each stored row j along p, in storage order, into panel column j.
-        let width = MatrixMultiply.panelWidth
-        for j in 0..<width {
-            let destination = panel + j
-            guard j < columns.count else {
-                for offset in 0..<rows.count { destination[offset * width] = 0 }
-                continue
-            }
-            let rowStart = (columns.lowerBound + j) * storedColumns
-            decode(rowStart + rows.lowerBound..<rowStart + rows.upperBound, into: destination, stride: width)
-        }
-    }
-
-    /// Writes the values of `elements` (consecutive in storage) to `destination`, `stride` apart,
-    /// fetching each block's scale once and, for 4-bit codes, decoding a byte's two codes together.
-    @inline(__always)
-    private func decode(_ elements: Range<Int>, into destination: UnsafeMutablePointer<Float>, stride: Int) {
-        var output = destination
-        var element = elements.lowerBound
-        while element < elements.upperBound {
-            let block = element / blocksize
-            let blockEnd = min(elements.upperBound, (block + 1) * blocksize)
-            let scale = scales[block]
-            switch codes {
-            case .integer(let codes):
-                while element < blockEnd {
-                    output.pointee = Float(codes[element]) * scale
-                    output += stride
-                    element += 1
-                }
-            case .fourBit(let packed, let codebook):
-                if element & 1 == 1 {
-                    output.pointee = codebook[Int(packed[element >> 1] & 0x0F)] * scale
-                    output += stride
-                    element += 1
-                }
-                while element + 1 < blockEnd {
-                    let byte = packed[element >> 1]
-                    output.pointee = codebook[Int(byte >> 4)] * scale
-                    output[stride] = codebook[Int(byte & 0x0F)] * scale
-                    output += 2 * stride
-                    element += 2
-                }
-                if element < blockEnd {
-                    output.pointee = codebook[Int(packed[element >> 1] >> 4)] * scale
-                    output += stride
-                    element += 1
-                }
+        switch codes {
+        case .fourBit(let packed, let codebook):
+            let weight = qlora_four_bit_weight(
+                packed: packed, codebook: codebook, absmax: scales, blocksize: blocksize, columns: storedColumns)
+            let decode = transposed ? qlora_decode_four_bit_transposed_panel : qlora_decode_four_bit_panel
+            decode(vectorLevel, weight, rows.lowerBound, rows.count, columns.lowerBound, columns.count, panel)
+        case .integer(let codes):
+            let storedColumns = self.storedColumns, transposed = self.transposed
+            packElements(rows: rows, columns: columns, into: panel) { p, j in
+                let element = transposed ? j * storedColumns + p : p * storedColumns + j
+                return Float(codes[element]) * scales[element / blocksize]
             }
         }
     }

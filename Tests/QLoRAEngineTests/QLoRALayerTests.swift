@@ -18,11 +18,15 @@ import Testing
     }
 
     /// Decoding inside the product gives the bits of multiplying by `dequantized()`.
-    @Test(arguments: FrozenBase.Format.allCases, [false, true])
-    func theFusedProductEqualsTheProductWithTheDequantizedWeight(format: FrozenBase.Format, transposed: Bool) throws {
-        let base = try FrozenBase(quantizing: LoRALinearTests.baseWeight(out: 21, in: 300), format: format)
-        let a = LoRALinearTests.input(rows: 6, columns: transposed ? 300 : 21)
-        let n = transposed ? 21 : 300
+    /// 33 x 77 has odd rows, so blocks of 64 straddle rows and rows start mid-byte.
+    @Test(arguments: FrozenBase.Format.allCases, [(21, 300, false), (21, 300, true), (33, 77, false), (33, 77, true)])
+    func theFusedProductEqualsTheProductWithTheDequantizedWeight(
+        format: FrozenBase.Format, shape: (out: Int, in: Int, transposed: Bool)
+    ) throws {
+        let (out, inFeatures, transposed) = shape
+        let base = try FrozenBase(quantizing: LoRALinearTests.baseWeight(out: out, in: inFeatures), format: format)
+        let a = LoRALinearTests.input(rows: 6, columns: transposed ? inFeatures : out)
+        let n = transposed ? out : inFeatures
         var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: 1))
         var fused = [Float](repeating: 0, count: 6 * n), reference = fused
         let dequantized = base.dequantized()
@@ -31,7 +35,7 @@ import Testing
             panels.withUnsafeMutableBufferPointer { panels in
                 fused.withUnsafeMutableBufferPointer { base.multiply(aOperand, transposed: transposed, into: $0, panels: panels) }
                 dequantized.scalars.withUnsafeBufferPointer { w in
-                    let wOperand = MatrixMultiply.Operand(w, rows: 21, columns: 300)
+                    let wOperand = MatrixMultiply.Operand(w, rows: out, columns: inFeatures)
                     reference.withUnsafeMutableBufferPointer {
                         MatrixMultiply.multiply(aOperand, transposed ? wOperand.transposed : wOperand, into: $0, panels: panels)
                     }
