@@ -143,6 +143,16 @@ ALWAYS_INLINE element_cursor cursor_at(qlora_four_bit_weight weight, ptrdiff_t e
     return (element_cursor){ element, block, (block + 1) * weight.blocksize - element };
 }
 
+/// Moves the cursor `length` elements on, at most to the end of its block.
+ALWAYS_INLINE void advance(element_cursor *cursor, ptrdiff_t length, ptrdiff_t blocksize) {
+    cursor->element += length;
+    cursor->left_in_block -= length;
+    if (cursor->left_in_block == 0) {
+        cursor->block += 1;
+        cursor->left_in_block = blocksize;
+    }
+}
+
 /// Writes the `count` elements from `cursor` to `out`, block by block, and moves the cursor past them.
 ALWAYS_INLINE void decode_elements(
     qlora_four_bit_weight weight, element_cursor *cursor, ptrdiff_t count, float *out,
@@ -151,14 +161,32 @@ ALWAYS_INLINE void decode_elements(
     while (count > 0) {
         ptrdiff_t length = cursor->left_in_block < count ? cursor->left_in_block : count;
         run(weight, weight.absmax[cursor->block], cursor->element, length, out);
-        cursor->element += length;
-        cursor->left_in_block -= length;
-        if (cursor->left_in_block == 0) {
-            cursor->block += 1;
-            cursor->left_in_block = weight.blocksize;
-        }
+        advance(cursor, length, weight.blocksize);
         out += length;
         count -= length;
+    }
+}
+
+/// Eight 32-bit lanes of any kind: the shuffles of a transpose move bits, never round them.
+typedef uint32_t lanes8 __attribute__((vector_size(32)));
+typedef uint32_t lanes8_unaligned __attribute__((vector_size(32), aligned(4)));
+
+/// Transposes eight vectors of eight lanes in place: lane j of vector i goes to lane i of vector j.
+ALWAYS_INLINE void transpose8x8(lanes8 v[8]) {
+    lanes8 u[8], w[8];
+    for (int i = 0; i < 8; i += 2) {
+        u[i] = __builtin_shufflevector(v[i], v[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        u[i + 1] = __builtin_shufflevector(v[i], v[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        w[i] = __builtin_shufflevector(u[i], u[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        w[i + 1] = __builtin_shufflevector(u[i], u[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        w[i + 2] = __builtin_shufflevector(u[i + 1], u[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        w[i + 3] = __builtin_shufflevector(u[i + 1], u[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int i = 0; i < 4; i++) {
+        v[i] = __builtin_shufflevector(w[i], w[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        v[i + 4] = __builtin_shufflevector(w[i], w[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
     }
 }
 
@@ -170,40 +198,10 @@ ALWAYS_INLINE void transpose_into_panel(const float *source, ptrdiff_t rows, ptr
         // Eight columns of two groups of eight rows at a time: an 8 x 8 transpose in registers.
         for (; t + 8 <= columns; t += 8) {
             for (int group = 0; group < 2; group++) {
-                const float *s = source + group * 8 * decode_chunk + t;
-                float8 r0 = *(const float8_unaligned *)(s + 0 * decode_chunk);
-                float8 r1 = *(const float8_unaligned *)(s + 1 * decode_chunk);
-                float8 r2 = *(const float8_unaligned *)(s + 2 * decode_chunk);
-                float8 r3 = *(const float8_unaligned *)(s + 3 * decode_chunk);
-                float8 r4 = *(const float8_unaligned *)(s + 4 * decode_chunk);
-                float8 r5 = *(const float8_unaligned *)(s + 5 * decode_chunk);
-                float8 r6 = *(const float8_unaligned *)(s + 6 * decode_chunk);
-                float8 r7 = *(const float8_unaligned *)(s + 7 * decode_chunk);
-                float8 u0 = __builtin_shufflevector(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13);
-                float8 u1 = __builtin_shufflevector(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
-                float8 u2 = __builtin_shufflevector(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13);
-                float8 u3 = __builtin_shufflevector(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
-                float8 u4 = __builtin_shufflevector(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13);
-                float8 u5 = __builtin_shufflevector(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
-                float8 u6 = __builtin_shufflevector(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13);
-                float8 u7 = __builtin_shufflevector(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
-                float8 v0 = __builtin_shufflevector(u0, u2, 0, 1, 8, 9, 4, 5, 12, 13);
-                float8 v1 = __builtin_shufflevector(u0, u2, 2, 3, 10, 11, 6, 7, 14, 15);
-                float8 v2 = __builtin_shufflevector(u1, u3, 0, 1, 8, 9, 4, 5, 12, 13);
-                float8 v3 = __builtin_shufflevector(u1, u3, 2, 3, 10, 11, 6, 7, 14, 15);
-                float8 v4 = __builtin_shufflevector(u4, u6, 0, 1, 8, 9, 4, 5, 12, 13);
-                float8 v5 = __builtin_shufflevector(u4, u6, 2, 3, 10, 11, 6, 7, 14, 15);
-                float8 v6 = __builtin_shufflevector(u5, u7, 0, 1, 8, 9, 4, 5, 12, 13);
-                float8 v7 = __builtin_shufflevector(u5, u7, 2, 3, 10, 11, 6, 7, 14, 15);
-                float *d = panel + t * QLORA_PANEL_WIDTH + group * 8;
-                *(float8_unaligned *)(d + 0 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v0, v4, 0, 1, 2, 3, 8, 9, 10, 11);
-                *(float8_unaligned *)(d + 1 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v1, v5, 0, 1, 2, 3, 8, 9, 10, 11);
-                *(float8_unaligned *)(d + 2 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v2, v6, 0, 1, 2, 3, 8, 9, 10, 11);
-                *(float8_unaligned *)(d + 3 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v3, v7, 0, 1, 2, 3, 8, 9, 10, 11);
-                *(float8_unaligned *)(d + 4 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v0, v4, 4, 5, 6, 7, 12, 13, 14, 15);
-                *(float8_unaligned *)(d + 5 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v1, v5, 4, 5, 6, 7, 12, 13, 14, 15);
-                *(float8_unaligned *)(d + 6 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v2, v6, 4, 5, 6, 7, 12, 13, 14, 15);
-                *(float8_unaligned *)(d + 7 * QLORA_PANEL_WIDTH) = __builtin_shufflevector(v3, v7, 4, 5, 6, 7, 12, 13, 14, 15);
+                lanes8 v[8];
+                for (int i = 0; i < 8; i++) v[i] = *(const lanes8_unaligned *)(source + (group * 8 + i) * decode_chunk + t);
+                transpose8x8(v);
+                for (int i = 0; i < 8; i++) *(lanes8_unaligned *)(panel + (t + i) * QLORA_PANEL_WIDTH + group * 8) = v[i];
             }
         }
     }
@@ -213,17 +211,40 @@ ALWAYS_INLINE void transpose_into_panel(const float *source, ptrdiff_t rows, ptr
     }
 }
 
+/// Decodes `decode_chunk` values of each of QLORA_PANEL_WIDTH stored rows, already known to start
+/// at a byte and to lie in one block each, into the panel (NULL for a variant without this path).
+typedef void (*whole_chunk_decoder)(const float *codebook, const uint8_t *const bytes[QLORA_PANEL_WIDTH],
+                                    const float scales[QLORA_PANEL_WIDTH], float *panel);
+
 ALWAYS_INLINE void decode_transposed_panel(
     qlora_four_bit_weight weight, ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width,
-    float *panel, void (*run)(qlora_four_bit_weight, float, ptrdiff_t, ptrdiff_t, float *))
+    float *panel, void (*run)(qlora_four_bit_weight, float, ptrdiff_t, ptrdiff_t, float *), whole_chunk_decoder whole_chunk)
 {
     float rows[QLORA_PANEL_WIDTH * decode_chunk];
     element_cursor cursors[QLORA_PANEL_WIDTH];
     for (ptrdiff_t j = 0; j < width; j++) cursors[j] = cursor_at(weight, (first_column + j) * weight.columns + first_row);
     for (ptrdiff_t t = 0; t < depth; t += decode_chunk) {
         ptrdiff_t length = depth - t < decode_chunk ? depth - t : decode_chunk;
+        float *destination = panel + t * QLORA_PANEL_WIDTH;
+        if (whole_chunk && width == QLORA_PANEL_WIDTH && length == decode_chunk) {
+            // The common case (rows of whole blocks, a blocksize that is a multiple of 64): each
+            // stored row's 64 values share one scale and fill 32 whole bytes.
+            const uint8_t *bytes[QLORA_PANEL_WIDTH];
+            float scales[QLORA_PANEL_WIDTH];
+            int whole = 1;
+            for (ptrdiff_t j = 0; j < width; j++) {
+                whole &= (cursors[j].element & 1) == 0 && cursors[j].left_in_block >= decode_chunk;
+                bytes[j] = weight.packed + (cursors[j].element >> 1);
+                scales[j] = weight.absmax[cursors[j].block];
+            }
+            if (whole) {
+                whole_chunk(weight.codebook, bytes, scales, destination);
+                for (ptrdiff_t j = 0; j < width; j++) advance(&cursors[j], decode_chunk, weight.blocksize);
+                continue;
+            }
+        }
         for (ptrdiff_t j = 0; j < width; j++) decode_elements(weight, &cursors[j], length, rows + j * decode_chunk, run);
-        transpose_into_panel(rows, width, length, panel + t * QLORA_PANEL_WIDTH);
+        transpose_into_panel(rows, width, length, destination);
     }
 }
 
@@ -246,8 +267,17 @@ static void decode_run_baseline(qlora_four_bit_weight weight, float scale, ptrdi
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+/// Looks up eight 4-bit codes (lanes holding 0...15) in the 16-level codebook held in two registers.
+__attribute__((target("avx2")))
+static inline __m256 look_up_avx2(__m256i codes, __m256 low_levels, __m256 high_levels) {
+    __m256 low = _mm256_permutevar8x32_ps(low_levels, codes);
+    __m256 high = _mm256_permutevar8x32_ps(high_levels, codes);
+    // Bit 3 of the code picks the upper half: moved to the sign bit, it steers blendv.
+    return _mm256_blendv_ps(low, high, _mm256_castsi256_ps(_mm256_slli_epi32(codes, 28)));
+}
+
 /// Eight elements at a time from an even element: four bytes, split into nibbles high first, each
-/// code looked up in the 16-level codebook held in two registers, then scaled.
+/// code looked up in the codebook, then scaled.
 __attribute__((target("avx2")))
 static void decode_run_avx2(qlora_four_bit_weight weight, float scale, ptrdiff_t first, ptrdiff_t count, float *out) {
     ptrdiff_t t = 0;
@@ -266,13 +296,34 @@ static void decode_run_avx2(qlora_four_bit_weight weight, float scale, ptrdiff_t
         memcpy(&four_bytes, weight.packed + ((first + t) >> 1), 4);
         __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi32_si128((int)four_bytes)), byte_of_lane);
         __m256i codes = _mm256_and_si256(_mm256_srlv_epi32(bytes, nibble_shift), nibble);
-        __m256 low = _mm256_permutevar8x32_ps(low_levels, codes);
-        __m256 high = _mm256_permutevar8x32_ps(high_levels, codes);
-        // Bit 3 of the code picks the upper half of the codebook: move it to the sign bit for blendv.
-        __m256 level = _mm256_blendv_ps(low, high, _mm256_castsi256_ps(_mm256_slli_epi32(codes, 28)));
-        _mm256_storeu_ps(out + t, _mm256_mul_ps(level, scales));
+        _mm256_storeu_ps(out + t, _mm256_mul_ps(look_up_avx2(codes, low_levels, high_levels), scales));
     }
     decode_run_scalar(weight, scale, first + t, count - t, out + t);
+}
+
+/// Transposes the codes before decoding them: eight rows' 32 bytes become 8 vectors whose lane j
+/// holds four bytes of row j, so each panel row is one shift, one lookup and one multiply by
+/// the rows' scales, with no float transpose after.
+__attribute__((target("avx2")))
+static void decode_whole_chunk_avx2(const float *codebook, const uint8_t *const bytes[QLORA_PANEL_WIDTH],
+                                    const float scales[QLORA_PANEL_WIDTH], float *panel) {
+    const __m256 low_levels = _mm256_loadu_ps(codebook);
+    const __m256 high_levels = _mm256_loadu_ps(codebook + 8);
+    for (int group = 0; group < 2; group++) {
+        lanes8 words[8];
+        for (int j = 0; j < 8; j++) words[j] = *(const lanes8_unaligned *)bytes[group * 8 + j];
+        transpose8x8(words);
+        const __m256 group_scales = _mm256_loadu_ps(scales + group * 8);
+        for (int word = 0; word < 8; word++) {
+            for (int code = 0; code < 8; code++) {
+                // Code k of a little-endian word sits in byte k / 2, the high nibble first.
+                const int shift = 8 * (code / 2) + (code % 2 == 0 ? 4 : 0);
+                __m256i codes = (__m256i)((words[word] >> shift) & 0x0F);
+                __m256 level = look_up_avx2(codes, low_levels, high_levels);
+                _mm256_storeu_ps(panel + (8 * word + code) * QLORA_PANEL_WIDTH + group * 8, _mm256_mul_ps(level, group_scales));
+            }
+        }
+    }
 }
 #endif
 
@@ -294,7 +345,7 @@ __attribute__((target("avx2")))
 static void decode_transposed_panel_avx2(
     qlora_four_bit_weight weight, ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
 {
-    decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_avx2);
+    decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_avx2, decode_whole_chunk_avx2);
 }
 #endif
 
@@ -308,5 +359,5 @@ void qlora_decode_four_bit_transposed_panel(
         return;
     }
 #endif
-    decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline);
+    decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline, NULL);
 }

@@ -79,7 +79,7 @@ import Testing
     /// The widest kernels this CPU runs give the baseline's bits: for float operands, and for a
     /// 4-bit weight decoded as W and as Wᵀ, at row counts that leave every partial tile and widths
     /// that leave a partial panel. (On a CPU with no wider level both runs are the baseline.)
-    @Test(arguments: [(1, 16, 64), (5, 21, 300), (7, 33, 77), (13, 50, 513)])
+    @Test(arguments: [(1, 16, 64), (3, 40, 256), (5, 21, 300), (7, 33, 77), (13, 50, 513)])
     func everyVectorLevelGivesTheBaselineBits(m: Int, n: Int, k: Int) throws {
         let widest = MatrixMultiply.detectedVectorLevel
         let a = Self.random(m * k, seed: 8), b = Self.random(k * n, seed: 9)

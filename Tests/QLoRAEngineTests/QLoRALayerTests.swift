@@ -18,8 +18,11 @@ import Testing
     }
 
     /// Decoding inside the product gives the bits of multiplying by `dequantized()`.
-    /// 33 x 77 has odd rows, so blocks of 64 straddle rows and rows start mid-byte.
-    @Test(arguments: FrozenBase.Format.allCases, [(21, 300, false), (21, 300, true), (33, 77, false), (33, 77, true)])
+    /// 33 x 77 has odd rows, so blocks of 64 straddle rows and rows start mid-byte; 40 x 128 has
+    /// rows of whole blocks, the shape of real layers.
+    @Test(arguments: FrozenBase.Format.allCases, [
+        (21, 300, false), (21, 300, true), (33, 77, false), (33, 77, true), (40, 128, false), (40, 128, true),
+    ])
     func theFusedProductEqualsTheProductWithTheDequantizedWeight(
         format: FrozenBase.Format, shape: (out: Int, in: Int, transposed: Bool)
     ) throws {
