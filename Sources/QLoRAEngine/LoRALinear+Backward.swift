@@ -18,14 +18,15 @@ extension LoRALinear {
         let s = scaling
         let useDropout = !buffers.droppedInput.isEmpty
         let g = MatrixMultiply.Operand(outputGradient, rows: rows, columns: outFeatures)
-        let threads = workspace.threads(m: rows, n: inFeatures, k: outFeatures)
+        let available = workspace.threads
         workspace.panels.withUnsafeMutableBufferPointer { panels in
             // dL/dB = s gᵀ h
             buffers.hidden.withUnsafeBufferPointer { hidden in
                 buffers.gradientB.withUnsafeMutableBufferPointer { gradientB in
                     MatrixMultiply.multiply(
                         g.transposed, MatrixMultiply.Operand(hidden, rows: rows, columns: rank),
-                        into: gradientB, scale: s, panels: panels)
+                        into: gradientB, scale: s, panels: panels,
+                        threads: TrainingWorkspace.threads(available, m: outFeatures, n: rank, k: rows))
                 }
             }
             // dL/dh = s g B
@@ -33,7 +34,8 @@ extension LoRALinear {
                 buffers.hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
                     MatrixMultiply.multiply(
                         g, MatrixMultiply.Operand(bValues, rows: outFeatures, columns: rank),
-                        into: hiddenGradient, scale: s, panels: panels)
+                        into: hiddenGradient, scale: s, panels: panels,
+                        threads: TrainingWorkspace.threads(available, m: rows, n: rank, k: outFeatures))
                 }
             }
             // dL/dA = (dL/dh)ᵀ dropout(x)
@@ -43,25 +45,32 @@ extension LoRALinear {
                         MatrixMultiply.multiply(
                             MatrixMultiply.Operand(hiddenGradient, rows: rows, columns: rank).transposed,
                             MatrixMultiply.Operand(useDropout ? dropped : input, rows: rows, columns: inFeatures),
-                            into: gradientA, panels: panels)
+                            into: gradientA, panels: panels,
+                            threads: TrainingWorkspace.threads(available, m: rank, n: inFeatures, k: rows))
                     }
                 }
             }
             guard let inputGradient else { return }
             precondition(inputGradient.count == rows * inFeatures, "input gradient shape mismatch")
             // dL/dx = g W, through the frozen weight decoded again ...
-            base.multiply(g, transposed: false, into: inputGradient, panels: panels, threads: threads)
+            base.multiply(
+                g, transposed: false, into: inputGradient, panels: panels,
+                threads: TrainingWorkspace.threads(available, m: rows, n: inFeatures, k: outFeatures))
             // ... plus (dL/dh) A through the adapter, masked as dropout masked the input.
             buffers.hiddenGradient.withUnsafeBufferPointer { hiddenGradient in
                 a.scalars.withUnsafeBufferPointer { aValues in
                     let hiddenGradient = MatrixMultiply.Operand(hiddenGradient, rows: rows, columns: rank)
                     let aOperand = MatrixMultiply.Operand(aValues, rows: rank, columns: inFeatures)
                     if !useDropout {
-                        MatrixMultiply.multiply(hiddenGradient, aOperand, into: inputGradient, accumulate: true, panels: panels)
+                        MatrixMultiply.multiply(
+                            hiddenGradient, aOperand, into: inputGradient, accumulate: true, panels: panels,
+                            threads: TrainingWorkspace.threads(available, m: rows, n: inFeatures, k: rank))
                         return
                     }
                     buffers.droppedInputGradient.withUnsafeMutableBufferPointer { droppedGradient in
-                        MatrixMultiply.multiply(hiddenGradient, aOperand, into: droppedGradient, panels: panels)
+                        MatrixMultiply.multiply(
+                            hiddenGradient, aOperand, into: droppedGradient, panels: panels,
+                            threads: TrainingWorkspace.threads(available, m: rows, n: inFeatures, k: rank))
                         for index in 0..<droppedGradient.count {
                             inputGradient[index] += buffers.keep[index] * droppedGradient[index]
                         }

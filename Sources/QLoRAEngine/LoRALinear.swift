@@ -136,7 +136,7 @@ extension LoRALinear {
             }
             for index in 0..<input.count { buffers.droppedInput[index] = input[index] * buffers.keep[index] }
         }
-        let threads = workspace.threads(m: rows, n: outFeatures, k: inFeatures)
+        let available = workspace.threads
         workspace.panels.withUnsafeMutableBufferPointer { panels in
             let x = MatrixMultiply.Operand(input, rows: rows, columns: inFeatures)
             // h = dropout(x) Aᵀ
@@ -146,19 +146,22 @@ extension LoRALinear {
                     buffers.hidden.withUnsafeMutableBufferPointer { hidden in
                         MatrixMultiply.multiply(
                             adapterInput, MatrixMultiply.Operand(aValues, rows: rank, columns: inFeatures).transposed,
-                            into: hidden, panels: panels)
+                            into: hidden, panels: panels, threads: TrainingWorkspace.threads(available, m: rows, n: rank, k: inFeatures))
                     }
                 }
             }
             // output = x Wᵀ, the frozen weight decoded inside the product
-            base.multiply(x, transposed: true, into: output, panels: panels, threads: threads)
+            base.multiply(
+                x, transposed: true, into: output, panels: panels,
+                threads: TrainingWorkspace.threads(available, m: rows, n: outFeatures, k: inFeatures))
             // output += scaling · h Bᵀ
             buffers.hidden.withUnsafeBufferPointer { hidden in
                 b.scalars.withUnsafeBufferPointer { bValues in
                     MatrixMultiply.multiply(
                         MatrixMultiply.Operand(hidden, rows: rows, columns: rank),
                         MatrixMultiply.Operand(bValues, rows: outFeatures, columns: rank).transposed,
-                        into: output, scale: scaling, accumulate: true, panels: panels)
+                        into: output, scale: scaling, accumulate: true, panels: panels,
+                        threads: TrainingWorkspace.threads(available, m: rows, n: outFeatures, k: rank))
                 }
             }
         }

@@ -70,7 +70,7 @@ public enum MatrixMultiply {
     /// - Parameters:
     ///   - c: the row-major `a.rows` x `b.columns` result.
     ///   - panels: scratch of at least `panelScratchCount(threads:)` floats.
-    ///   - threads: 1, or 2 to split the columns of C between two threads (same bits as one).
+    ///   - threads: 1, or 2 to split the columns (or rows) of C between two threads (same bits as one).
     public static func multiply<B: PanelSource>(
         _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false,
@@ -94,28 +94,35 @@ public enum MatrixMultiply {
         if !accumulate { UnsafeMutableBufferPointer(rebasing: c[0..<m * n]).update(repeating: 0) }
         if a.columns == 0 { return }
         let panelCount = n.dividedRoundingUp(by: panelWidth)
-        let workers = min(max(1, threads), panelCount)
+        let workers = max(1, min(threads, max(panelCount, m)))
         if workers == 1 {
-            multiplyPanels(0..<panelCount, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel)
+            multiplyPanels(0..<panelCount, rows: 0..<m, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel)
             return
         }
-        // The workers read a and b and write disjoint columns of c and disjoint parts of panels.
+        // The workers share out the panels (the columns of C) when there are enough of them, or
+        // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
+        // a and b and write disjoint parts of c and of panels.
+        let splitColumns = panelCount >= workers
         nonisolated(unsafe) let (a, b, c, panels) = (a, b, c, panels)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let first = panelCount * worker / workers
-            let last = panelCount * (worker + 1) / workers
+            let parts = splitColumns ? panelCount : m
+            let share = parts * worker / workers..<parts * (worker + 1) / workers
             let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
-            multiplyPanels(first..<last, a, b, c, scale, scratch, vectorLevel)
+            if splitColumns {
+                multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch, vectorLevel)
+            } else {
+                multiplyPanels(0..<panelCount, rows: share, a, b, c, scale, scratch, vectorLevel)
+            }
         }
     }
 
-    /// Produces the columns of C covered by `panelRange`, one depth block at a time.
+    /// Produces the columns of C covered by `panelRange` in `rows`, one depth block at a time.
     private static func multiplyPanels<B: PanelSource>(
-        _ panelRange: Range<Int>, _ a: Operand, _ b: B, _ c: UnsafeMutableBufferPointer<Float>,
+        _ panelRange: Range<Int>, rows: Range<Int>, _ a: Operand, _ b: B, _ c: UnsafeMutableBufferPointer<Float>,
         _ scale: Float, _ panel: UnsafeMutablePointer<Float>, _ vectorLevel: qlora_vector_level
     ) {
-        let m = a.rows, n = b.columns, k = a.columns
-        let cBase = c.baseAddress.unsafelyUnwrapped
+        let n = b.columns, k = a.columns
+        let cRows = c.baseAddress.unsafelyUnwrapped + rows.lowerBound * n
         for depthStart in stride(from: 0, to: k, by: depthBlock) {
             let depth = min(depthBlock, k - depthStart)
             for panelIndex in panelRange {
@@ -123,8 +130,8 @@ public enum MatrixMultiply {
                 let width = min(panelWidth, n - column)
                 b.pack(rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel)
                 qlora_multiply_panel(
-                    vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, m, depth,
-                    panel, cBase + column, n, width, scale)
+                    vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride, a.columnStride,
+                    rows.count, depth, panel, cRows + column, n, width, scale)
             }
         }
     }

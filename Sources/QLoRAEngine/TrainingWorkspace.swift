@@ -17,10 +17,10 @@ public struct TrainingWorkspace {
     /// The bytes the scratch holds.
     public var bytes: Int { 4 * panels.count }
 
-    /// Threads worth using for an `m` x `n` x `k` product: a second thread costs more than it
-    /// saves below a few million multiply-adds.
-    func threads(m: Int, n: Int, k: Int) -> Int {
-        m * n * k >= 4_000_000 ? threads : 1
+    /// Threads worth using for an `m` x `n` x `k` product when `available` may run: a second
+    /// thread costs more than it saves below a few million multiply-adds.
+    static func threads(_ available: Int, m: Int, n: Int, k: Int) -> Int {
+        m * n * k >= 4_000_000 ? available : 1
     }
 }
 

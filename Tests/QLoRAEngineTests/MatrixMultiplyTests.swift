@@ -115,10 +115,12 @@ import Testing
         }
     }
 
-    @Test func twoThreadsGiveTheBitsOfOne() {
-        let a = Self.random(37 * 600, seed: 6), b = Self.random(70 * 600, seed: 7)
-        let one = Self.product(a, (37, 600), transposeA: false, b, (70, 600), transposeB: true, threads: 1)
-        let two = Self.product(a, (37, 600), transposeA: false, b, (70, 600), transposeB: true, threads: 2)
+    /// Seventy columns are split between the threads by panels; sixteen, one panel, by rows.
+    @Test(arguments: [70, 16])
+    func twoThreadsGiveTheBitsOfOne(columns: Int) {
+        let a = Self.random(37 * 600, seed: 6), b = Self.random(columns * 600, seed: 7)
+        let one = Self.product(a, (37, 600), transposeA: false, b, (columns, 600), transposeB: true, threads: 1)
+        let two = Self.product(a, (37, 600), transposeA: false, b, (columns, 600), transposeB: true, threads: 2)
         #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
     }
 }

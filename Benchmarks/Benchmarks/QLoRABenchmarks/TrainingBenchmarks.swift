@@ -3,10 +3,12 @@ import Foundation
 import QLoRAEngine
 
 /// T1 and T2: one QLoRA training step of a single layer, as `peer_train.py` runs it in PyTorch
-/// (NF4 base dequantized inside the forward pass, MSE, Adam on A and B only).
+/// (NF4 base dequantized inside the forward pass, MSE, Adam on A and B only), on every core, as
+/// PyTorch runs it.
 func trainingBenchmarks() {
     Benchmark("T1-train-step-512-r8") { benchmark in
-        var workload = try LayerRegression.workload(features: 512, rank: 8, alpha: 16, inputShape: [2, 10, 512])
+        var workload = try LayerRegression.workload(
+            features: 512, rank: 8, alpha: 16, inputShape: [2, 10, 512], threads: ProcessInfo.processInfo.activeProcessorCount)
         _ = workload.step()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
