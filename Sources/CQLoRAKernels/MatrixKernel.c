@@ -327,19 +327,6 @@ static void decode_whole_chunk_avx2(const float *codebook, const uint8_t *const 
 }
 #endif
 
-void qlora_decode_four_bit_panel(
-    qlora_vector_level level, qlora_four_bit_weight weight,
-    ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
-{
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_avx2);
-        return;
-    }
-#endif
-    decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline);
-}
-
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
 static void decode_transposed_panel_avx2(
@@ -349,15 +336,23 @@ static void decode_transposed_panel_avx2(
 }
 #endif
 
-void qlora_decode_four_bit_transposed_panel(
-    qlora_vector_level level, qlora_four_bit_weight weight,
+void qlora_decode_four_bit_panel(
+    qlora_vector_level level, qlora_four_bit_weight weight, bool transposed,
     ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
 {
 #if defined(__x86_64__)
     if (level == qlora_vector_avx2) {
-        decode_transposed_panel_avx2(weight, first_row, depth, first_column, width, panel);
+        if (transposed) {
+            decode_transposed_panel_avx2(weight, first_row, depth, first_column, width, panel);
+        } else {
+            decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_avx2);
+        }
         return;
     }
 #endif
-    decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline, NULL);
+    if (transposed) {
+        decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline, NULL);
+    } else {
+        decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline);
+    }
 }

@@ -49,8 +49,8 @@ struct PackedWeightPanels: PanelSource {
         case .fourBit(let packed, let codebook):
             let weight = qlora_four_bit_weight(
                 packed: packed, codebook: codebook, absmax: scales, blocksize: blocksize, columns: storedColumns)
-            let decode = transposed ? qlora_decode_four_bit_transposed_panel : qlora_decode_four_bit_panel
-            decode(vectorLevel, weight, rows.lowerBound, rows.count, columns.lowerBound, columns.count, panel)
+            qlora_decode_four_bit_panel(
+                vectorLevel, weight, transposed, rows.lowerBound, rows.count, columns.lowerBound, columns.count, panel)
         case .integer(let codes):
             let storedColumns = self.storedColumns, transposed = self.transposed
             packElements(rows: rows, columns: columns, into: panel) { p, j in

@@ -1,6 +1,7 @@
 #ifndef CQLORAKERNELS_MATRIX_KERNEL_H
 #define CQLORAKERNELS_MATRIX_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "VectorLevel.h"
@@ -30,16 +31,10 @@ typedef struct qlora_four_bit_weight {
     ptrdiff_t columns;
 } qlora_four_bit_weight;
 
-/// Decodes a panel of B = W: panel row t holds W[first_row + t, first_column + j] for j < width,
-/// zeros past width.
+/// Decodes a panel of B = W, or of B = Wᵀ when `transposed`: panel row t holds B(first_row + t,
+/// first_column + j) for j < width, zeros past width.
 void qlora_decode_four_bit_panel(
-    qlora_vector_level level, qlora_four_bit_weight weight,
-    ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel);
-
-/// Decodes a panel of B = Wᵀ: panel row t holds W[first_column + j, first_row + t] for j < width,
-/// zeros past width.
-void qlora_decode_four_bit_transposed_panel(
-    qlora_vector_level level, qlora_four_bit_weight weight,
+    qlora_vector_level level, qlora_four_bit_weight weight, bool transposed,
     ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel);
 
 #endif
