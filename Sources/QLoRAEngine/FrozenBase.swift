@@ -113,19 +113,22 @@ extension FrozenBase {
                 packed.type.codebook.withUnsafeBufferPointer { codebook in
                     packed.absmax.withUnsafeBufferPointer { absmax in
                         run(PackedWeightPanels(
-                            codes: .fourBit(packed: codes.baseAddress.unsafelyUnwrapped, codebook: codebook.baseAddress.unsafelyUnwrapped),
+                            codes: codes.baseAddress.unsafelyUnwrapped, codebook: codebook.baseAddress,
                             scales: absmax.baseAddress.unsafelyUnwrapped, blocksize: packed.blocksize,
-                            out: out, in: inFeatures, transposed: transposed, vectorLevel: vectorLevel))
+                            out: out, in: inFeatures, transposed: transposed))
                     }
                 }
             }
         case .integer(let packed):
             packed.codes.withUnsafeBufferPointer { codes in
                 packed.scales.withUnsafeBufferPointer { scales in
-                    run(PackedWeightPanels(
-                        codes: .integer(codes.baseAddress.unsafelyUnwrapped), scales: scales.baseAddress.unsafelyUnwrapped,
-                        blocksize: packed.blocksize ?? max(1, packed.codes.count), out: out, in: inFeatures,
-                        transposed: transposed))
+                    codes.withMemoryRebound(to: UInt8.self) { codes in
+                        run(PackedWeightPanels(
+                            codes: codes.baseAddress.unsafelyUnwrapped, codebook: nil,
+                            scales: scales.baseAddress.unsafelyUnwrapped,
+                            blocksize: packed.blocksize ?? max(1, packed.codes.count), out: out, in: inFeatures,
+                            transposed: transposed))
+                    }
                 }
             }
         }

@@ -71,8 +71,8 @@ public enum MatrixMultiply {
     ///   - c: the row-major `a.rows` x `b.columns` result.
     ///   - panels: scratch of at least `panelScratchCount(threads:)` floats.
     ///   - threads: 1, or 2 to split the columns (or rows) of C between two threads (same bits as one).
-    public static func multiply<B: PanelSource>(
-        _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
+    public static func multiply(
+        _ a: Operand, _ b: Operand, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false,
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
@@ -128,7 +128,9 @@ public enum MatrixMultiply {
             for panelIndex in panelRange {
                 let column = panelIndex * panelWidth
                 let width = min(panelWidth, n - column)
-                b.pack(rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel)
+                b.pack(
+                    rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel,
+                    vectorLevel: vectorLevel)
                 qlora_multiply_panel(
                     vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride, a.columnStride,
                     rows.count, depth, panel, cRows + column, n, width, scale)

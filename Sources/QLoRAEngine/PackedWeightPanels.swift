@@ -8,55 +8,31 @@ import CQLoRAKernels
 /// `level(e) * scale[e / blocksize]`: a 4-bit code looked up in the codebook, or an integer code.
 /// The values are bit for bit those `dequantized()` returns.
 struct PackedWeightPanels: PanelSource {
-    /// How one value is stored.
-    enum Codes {
-        /// Two 4-bit codes per byte, element 2k in the high nibble, and the 16-entry codebook.
-        case fourBit(packed: UnsafePointer<UInt8>, codebook: UnsafePointer<Float>)
-        /// One signed integer code per value.
-        case integer(UnsafePointer<Int8>)
-    }
-
-    let codes: Codes
-    /// One scale per block: absmax for 4-bit, absmax / largest code for integers.
-    let scales: UnsafePointer<Float>
-    /// Values per scale.
-    let blocksize: Int
-    /// Columns of the stored weight: the stride between its rows.
-    let storedColumns: Int
+    /// The codes, their scales and layout, as the C decoder reads them.
+    let weight: qlora_packed_weight
     let transposed: Bool
     let rows: Int
     let columns: Int
-    /// The vector instructions the 4-bit decoder uses; every level writes the same values.
-    let vectorLevel: qlora_vector_level
 
     /// Reads a stored `out` x `in` weight as W, or as Wᵀ when `transposed`.
+    ///
+    /// - Parameters:
+    ///   - codes: two 4-bit codes per byte, element 2k in the high nibble, when `codebook` holds
+    ///     their 16 levels; one signed 8-bit code per value when `codebook` is nil.
+    ///   - scales: one per block: absmax for 4-bit codes, absmax / largest code for integers.
     init(
-        codes: Codes, scales: UnsafePointer<Float>, blocksize: Int, out: Int, in inFeatures: Int, transposed: Bool,
-        vectorLevel: qlora_vector_level = MatrixMultiply.detectedVectorLevel
+        codes: UnsafePointer<UInt8>, codebook: UnsafePointer<Float>?, scales: UnsafePointer<Float>, blocksize: Int,
+        out: Int, in inFeatures: Int, transposed: Bool
     ) {
-        self.codes = codes
-        self.scales = scales
-        self.blocksize = blocksize
-        storedColumns = inFeatures
+        weight = qlora_packed_weight(
+            codes: codes, codebook: codebook, scales: scales, blocksize: blocksize, columns: inFeatures)
         self.transposed = transposed
         rows = transposed ? inFeatures : out
         columns = transposed ? out : inFeatures
-        self.vectorLevel = vectorLevel
     }
 
-    func pack(rows: Range<Int>, columns: Range<Int>, into panel: UnsafeMutablePointer<Float>) {
-        switch codes {
-        case .fourBit(let packed, let codebook):
-            let weight = qlora_four_bit_weight(
-                packed: packed, codebook: codebook, absmax: scales, blocksize: blocksize, columns: storedColumns)
-            qlora_decode_four_bit_panel(
-                vectorLevel, weight, transposed, rows.lowerBound, rows.count, columns.lowerBound, columns.count, panel)
-        case .integer(let codes):
-            let storedColumns = self.storedColumns, transposed = self.transposed
-            packElements(rows: rows, columns: columns, into: panel) { p, j in
-                let element = transposed ? j * storedColumns + p : p * storedColumns + j
-                return Float(codes[element]) * scales[element / blocksize]
-            }
-        }
+    func pack(rows: Range<Int>, columns: Range<Int>, into panel: UnsafeMutablePointer<Float>, vectorLevel: qlora_vector_level) {
+        qlora_decode_packed_panel(
+            vectorLevel, weight, transposed, rows.lowerBound, rows.count, columns.lowerBound, columns.count, panel)
     }
 }

@@ -76,41 +76,44 @@ import Testing
         }
     }
 
-    /// The widest kernels this CPU runs give the baseline's bits: for float operands, and for a
-    /// 4-bit weight decoded as W and as Wᵀ, at row counts that leave every partial tile and widths
-    /// that leave a partial panel. (On a CPU with no wider level both runs are the baseline.)
+    /// The widest kernels this CPU runs give the baseline's bits: for float operands read either
+    /// way, and for 4-bit and integer weights decoded as W and as Wᵀ, at row counts that leave
+    /// every partial tile and widths that leave a partial panel. (On a CPU with no wider level
+    /// both runs are the baseline.)
     @Test(arguments: [(1, 16, 64), (3, 40, 256), (5, 21, 300), (7, 33, 77), (13, 50, 513)])
     func everyVectorLevelGivesTheBaselineBits(m: Int, n: Int, k: Int) throws {
-        let widest = MatrixMultiply.detectedVectorLevel
-        let a = Self.random(m * k, seed: 8), b = Self.random(k * n, seed: 9)
+        typealias Product = (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, qlora_vector_level) -> Void
         var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: 1))
-        func product(_ level: qlora_vector_level, _ multiply: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>, qlora_vector_level) -> Void) -> [UInt32] {
+        func bits(_ level: qlora_vector_level, _ multiply: Product) -> [UInt32] {
             var c = [Float](repeating: 1, count: m * max(n, k))
             c.withUnsafeMutableBufferPointer { c in panels.withUnsafeMutableBufferPointer { multiply(c, $0, level) } }
             return c.map(\.bitPattern)
         }
+        func expectEqualBits(_ multiply: Product, _ comment: Comment) {
+            #expect(bits(MatrixMultiply.detectedVectorLevel, multiply) == bits(qlora_vector_baseline, multiply), comment)
+        }
+        let a = Self.random(m * k, seed: 8), b = Self.random(k * n, seed: 9)
         a.withUnsafeBufferPointer { aValues in
             b.withUnsafeBufferPointer { bValues in
                 let aOperand = MatrixMultiply.Operand(aValues, rows: m, columns: k)
-                let bOperand = MatrixMultiply.Operand(bValues, rows: k, columns: n)
-                let floats = { (c: UnsafeMutableBufferPointer<Float>, panels: UnsafeMutableBufferPointer<Float>, level: qlora_vector_level) in
-                    MatrixMultiply.multiply(aOperand, bOperand, into: c, scale: 0.75, accumulate: true, panels: panels,
-                                            threads: 1, vectorLevel: level)
+                for bOperand in [MatrixMultiply.Operand(bValues, rows: k, columns: n), MatrixMultiply.Operand(bValues, rows: n, columns: k).transposed] {
+                    expectEqualBits({ c, panels, level in
+                        MatrixMultiply.multiply(aOperand, bOperand, into: c, scale: 0.75, accumulate: true, panels: panels,
+                                                threads: 1, vectorLevel: level)
+                    }, "float B, column stride \(bOperand.columnStride)")
                 }
-                #expect(product(widest, floats) == product(qlora_vector_baseline, floats))
             }
         }
-        let weight = try FrozenBase(quantizing: Tensor(shape: [n, k], scalars: b.map { $0 * 0.02 }), format: .nf4)
         let transposedInput = Self.random(m * n, seed: 10)
-        for transposed in [true, false] {
-            let input = transposed ? a : transposedInput
-            input.withUnsafeBufferPointer { values in
-                let operand = MatrixMultiply.Operand(values, rows: m, columns: transposed ? k : n)
-                let packed = { (c: UnsafeMutableBufferPointer<Float>, panels: UnsafeMutableBufferPointer<Float>, level: qlora_vector_level) in
-                    weight.multiply(operand, transposed: transposed, into: c, panels: panels, vectorLevel: level)
+        for format in [FrozenBase.Format.nf4, .int4, .int8] {
+            let weight = try FrozenBase(quantizing: Tensor(shape: [n, k], scalars: b.map { $0 * 0.02 }), format: format)
+            for transposed in [true, false] {
+                (transposed ? a : transposedInput).withUnsafeBufferPointer { values in
+                    let operand = MatrixMultiply.Operand(values, rows: m, columns: transposed ? k : n)
+                    expectEqualBits({ c, panels, level in
+                        weight.multiply(operand, transposed: transposed, into: c, panels: panels, vectorLevel: level)
+                    }, "\(format), transposed \(transposed)")
                 }
-                let widestBits = product(widest, packed), baselineBits = product(qlora_vector_baseline, packed)
-                #expect(widestBits == baselineBits, "transposed \(transposed)")
             }
         }
     }

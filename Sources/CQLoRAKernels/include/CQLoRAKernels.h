@@ -9,5 +9,6 @@
 
 #include "VectorLevel.h"
 #include "MatrixKernel.h"
+#include "PanelPacking.h"
 
 #endif
