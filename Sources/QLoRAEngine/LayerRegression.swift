@@ -19,7 +19,7 @@ public struct LayerRegression {
 
     /// Prepares training `layer` to map `input` to `target`.
     ///
-    /// - Parameter threads: 1, or 2 to let the large products use two threads.
+    /// - Parameter threads: threads the large products may use (the result is the same on any number).
     public init(layer: LoRALinear, input: Tensor, target: Tensor, optimizer: Adam = Adam(), threads: Int = 1) throws {
         guard input.columns == layer.inFeatures else {
             throw InputError("input", "expected \(layer.inFeatures) features, got \(input.columns)")

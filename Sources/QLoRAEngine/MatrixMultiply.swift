@@ -12,8 +12,8 @@ import Dispatch
 /// so that it can use AVX2 where the CPU has it) keeps six rows of that panel's columns of C in
 /// registers while it walks down the panel, adding `A[i, p] * panel[p]` for each row i. Every
 /// element of C is summed in the same order (p ascending, from zero in each depth block, then
-/// scaled and added to C) however the work is split and whatever the vector width, so two threads
-/// give bit for bit the result of one, on any machine.
+/// scaled and added to C) however the work is split and whatever the vector width, so any number
+/// of threads gives bit for bit the result of one, on any machine.
 public enum MatrixMultiply {
     /// Columns of B (and of C) one micro-kernel call produces.
     public static let panelWidth = Int(QLORA_PANEL_WIDTH)
@@ -70,7 +70,7 @@ public enum MatrixMultiply {
     /// - Parameters:
     ///   - c: the row-major `a.rows` x `b.columns` result.
     ///   - panels: scratch of at least `panelScratchCount(threads:)` floats.
-    ///   - threads: 1, or 2 to split the columns (or rows) of C between two threads (same bits as one).
+    ///   - threads: threads to split the columns (or rows) of C between (the same bits as one).
     public static func multiply(
         _ a: Operand, _ b: Operand, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false,

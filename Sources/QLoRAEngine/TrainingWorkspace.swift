@@ -5,12 +5,12 @@
 public struct TrainingWorkspace {
     /// Panel scratch for `MatrixMultiply`.
     var panels: [Float]
-    /// Threads the matrix kernel may use: 1, or 2 to split large products.
+    /// Threads the matrix kernel may use to split large products.
     public let threads: Int
 
-    /// Creates scratch for products on up to `threads` threads (1 or 2).
+    /// Creates scratch for products on up to `threads` threads, at most one per core.
     public init(threads: Int = 1) {
-        self.threads = max(1, min(threads, 2))
+        self.threads = max(1, min(threads, FourBitQuantized.processorCount))
         panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: self.threads))
     }
 
