@@ -121,16 +121,10 @@ extension PlainTextRenderer {
         return lines
     }
 
-    /// Bytes in decimal units: `512 B`, `2.5 KB`, `3.5 GB`.
+    /// Bytes in decimal units with up to six significant digits: `512 B`, `2.5 kB`, `3.5 GB`.
     static func bytes(_ count: Double) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = count
-        var unit = 0
-        while abs(value) >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return "\(value.compact) \(units[unit])"
+        let scaled = DecimalByteCount(count)
+        return "\(scaled.value.compact) \(scaled.unit)"
     }
 
     private func pad(_ text: String, _ width: Int) -> String {
