@@ -1,3 +1,5 @@
+import QLoRAEngine
+
 extension PlainTextRenderer {
     /// An output as plain text lines.
     public func render(_ output: Output) -> [String] {
@@ -67,7 +69,7 @@ extension PlainTextRenderer {
             return (0, 0, [], 1)
         }
         var factor = 1
-        while (heatmap.rows + factor - 1) / factor > maxRows || (heatmap.columns + factor - 1) / factor > maxColumns {
+        while heatmap.rows.dividedRoundingUp(by: factor) > maxRows || heatmap.columns.dividedRoundingUp(by: factor) > maxColumns {
             factor += 1
         }
         let pooled = heatmap.maxPooled(by: factor)
