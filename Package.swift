@@ -23,7 +23,7 @@ let package = Package(
             plugins: ["EmbedLessons"]
         ),
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
-        .target(name: "TutorUI", dependencies: ["TutorLessons", "CNCursesW"]),
+        .target(name: "TutorUI", dependencies: ["TutorLessons", "QLoRAEngine", "CNCursesW"]),
         .executableTarget(name: "embed-lessons"),
         .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["embed-lessons"]),
         .executableTarget(

@@ -4,7 +4,7 @@ extension Int {
     ///
     /// Spelled without `self + divisor - 1`, so it cannot overflow even for a size read from a file.
     /// - Precondition: `self >= 0` and `divisor > 0`.
-    func dividedRoundingUp(by divisor: Int) -> Int {
+    public func dividedRoundingUp(by divisor: Int) -> Int {
         self / divisor + (self % divisor == 0 ? 0 : 1)
     }
 }

@@ -24,9 +24,13 @@ public struct SafetensorsFile {
     public static let maximumHeaderLength = 100_000_000
 
     /// The entries in the order their data is stored.
-    public private(set) var entries: [Entry]
+    public let entries: [Entry]
     /// The free-form string metadata under `__metadata__`.
-    public private(set) var metadata: [String: String]
+    public let metadata: [String: String]
+    /// The names of the tensors, sorted.
+    public let names: [String]
+    /// Each entry's place in `entries`, by name, so a lookup does not scan the header.
+    private let entryIndices: [String: Int]
     /// The file name used in errors.
     public let source: String
     /// The bytes after the header.
@@ -65,19 +69,18 @@ public struct SafetensorsFile {
         data = cursor.readRest()
         metadata = header.metadata
         entries = header.entries.sorted { ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound) }
+        names = entries.map(\.name).sorted()
+        entryIndices = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         try validateOffsets()
     }
-
-    /// The names of the tensors, sorted.
-    public var names: [String] { entries.map(\.name).sorted() }
 
     /// The entry for `name`.
     /// - Throws: `InputError` listing the names there are when there is no such tensor.
     public func entry(named name: String) throws -> Entry {
-        guard let entry = entries.first(where: { $0.name == name }) else {
+        guard let index = entryIndices[name] else {
             throw InputError(source, "has no tensor '\(name)'; expected one of: \(names.joined(separator: ", "))")
         }
-        return entry
+        return entries[index]
     }
 
     /// The stored array named `name`.

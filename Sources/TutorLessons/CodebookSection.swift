@@ -9,7 +9,7 @@ public struct CodebookSection: LessonSection {
 
     public var parameters: [ParameterSpec] {
         [
-            ParameterSpec(name: "type", summary: "`nf4` or `fp4`", domain: .choices(["nf4", "fp4"]), defaultValue: .word("nf4")),
+            ParameterSpec(name: "type", summary: "`nf4` or `fp4`", domain: .choices(FourBitType.allCases.map(\.rawValue)), defaultValue: .word("nf4")),
             ParameterSpec(
                 name: "offset", summary: "outermost probability for rebuilding NF4 from quantiles (bitsandbytes uses 0.9677083)",
                 domain: .range(0.75...0.999, step: nil), defaultValue: .number(Double(NF4.outermostProbability))),
@@ -36,7 +36,7 @@ public struct CodebookSection: LessonSection {
     }
 
     public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        let type: FourBitType = parameters.word("type") == "fp4" ? .fp4 : .nf4
+        let type = FourBitType(rawValue: parameters.word("type")) ?? .nf4
         let codebook = type.codebook
         let rebuilt = type == .nf4 ? NF4.fromNormalQuantiles(outermostProbability: Float(parameters.number("offset"))) : codebook
         let sorted = codebook.sorted()

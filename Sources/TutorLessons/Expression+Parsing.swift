@@ -151,37 +151,48 @@ private struct ExpressionParser {
     mutating func parseExpression() throws(ExpressionError) -> (Expression, Expression.Kind) {
         if let tokenizeError { throw tokenizeError }
         if current == .end { throw failure("an expression") }
-        return try parseOr()
+        return try parseConditions(joinedBy: .or)
     }
 
-    private mutating func parseOr() throws(ExpressionError) -> (Expression, Expression.Kind) {
+    /// The words that join conditions, loosest first: `a or b and c` is `a or (b and c)`.
+    private enum Junction: String {
+        case or, and
+
+        /// The junction that binds tighter than this one; below the last, `not`.
+        var tighter: Junction? {
+            switch self {
+            case .or: .and
+            case .and: nil
+            }
+        }
+
+        func join(_ left: Expression, _ right: Expression) -> Expression {
+            switch self {
+            case .or: Expression.or(left, right)
+            case .and: Expression.and(left, right)
+            }
+        }
+    }
+
+    /// One precedence-climbing step: operands that bind tighter than `junction`, joined by it from left to right.
+    private mutating func parseConditions(joinedBy junction: Junction) throws(ExpressionError) -> (Expression, Expression.Kind) {
         let start = column
-        var (left, kind) = try parseAnd()
-        while current == .word("or") {
-            try require(.boolean, kind, at: start, for: "before `or`")
+        var (left, kind) = try parseOperand(of: junction)
+        while current == .word(junction.rawValue) {
+            try require(.boolean, kind, at: start, for: "before `\(junction.rawValue)`")
             position += 1
             let rightColumn = column
-            let (right, rightKind) = try parseAnd()
-            try require(.boolean, rightKind, at: rightColumn, for: "after `or`")
-            left = .or(left, right)
+            let (right, rightKind) = try parseOperand(of: junction)
+            try require(.boolean, rightKind, at: rightColumn, for: "after `\(junction.rawValue)`")
+            left = junction.join(left, right)
             kind = .boolean
         }
         return (left, kind)
     }
 
-    private mutating func parseAnd() throws(ExpressionError) -> (Expression, Expression.Kind) {
-        let start = column
-        var (left, kind) = try parseNot()
-        while current == .word("and") {
-            try require(.boolean, kind, at: start, for: "before `and`")
-            position += 1
-            let rightColumn = column
-            let (right, rightKind) = try parseNot()
-            try require(.boolean, rightKind, at: rightColumn, for: "after `and`")
-            left = .and(left, right)
-            kind = .boolean
-        }
-        return (left, kind)
+    private mutating func parseOperand(of junction: Junction) throws(ExpressionError) -> (Expression, Expression.Kind) {
+        guard let tighter = junction.tighter else { return try parseNot() }
+        return try parseConditions(joinedBy: tighter)
     }
 
     private mutating func parseNot() throws(ExpressionError) -> (Expression, Expression.Kind) {

@@ -1,3 +1,5 @@
+import QLoRAEngine
+
 extension Heatmap {
     /// The matrix shrunk by `factor` along both axes, each cell the value of largest magnitude
     /// among the up to `factor × factor` it covers, so a single outlier never disappears.
@@ -6,7 +8,7 @@ extension Heatmap {
     /// as it is. Values missing from a short `values` array count as 0.
     public func maxPooled(by factor: Int) -> (rows: Int, columns: Int, values: [Float]) {
         guard factor > 1 else { return (rows, columns, values) }
-        let pooledRows = (rows + factor - 1) / factor, pooledColumns = (columns + factor - 1) / factor
+        let pooledRows = rows.dividedRoundingUp(by: factor), pooledColumns = columns.dividedRoundingUp(by: factor)
         var pooled = [Float](repeating: 0, count: pooledRows * pooledColumns)
         for row in 0..<rows {
             for column in 0..<columns {

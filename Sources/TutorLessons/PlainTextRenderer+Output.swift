@@ -1,3 +1,5 @@
+import QLoRAEngine
+
 extension PlainTextRenderer {
     /// An output as plain text lines.
     public func render(_ output: Output) -> [String] {
@@ -67,7 +69,7 @@ extension PlainTextRenderer {
             return (0, 0, [], 1)
         }
         var factor = 1
-        while (heatmap.rows + factor - 1) / factor > maxRows || (heatmap.columns + factor - 1) / factor > maxColumns {
+        while heatmap.rows.dividedRoundingUp(by: factor) > maxRows || heatmap.columns.dividedRoundingUp(by: factor) > maxColumns {
             factor += 1
         }
         let pooled = heatmap.maxPooled(by: factor)
@@ -121,16 +123,10 @@ extension PlainTextRenderer {
         return lines
     }
 
-    /// Bytes in decimal units: `512 B`, `2.5 KB`, `3.5 GB`.
+    /// Bytes in decimal units with up to six significant digits: `512 B`, `2.5 kB`, `3.5 GB`.
     static func bytes(_ count: Double) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = count
-        var unit = 0
-        while abs(value) >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return "\(value.compact) \(units[unit])"
+        let scaled = DecimalByteCount(count)
+        return "\(scaled.value.compact) \(scaled.unit)"
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import QLoRAEngine
 
 /// The tensor a command works on, read from a `.npy` file or one tensor of a `.safetensors` file.
@@ -14,14 +15,15 @@ struct InputTensor {
     /// How errors name the input: the path, and the tensor's name when it has one.
     var source: String { Self.source(path: path, name: name) }
 
-    /// Reads `path`, choosing the format by its extension.
+    /// Reads `path`, choosing the format by the file name's extension: a dot in a folder's name, or
+    /// a file named `npy` with no extension at all, does not count.
     ///
     /// - Parameter tensorName: the `--tensor` flag: which tensor of a `.safetensors` file to read;
     ///   needed only when the file holds more than one.
     init(path: String, tensorName: String?) throws {
         self.path = path
         let array: StoredArray
-        switch path.split(separator: ".").last?.lowercased() {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "npy":
             if let tensorName {
                 throw InputError("--tensor", "'\(tensorName)' given, but \(path) is a .npy file with one unnamed array; expected no --tensor")

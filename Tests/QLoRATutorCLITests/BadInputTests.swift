@@ -110,6 +110,23 @@ import Testing
         #expect(result.standardOutput.isEmpty)
     }
 
+    @Test func theFormatComesFromTheFileNameAlone() throws {
+        let folder = try ScratchFolder()
+        let dotted = folder.url.appendingPathComponent("a.npy")
+        try FileManager.default.createDirectory(at: dotted, withIntermediateDirectories: true)
+        let array = Self.npy([1, 2, 3, 4])
+        try array.write(to: dotted.appendingPathComponent("weights"))
+        try array.write(to: dotted.appendingPathComponent("npy"))
+        try array.write(to: dotted.appendingPathComponent("w.NPY"))
+        for name in ["weights", "npy"] {
+            let result = try CommandRunner.run(["quantize", name] + Self.nf4, in: dotted)
+            #expect(result.status == 2)
+            #expect(result.standardError.hasPrefix("qlora-tutor: \(name): has an extension the tool does not read"), "\(result.standardError)")
+        }
+        let inside = try CommandRunner.run(["quantize", dotted.appendingPathComponent("w.NPY").path] + Self.nf4)
+        #expect(inside.status == 0, "\(inside.standardError)")
+    }
+
     @Test func anUnknownTypeIsAUsageError() throws {
         let result = try CommandRunner.run(["quantize", "w.npy", "--type", "nf5"])
         #expect(result.status == 2)

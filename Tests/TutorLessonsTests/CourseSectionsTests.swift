@@ -52,6 +52,15 @@ import Testing
         #expect(lines.allSatisfy { $0.count <= 80 })
     }
 
+    @Test func plainMemoryBreakdownUsesDecimalUnits() {
+        let memory = MemoryBreakdown(title: "7B", parts: [.init(name: "weights", bytes: 2500)], capacities: [24e9])
+        let lines = PlainTextRenderer(width: 80).render(.memory(memory))
+        #expect(lines.contains { $0.contains("2.5 kB") })
+        #expect(lines.last == "fits in 24 GB")
+        #expect(DecimalByteCount(999).isBytes)
+        #expect(DecimalByteCount(3.5e15).value == 3500 && DecimalByteCount(3.5e15).unit == "TB")
+    }
+
     @Test func qloraLayerStartsAsTheBaseAndOnlyBMovesFirst() throws {
         let section = QLoRALayerSection()
         let results = try section.run(section.defaultParameters.merging(["in": .number(64), "out": .number(64)])).results

@@ -34,6 +34,9 @@ import Testing
         ("sqnr > 3", 1, "unknown result `sqnr`"),
         ("mse + (bits < 1) > 0", 7, "expected a number after `+`"),
         ("bits and mse < 1", 1, "expected a condition before `and`"),
+        ("mse < 1 and bits", 13, "expected a condition after `and`"),
+        ("bits or mse < 1", 1, "expected a condition before `or`"),
+        ("mse < 1 or bits > 1 and scale", 25, "expected a condition after `and`"),
         ("bits ~= 4", 10, "`within`"),
         ("frob(1) > 0", 1, "unknown function `frob`"),
         ("min(1) > 0", 1, "`min` takes 2 arguments"),
@@ -45,6 +48,15 @@ import Testing
         let error = #expect(throws: ExpressionError.self) { try Expression.parse(text, names: names, kind: .boolean) }
         #expect(error?.column == column)
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test func andBindsTighterThanOr() throws {
+        let expression = try Expression.parse("mse < 1 or bits < 1 and scale < 1", names: names, kind: .boolean)
+        guard case .or(_, .and) = expression else {
+            Issue.record("expected `a or (b and c)`, got \(expression)")
+            return
+        }
+        #expect(try truth("bits < 1 and mse < 1 or scale < 1"))
     }
 
     @Test func numbersAreNumbersNotConditions() throws {

@@ -22,7 +22,7 @@ public struct CheckpointSection: LessonSection {
             ParameterSpec(
                 name: "name", summary: "The weight's name in the file.",
                 domain: .choices(Self.weightNames), defaultValue: .word(Self.weightNames[0])),
-            ParameterSpec(name: "type", summary: "`nf4` or `fp4`.", domain: .choices(["nf4", "fp4"]), defaultValue: .word("nf4")),
+            ParameterSpec(name: "type", summary: "`nf4` or `fp4`.", domain: .choices(FourBitType.allCases.map(\.rawValue)), defaultValue: .word("nf4")),
             ParameterSpec(
                 name: "blocksize", summary: "Values per absmax block.",
                 domain: .numbers(FourBitQuantized.supportedBlocksizes.map(Double.init)), defaultValue: .number(64)),
@@ -56,7 +56,7 @@ public struct CheckpointSection: LessonSection {
         let original = MatrixParameters.matrix(parameters)
         let weightName = parameters.word("name")
         let quantized = try FourBitQuantized(
-            quantizing: original, type: parameters.word("type") == "fp4" ? .fp4 : .nf4,
+            quantizing: original, type: FourBitType(rawValue: parameters.word("type")) ?? .nf4,
             blocksize: parameters.integer("blocksize"), doubleQuantization: parameters.word("double_quant") == "yes")
 
         let bytes = SafetensorsFile.encode(BitsandbytesCheckpoint.arrays(for: quantized, named: weightName))

@@ -26,7 +26,7 @@ public struct ProductionSection: LessonSection {
                 domain: .choices(ModelArchitecture.known.map(\.name)), defaultValue: .word("llama-2-7b")),
             ParameterSpec(
                 name: "quant_type", summary: "`bnb_4bit_quant_type`: the 4-bit codebook.",
-                domain: .choices(["nf4", "fp4"]), defaultValue: .word("nf4")),
+                domain: .choices(FourBitType.allCases.map(\.rawValue)), defaultValue: .word("nf4")),
             ParameterSpec(
                 name: "double_quant", summary: "`bnb_4bit_use_double_quant`: quantize the absmax constants.",
                 domain: yesNo, defaultValue: .word("true")),

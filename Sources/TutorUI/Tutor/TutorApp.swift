@@ -85,9 +85,9 @@ public struct TutorApp {
 
     private func startRun(_ block: LiveBlock, tweaks: [String: ParameterValue], token: Int, mailbox: TutorMailbox) {
         let runner = self.runner
-        mailbox.begin()
+        mailbox.begin(token: token)
         Thread.detachNewThread {
-            defer { mailbox.end() }
+            defer { mailbox.end(token: token) }
             do {
                 let run = try runner.run(
                     block, tweaks: tweaks,

@@ -4,6 +4,10 @@ import Foundation
 final class TutorMailbox {
     private let lock = NSLock()
     private var events: [TutorEvent] = []
+    /// The tokens of runs whose worker has not ended yet.
+    private var running: Set<Int> = []
+    /// The running tokens the loop has cancelled; a token leaves when its worker ends, since
+    /// nothing posts or asks under it after that, so the set never outgrows the runs in flight.
     private var cancelled: Set<Int> = []
     private var pending = 0
 
@@ -23,13 +27,38 @@ final class TutorMailbox {
         }
     }
 
-    func cancel(_ token: Int) { lock.withLock { _ = cancelled.insert(token) } }
+    /// Marks a run as cancelled; a run whose worker has already ended has nothing left to stop.
+    func cancel(_ token: Int) {
+        lock.withLock {
+            if running.contains(token) { cancelled.insert(token) }
+        }
+    }
 
     func isCancelled(_ token: Int) -> Bool { lock.withLock { cancelled.contains(token) } }
 
-    /// Counts work in flight, so the loop polls quickly only while something may arrive.
-    func begin() { lock.withLock { pending += 1 } }
-    func end() { lock.withLock { pending -= 1 } }
+    /// How many cancelled runs the mailbox remembers.
+    var cancelledCount: Int { lock.withLock { cancelled.count } }
+
+    /// Counts work in flight, so the loop polls quickly only while something may arrive; `token`
+    /// names the run the work is, when it is one.
+    func begin(token: Int? = nil) {
+        lock.withLock {
+            pending += 1
+            if let token { running.insert(token) }
+        }
+    }
+
+    /// Ends what `begin(token:)` began, forgetting the run's token.
+    func end(token: Int? = nil) {
+        lock.withLock {
+            pending -= 1
+            if let token {
+                running.remove(token)
+                cancelled.remove(token)
+            }
+        }
+    }
+
     var hasPendingWork: Bool { lock.withLock { pending > 0 || !events.isEmpty } }
 }
 

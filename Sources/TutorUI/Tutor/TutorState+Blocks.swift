@@ -16,9 +16,11 @@ extension TutorState {
 
     /// Brings the focused block to the top so its outputs have the screen (the projector shows one thing at a time).
     mutating func scrollFocusToTop() {
-        guard let index = focusedBlock, let frame = TutorView(state: self).blockFrames[index] else { return }
+        guard let index = focusedBlock else { return }
+        let layout = TutorView(state: self).stepLayout
+        guard let frame = layout.blockFrames[index] else { return }
         scroll = frame.top
-        clampScroll()
+        clampScroll(contentHeight: layout.height)
     }
 
     /// Stops the focused block's run (or any run of the step); nil when nothing was running.

@@ -185,9 +185,10 @@ extension TutorState {
         clampScroll()
     }
 
-    mutating func clampScroll() {
+    /// Keeps the scroll within the step; `contentHeight` is the step's height when the caller has laid it out already.
+    mutating func clampScroll(contentHeight: Int? = nil) {
         guard page == .lesson else { return }
-        let content = TutorView(state: self).stepContentHeight
+        let content = contentHeight ?? TutorView(state: self).stepLayout.height
         scroll = max(0, min(scroll, content - bodyHeight))
     }
 
@@ -201,9 +202,11 @@ extension TutorState {
 
     /// Scrolls so the focused block's first rows are on screen.
     mutating func scrollFocusIntoView() {
-        guard let focusedBlock, let frame = TutorView(state: self).blockFrames[focusedBlock] else { return }
+        guard let focusedBlock else { return }
+        let layout = TutorView(state: self).stepLayout
+        guard let frame = layout.blockFrames[focusedBlock] else { return }
         if frame.top < scroll || frame.top >= scroll + bodyHeight { scroll = frame.top }
-        clampScroll()
+        clampScroll(contentHeight: layout.height)
     }
 
     // MARK: Mouse

@@ -86,17 +86,16 @@ public struct TutorView {
 
     var bodyRect: Rect { Rect(x: 1, y: 1, width: state.width - 2, height: state.bodyHeight) }
 
-    /// Rows the step takes at the screen's width.
-    var stepContentHeight: Int { stepContent.stack.height(forWidth: bodyRect.width) }
-
-    /// Each interactive block's first row and height in the step, by block index.
-    var blockFrames: [Int: (top: Int, height: Int)] {
+    /// The step laid out at the screen's width: the rows it takes, and each interactive block's
+    /// first row and height by block index. One layout serves both, as wrapping the prose is the cost.
+    var stepLayout: (height: Int, blockFrames: [Int: (top: Int, height: Int)]) {
         let (stack, indices) = stepContent
-        var frames: [Int: (top: Int, height: Int)] = [:]
-        for (index, frame) in zip(indices, stack.frames(width: bodyRect.width)) {
-            if let index { frames[index] = frame }
+        let frames = stack.frames(width: bodyRect.width)
+        var blockFrames: [Int: (top: Int, height: Int)] = [:]
+        for (index, frame) in zip(indices, frames) {
+            if let index { blockFrames[index] = frame }
         }
-        return frames
+        return (StackWidget.height(of: frames), blockFrames)
     }
 
     private func drawLesson(on screen: inout Screen) {

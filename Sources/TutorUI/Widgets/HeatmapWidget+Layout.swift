@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 extension HeatmapWidget {
@@ -23,8 +24,8 @@ extension HeatmapWidget {
             return Layout(poolFactor: 1, cellScale: 1, displayColumns: [], displayRows: [], pooledRows: 0, pooledColumns: 0)
         }
         // One factor for both axes keeps the matrix's shape.
-        let poolFactor = max(ceilDivide(heatmap.columns, width), ceilDivide(heatmap.rows, pixelRows), 1)
-        let pooledRows = ceilDivide(heatmap.rows, poolFactor), pooledColumns = ceilDivide(heatmap.columns, poolFactor)
+        let poolFactor = max(heatmap.columns.dividedRoundingUp(by: width), heatmap.rows.dividedRoundingUp(by: pixelRows), 1)
+        let pooledRows = heatmap.rows.dividedRoundingUp(by: poolFactor), pooledColumns = heatmap.columns.dividedRoundingUp(by: poolFactor)
         var cellScale = poolFactor == 1 ? max(1, min(maximumCellScale, width / pooledColumns, pixelRows / pooledRows)) : 1
         var columns = gridded(count: pooledColumns, scale: cellScale, block: gridBlock(heatmap)?.columns, poolFactor: poolFactor)
         var pixels = gridded(count: pooledRows, scale: cellScale, block: gridBlock(heatmap)?.rows, poolFactor: poolFactor)
@@ -90,6 +91,4 @@ extension HeatmapWidget {
         if let top = pending { rows.append((top, nil)) }
         return rows
     }
-
-    private func ceilDivide(_ a: Int, _ b: Int) -> Int { b > 0 ? (a + b - 1) / b : a }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TutorLessons
 
 /// Short number labels for axes and legends.
 enum NumberFormat {
@@ -9,16 +10,12 @@ enum NumberFormat {
         return String(format: "%.3g", Double(value))
     }
 
-    /// Bytes in decimal units, the way GPU memory is sold and the lessons' tables count it:
-    /// `512 B`, `3.50 GB` (a "24 GB" card holds 24e9 bytes).
+    /// Bytes in decimal units with three significant digits, short enough to sit beside a bar:
+    /// `512 B`, `3.50 GB`, `24.0 GB`.
     static func bytes(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-        let units = ["B", "kB", "MB", "GB", "TB"]
-        var scaled = value, unit = 0
-        while abs(scaled) >= 1000, unit < units.count - 1 {
-            scaled /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(Int(scaled)) B" : String(format: scaled < 10 ? "%.2f" : "%.1f", scaled) + " " + units[unit]
+        let scaled = DecimalByteCount(value)
+        return scaled.isBytes
+            ? "\(Int(scaled.value)) B" : String(format: scaled.value < 10 ? "%.2f" : "%.1f", scaled.value) + " " + scaled.unit
     }
 }
