@@ -9,5 +9,7 @@
 
 #include "VectorLevel.h"
 #include "MatrixKernel.h"
+#include "FourBitCodes.h"
+#include "ByteCodes.h"
 
 #endif
