@@ -21,6 +21,10 @@ static inline __attribute__((always_inline)) int position_of(float scaled, const
 
 /// Finds the sorted position of 16 scaled values: how many of the 15 ascending midpoints lie
 /// strictly below each (`torch.bucketize`), so a value exactly on a midpoint takes the lower level.
+///
+/// The one step the levels do differently: AVX2 can look a midpoint up per lane in a register,
+/// which SSE2 and NEON cannot. Each wrapper passes its own to the shared body, where the constant
+/// argument lets the compiler inline it.
 typedef void find_positions(const float_lanes *scaled, const float *midpoints, int_lanes *positions);
 
 /// Counts the midpoints below each value, one comparison each: what any vector unit can do.
@@ -40,9 +44,10 @@ static inline __attribute__((always_inline)) void count_midpoints_below(
 /// its lane has come to, looked up in a register (vpermps).
 ///
 /// Each step appends one bit to a lane's path, 1 where the value is above the midpoint it was
-/// compared with; after four steps the path, read as a number, is the position. With midpoints
-/// sorted, the comparisons below a lane's path all agree with the one made, so this equals the
-/// count for every value (the midpoints need only be non-decreasing: FP4 has two equal ones).
+/// compared with; after four steps the path, read as a number, is the position. The midpoints are
+/// sorted, so a value above one is above all those before it, and below one is below all those
+/// after it: the path counts exactly the midpoints below the value, as the comparisons one by one
+/// would (non-decreasing is enough: FP4 has two equal midpoints).
 __attribute__((target("avx2"))) static inline void search_midpoints_avx2(
     const float_lanes *scaled, const float *midpoints, int_lanes *positions)
 {

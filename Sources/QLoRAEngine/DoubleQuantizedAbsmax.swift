@@ -93,9 +93,21 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// The absmax values back in float32: `dynamicMap[code] * nestedAbsmax[i / nestedBlocksize] + offset`,
     /// a float32 multiply then a float32 add, as bitsandbytes dequantizes them.
     public func reconstructed() -> [Float] {
-        let map = Self.dynamicMap
-        return codes.indices.map { index in
-            map[Int(codes[index])] * nestedAbsmax[index / nestedBlocksize] + offset
+        let count = codes.count
+        let nestedBlocksize = self.nestedBlocksize
+        let offset = self.offset
+        // Block by block, so no value pays for a division to find its nested absmax.
+        return [Float](unsafeUninitializedCapacity: count) { values, initializedCount in
+            DynamicMap.values.withUnsafeBufferPointer { map in
+                codes.withUnsafeBufferPointer { codes in
+                    for (block, nested) in nestedAbsmax.enumerated() {
+                        for index in block * nestedBlocksize..<min((block + 1) * nestedBlocksize, count) {
+                            values[index] = map[Int(codes[index])] * nested + offset
+                        }
+                    }
+                }
+            }
+            initializedCount = count
         }
     }
 }

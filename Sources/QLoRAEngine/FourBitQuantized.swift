@@ -52,18 +52,18 @@ public struct FourBitQuantized: QuantizedTensor {
         let blockCount = tensor.count.dividedRoundingUp(by: blocksize)
         let packedCount = tensor.count.dividedRoundingUp(by: 2)
         // The kernel writes every byte and every absmax, so neither array is filled with zeros first.
-        var absmax = [Float](unsafeUninitializedCapacity: blockCount) { absmax, initializedCount in
-            initializedCount = blockCount
-        }
-        let packed = [UInt8](unsafeUninitializedCapacity: packedCount) { packed, initializedCount in
-            tensor.scalars.withUnsafeBufferPointer { values in
-                absmax.withUnsafeMutableBufferPointer { absmax in
+        var absmax: [Float] = []
+        let packed = [UInt8](unsafeUninitializedCapacity: packedCount) { packed, packedWritten in
+            absmax = [Float](unsafeUninitializedCapacity: blockCount) { absmax, absmaxWritten in
+                tensor.scalars.withUnsafeBufferPointer { values in
                     Self.quantize(
                         values, blocksize: blocksize, search: search,
-                        packed: UnsafeMutableBufferPointer(rebasing: packed[..<packedCount]), absmax: absmax)
+                        packed: UnsafeMutableBufferPointer(rebasing: packed[..<packedCount]),
+                        absmax: UnsafeMutableBufferPointer(rebasing: absmax[..<blockCount]))
                 }
+                absmaxWritten = blockCount
             }
-            initializedCount = packedCount
+            packedWritten = packedCount
         }
         // The kernel checks every block on its way through: a NaN absmax marks a NaN or an infinity.
         if absmax.contains(where: { $0.isNaN }) {
