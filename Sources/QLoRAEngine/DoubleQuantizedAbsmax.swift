@@ -1,3 +1,5 @@
+import CQLoRAKernels
+
 /// The per-block absmax values of a 4-bit tensor, quantized again to 8 bits (QLoRA paper, sec. 3).
 ///
 /// At blocksize 64 a float32 absmax per block costs 32/64 = 0.5 bits per parameter. Double
@@ -21,6 +23,9 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// bitsandbytes' signed 8-bit dynamic map, ascending; `codes` index into it.
     public static var dynamicMap: [Float] { DynamicMap.values }
 
+    /// The dynamic map's boundaries. The map is ascending, so a level's sorted position is its code.
+    private static let dynamicMapSearch = CodebookSearch(codebook: DynamicMap.values)
+
     /// Quantizes absmax values as bitsandbytes' `quantize_4bit(compress_statistics=True)` does.
     ///
     /// The offset is `absmax.mean()` as PyTorch computes it in float32 (a cascade sum on one
@@ -32,28 +37,34 @@ public struct DoubleQuantizedAbsmax: Equatable {
     ///
     /// - Precondition: `absmax` is not empty and `nestedBlocksize` is positive.
     public init(quantizing absmax: [Float], nestedBlocksize: Int = standardNestedBlocksize) {
+        self.init(quantizing: absmax, nestedBlocksize: nestedBlocksize, level: FourBitQuantized.vectorLevel)
+    }
+
+    /// `init(quantizing:nestedBlocksize:)` at a given vector level, so tests can hold the levels
+    /// against each other.
+    init(quantizing absmax: [Float], nestedBlocksize: Int, level: qlora_vector_level) {
         precondition(!absmax.isEmpty && nestedBlocksize > 0, "double quantization needs absmax values and a positive blocksize")
         let offset = PyTorchFloat32.mean(absmax)
         let centred = absmax.map { $0 - offset }
-        var codes = [UInt8](repeating: 0, count: absmax.count)
-        var nestedAbsmax = [Float](repeating: 0, count: absmax.count.dividedRoundingUp(by: nestedBlocksize))
-        let search = CodebookSearch(codebook: Self.dynamicMap)
-        centred.withUnsafeBufferPointer { centred in
-            codes.withUnsafeMutableBufferPointer { codes in
-                nestedAbsmax.withUnsafeMutableBufferPointer { nestedAbsmax in
-                    // Nested blocks are independent: split them across cores, each chunk writing
-                    // only its own codes and nested absmax, so the result never depends on the split.
-                    FourBitQuantized.forEachChunk(
-                        ofBlocks: nestedAbsmax.count, blocksize: nestedBlocksize, valuesPerThreadWorthIt: 1 << 15
-                    ) { blocks in
-                        let values = blocks.lowerBound * nestedBlocksize..<min(blocks.upperBound * nestedBlocksize, centred.count)
-                        search.quantizeBlockwise(
-                            UnsafeBufferPointer(rebasing: centred[values]), blocksize: nestedBlocksize,
-                            codes: UnsafeMutableBufferPointer(rebasing: codes[values]),
-                            absmax: UnsafeMutableBufferPointer(rebasing: nestedAbsmax[blocks]))
+        let nestedCount = absmax.count.dividedRoundingUp(by: nestedBlocksize)
+        var nestedAbsmax = [Float](repeating: 0, count: nestedCount)
+        let codes = [UInt8](unsafeUninitializedCapacity: absmax.count) { codes, initializedCount in
+            centred.withUnsafeBufferPointer { centred in
+                Self.dynamicMapSearch.midpoints.withUnsafeBufferPointer { midpoints in
+                    nestedAbsmax.withUnsafeMutableBufferPointer { nestedAbsmax in
+                        // Nested blocks are independent: split them across cores, each chunk writing
+                        // only its own codes and nested absmax, so the result never depends on the split.
+                        FourBitQuantized.forEachChunk(
+                            ofBlocks: nestedCount, blocksize: nestedBlocksize, valuesPerThreadWorthIt: 1 << 15
+                        ) { blocks in
+                            qlora_quantize_byte_codes(
+                                level, centred.baseAddress, centred.count, nestedBlocksize, blocks.lowerBound,
+                                blocks.upperBound, midpoints.baseAddress, codes.baseAddress, nestedAbsmax.baseAddress)
+                        }
                     }
                 }
             }
+            initializedCount = absmax.count
         }
         self.codes = codes
         self.nestedAbsmax = nestedAbsmax
@@ -82,9 +93,21 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// The absmax values back in float32: `dynamicMap[code] * nestedAbsmax[i / nestedBlocksize] + offset`,
     /// a float32 multiply then a float32 add, as bitsandbytes dequantizes them.
     public func reconstructed() -> [Float] {
-        let map = Self.dynamicMap
-        return codes.indices.map { index in
-            map[Int(codes[index])] * nestedAbsmax[index / nestedBlocksize] + offset
+        let count = codes.count
+        let nestedBlocksize = self.nestedBlocksize
+        let offset = self.offset
+        // Block by block, so no value pays for a division to find its nested absmax.
+        return [Float](unsafeUninitializedCapacity: count) { values, initializedCount in
+            DynamicMap.values.withUnsafeBufferPointer { map in
+                codes.withUnsafeBufferPointer { codes in
+                    for (block, nested) in nestedAbsmax.enumerated() {
+                        for index in block * nestedBlocksize..<min((block + 1) * nestedBlocksize, count) {
+                            values[index] = map[Int(codes[index])] * nested + offset
+                        }
+                    }
+                }
+            }
+            initializedCount = count
         }
     }
 }

@@ -1,36 +1,43 @@
+import CQLoRAKernels
 import Dispatch
 import Foundation
 
-// The hot loops of 4-bit quantization: whole blocks with SIMD on raw pointers, big tensors split
-// across cores by whole blocks, so the result is the same bit for bit on any number of threads.
+// The hot loops of 4-bit quantization run in C (CQLoRAKernels' FourBitCodes), built for the
+// baseline instruction set and for AVX2. Big tensors are split across cores by whole blocks, so
+// the result is the same bit for bit on any number of threads and at either level.
 
 extension FourBitQuantized {
-    /// Fills `packed` and `absmax` for `values` (bitsandbytes' rule: `CodebookSearch.quantizeBlockwise`).
+    /// The widest vector instructions this CPU runs, asked once.
+    static let vectorLevel = qlora_vector_level_detected()
+
+    /// Outputs of at least this many values are written around the caches when dequantizing: 16 MiB
+    /// of float32 would only evict everything else before anyone reads it back.
+    static let cacheBypassCount = 1 << 22
+
+    /// Fills `packed` and `absmax` for `values` with bitsandbytes' rule (`qlora_quantize_four_bit`).
+    /// A block holding a NaN or an infinity gets a NaN absmax.
+    ///
+    /// - Precondition: `search` is for a 16-level codebook; `packed` holds `ceil(count / 2)` bytes
+    ///   and `absmax` one value per block, the last block possibly shorter.
     static func quantize(
         _ values: UnsafeBufferPointer<Float>, blocksize: Int, search: CodebookSearch,
-        packed: UnsafeMutableBufferPointer<UInt8>, absmax: UnsafeMutableBufferPointer<Float>
+        packed: UnsafeMutableBufferPointer<UInt8>, absmax: UnsafeMutableBufferPointer<Float>,
+        level: qlora_vector_level = vectorLevel
     ) {
-        let fullBlocks = values.count / blocksize
-        let kernel = FourBitKernel(search)
-        if let values = values.baseAddress, let packed = packed.baseAddress, let absmax = absmax.baseAddress {
-            forEachChunk(ofBlocks: fullBlocks, blocksize: blocksize) { blocks in
-                for block in blocks {
-                    absmax[block] = kernel.quantizeFullBlock(
-                        values + block * blocksize, count: blocksize, packed: packed + block * blocksize / 2)
+        precondition(search.codeAtPosition.count == 16, "a 4-bit codebook has 16 levels")
+        let count = values.count
+        let blockCount = count.dividedRoundingUp(by: blocksize)
+        precondition(packed.count == count.dividedRoundingUp(by: 2) && absmax.count == blockCount)
+        guard let values = values.baseAddress, let packed = packed.baseAddress, let absmax = absmax.baseAddress else { return }
+        search.midpoints.withUnsafeBufferPointer { midpoints in
+            search.codeAtPosition.withUnsafeBufferPointer { codeAtPosition in
+                forEachChunk(ofBlocks: blockCount, blocksize: blocksize) { blocks in
+                    qlora_quantize_four_bit(
+                        level, values, count, blocksize, blocks.lowerBound, blocks.upperBound,
+                        midpoints.baseAddress, codeAtPosition.baseAddress, packed, absmax)
                 }
             }
         }
-        // The last, shorter block (and an odd count's padding) is at most one block: plain Swift.
-        let tailStart = fullBlocks * blocksize
-        guard tailStart < values.count else { return }
-        var codes = [UInt8](repeating: 0, count: values.count - tailStart)
-        codes.withUnsafeMutableBufferPointer { codes in
-            search.quantizeBlockwise(
-                UnsafeBufferPointer(rebasing: values[tailStart...]), blocksize: blocksize,
-                codes: codes, absmax: UnsafeMutableBufferPointer(rebasing: absmax[fullBlocks...]))
-        }
-        let tailPacked = Nibbles.pack(codes, padding: search.code(of: 0))
-        for (offset, byte) in tailPacked.enumerated() { packed[tailStart / 2 + offset] = byte }
     }
 
     /// Writes the dequantized values, `codebook[code] * absmax[block]` in float32, into `output`
@@ -38,33 +45,27 @@ extension FourBitQuantized {
     ///
     /// - Precondition: `output.count == count`.
     public func dequantize(into output: UnsafeMutableBufferPointer<Float>) {
+        dequantize(into: output, level: Self.vectorLevel, bypassingCache: count >= Self.cacheBypassCount)
+    }
+
+    /// `dequantize(into:)` with its choices made by the caller, so tests can hold every path
+    /// against the others on small tensors.
+    func dequantize(into output: UnsafeMutableBufferPointer<Float>, level: qlora_vector_level, bypassingCache: Bool) {
         precondition(output.count == count, "output holds \(output.count) values, expected \(count)")
         let blocksize = self.blocksize
         let count = self.count
-        let blockCount = self.absmax.count
-        type.bytePairs.withUnsafeBufferPointer { pairs in
+        let blockCount = absmax.count
+        let bypassCache: Int32 = bypassingCache ? 1 : 0
+        type.codebook.withUnsafeBufferPointer { codebook in
             packed.withUnsafeBufferPointer { packed in
                 absmax.withUnsafeBufferPointer { absmax in
-                    guard let pairs = pairs.baseAddress, let packed = packed.baseAddress,
+                    guard let codebook = codebook.baseAddress, let packed = packed.baseAddress,
                         let absmax = absmax.baseAddress, let output = output.baseAddress
                     else { return }
                     Self.forEachChunk(ofBlocks: blockCount, blocksize: blocksize) { blocks in
-                        for block in blocks {
-                            // Blocks start at even indices (every blocksize is even), so each byte
-                            // of the block holds two of its values: one lookup, one multiply.
-                            let scale = absmax[block]
-                            let start = block * blocksize
-                            let end = min(start + blocksize, count)
-                            var index = start
-                            while index + 1 < end {
-                                let values = pairs[Int(packed[index / 2])] * scale
-                                UnsafeMutableRawPointer(output + index).storeBytes(of: values, as: SIMD2<Float>.self)
-                                index += 2
-                            }
-                            if index < end {
-                                output[index] = pairs[Int(packed[index / 2])].x * scale
-                            }
-                        }
+                        qlora_dequantize_four_bit(
+                            level, packed, absmax, count, blocksize, blocks.lowerBound, blocks.upperBound,
+                            codebook, bypassCache, output)
                     }
                 }
             }

@@ -50,18 +50,23 @@ public struct FourBitQuantized: QuantizedTensor {
         try tensor.validateNotEmpty()
         let search = CodebookSearch(codebook: type.codebook)
         let blockCount = tensor.count.dividedRoundingUp(by: blocksize)
-        var packed = [UInt8](repeating: 0, count: tensor.count.dividedRoundingUp(by: 2))
-        var absmax = [Float](repeating: 0, count: blockCount)
-        tensor.scalars.withUnsafeBufferPointer { values in
-            packed.withUnsafeMutableBufferPointer { packed in
-                absmax.withUnsafeMutableBufferPointer { absmax in
-                    Self.quantize(values, blocksize: blocksize, search: search, packed: packed, absmax: absmax)
+        let packedCount = tensor.count.dividedRoundingUp(by: 2)
+        // The kernel writes every byte and every absmax, so neither array is filled with zeros first.
+        var absmax: [Float] = []
+        let packed = [UInt8](unsafeUninitializedCapacity: packedCount) { packed, packedWritten in
+            absmax = [Float](unsafeUninitializedCapacity: blockCount) { absmax, absmaxWritten in
+                tensor.scalars.withUnsafeBufferPointer { values in
+                    Self.quantize(
+                        values, blocksize: blocksize, search: search,
+                        packed: UnsafeMutableBufferPointer(rebasing: packed[..<packedCount]),
+                        absmax: UnsafeMutableBufferPointer(rebasing: absmax[..<blockCount]))
                 }
+                absmaxWritten = blockCount
             }
+            packedWritten = packedCount
         }
-        // The kernel checks every full block on its way through (a NaN absmax); the rest is short.
-        let tailStart = tensor.count / blocksize * blocksize
-        if absmax.contains(where: { $0.isNaN }) || tensor.scalars[tailStart...].contains(where: { !$0.isFinite }) {
+        // The kernel checks every block on its way through: a NaN absmax marks a NaN or an infinity.
+        if absmax.contains(where: { $0.isNaN }) {
             try tensor.validateFinite()
         }
         let scales: Scales

@@ -12,22 +12,6 @@ public enum FourBitType: String, CaseIterable {
         case .fp4: FP4.codebook
         }
     }
-
-    /// The two values every packed byte stands for, high nibble first, for all 256 bytes:
-    /// dequantizing becomes one lookup per byte.
-    var bytePairs: [SIMD2<Float>] {
-        switch self {
-        case .nf4: Self.nf4BytePairs
-        case .fp4: Self.fp4BytePairs
-        }
-    }
-
-    private static let nf4BytePairs = bytePairs(of: NF4.codebook)
-    private static let fp4BytePairs = bytePairs(of: FP4.codebook)
-
-    private static func bytePairs(of codebook: [Float]) -> [SIMD2<Float>] {
-        (0..<256).map { byte in SIMD2(codebook[byte >> 4], codebook[byte & 0x0F]) }
-    }
 }
 
 extension FourBitType: Sendable {}
