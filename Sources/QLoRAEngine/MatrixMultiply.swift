@@ -102,16 +102,27 @@ public enum MatrixMultiply {
         // The workers share out the panels (the columns of C) when there are enough of them, or
         // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
         // a and b and write disjoint parts of c and of panels.
-        let splitColumns = panelCount >= workers
         nonisolated(unsafe) let (a, b, c, panels) = (a, b, c, panels)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let parts = splitColumns ? panelCount : m
-            let share = parts * worker / workers..<parts * (worker + 1) / workers
-            let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
-            if splitColumns {
-                multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch, vectorLevel)
-            } else {
-                multiplyPanels(0..<panelCount, rows: share, a, b, c, scale, scratch, vectorLevel)
+        guard panelCount >= workers else {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
+                let rows = m * worker / workers..<m * (worker + 1) / workers
+                multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch, vectorLevel)
+            }
+            return
+        }
+        // Panels are claimed a few at a time, so a thread the machine slows down does less of the
+        // work; which thread computes a panel never changes its bits.
+        let pieces = min(panelCount, workers * 4)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { counter in
+            counter[0] = 0
+            nonisolated(unsafe) let next = counter.baseAddress.unsafelyUnwrapped
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
+                while case let piece = qlora_claim_next(next), piece < pieces {
+                    let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
+                    multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch, vectorLevel)
+                }
             }
         }
     }

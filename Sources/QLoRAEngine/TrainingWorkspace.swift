@@ -17,10 +17,11 @@ public struct TrainingWorkspace {
     /// The bytes the scratch holds.
     public var bytes: Int { 4 * panels.count }
 
-    /// Threads worth using for an `m` x `n` x `k` product when `available` may run: a second
-    /// thread costs more than it saves below a few million multiply-adds.
+    /// Threads worth using for an `m` x `n` x `k` product when `available` may run: waking a
+    /// second thread takes tens of microseconds, more than it saves below some sixteen million
+    /// multiply-adds (T1's 5.2 million ran no faster on two cores than on one).
     static func threads(_ available: Int, m: Int, n: Int, k: Int) -> Int {
-        m * n * k >= 4_000_000 ? available : 1
+        m * n * k >= 1 << 24 ? available : 1
     }
 }
 

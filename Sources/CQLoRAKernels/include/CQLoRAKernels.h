@@ -12,5 +12,6 @@
 #include "PanelPacking.h"
 #include "FourBitCodes.h"
 #include "ByteCodes.h"
+#include "WorkCounter.h"
 
 #endif
