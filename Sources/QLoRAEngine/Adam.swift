@@ -1,3 +1,4 @@
+import CQLoRAKernels
 import Foundation
 
 /// Adam (Kingma and Ba 2015) and AdamW (Loshchilov and Hutter 2019) as `torch.optim.Adam`
@@ -71,60 +72,19 @@ public struct Adam: Optimizer {
         case .coupled(let lambda): (lambda, 1)
         case .decoupled(let lambda): (0, 1 - learningRate * lambda)
         }
-        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
-        /// The update of eight parameters at once: the same operations, in the same order, as one at a time.
-        @inline(__always)
-        func step(_ p: inout Lanes, _ g: Lanes, _ m: inout Lanes, _ v: inout Lanes) {
-            p *= decayFactor
-            let g = g + coupledDecay * p
-            m += (1 - beta1) * (g - m)
-            v = beta2 * v + (1 - beta2) * g * g
-            let denominator = v.squareRoot() / correction2Root + epsilon
-            p -= stepSize * (m / denominator)
-        }
-        let count = parameters.count
+        let coefficients = qlora_adam_coefficients(
+            decay_factor: decayFactor, coupled_decay: coupledDecay, beta1: beta1, beta2: beta2,
+            step_size: stepSize, correction2_root: correction2Root, epsilon: epsilon)
+        // The formula above, eight parameters at a time where the CPU allows (the same bits as one at a time).
         firstMoments[slot].withUnsafeMutableBufferPointer { m in
             secondMoments[slot].withUnsafeMutableBufferPointer { v in
-                let buffers = [parameters.baseAddress, m.baseAddress, v.baseAddress].map(UnsafeMutableRawPointer.init)
-                guard let gradient = gradient.baseAddress.map(UnsafeRawPointer.init),
-                    let p = buffers[0], let m = buffers[1], let v = buffers[2]
+                guard let p = parameters.baseAddress, let g = gradient.baseAddress,
+                    let m = m.baseAddress, let v = v.baseAddress
                 else { return }
-                var offset = 0
-                while offset + Lanes.scalarCount <= count {
-                    let byte = offset * MemoryLayout<Float>.stride
-                    var (pLanes, mLanes, vLanes) = (
-                        p.loadUnaligned(fromByteOffset: byte, as: Lanes.self),
-                        m.loadUnaligned(fromByteOffset: byte, as: Lanes.self),
-                        v.loadUnaligned(fromByteOffset: byte, as: Lanes.self))
-                    step(&pLanes, gradient.loadUnaligned(fromByteOffset: byte, as: Lanes.self), &mLanes, &vLanes)
-                    p.storeBytes(of: pLanes, toByteOffset: byte, as: Lanes.self)
-                    m.storeBytes(of: mLanes, toByteOffset: byte, as: Lanes.self)
-                    v.storeBytes(of: vLanes, toByteOffset: byte, as: Lanes.self)
-                    offset += Lanes.scalarCount
-                }
-                // The last few parameters go through the same lanes, padded with zeros that are dropped.
-                guard offset < count else { return }
-                var (pLanes, gLanes, mLanes, vLanes) = (Lanes(), Lanes(), Lanes(), Lanes())
-                for lane in 0..<count - offset {
-                    let byte = (offset + lane) * MemoryLayout<Float>.stride
-                    pLanes[lane] = p.load(fromByteOffset: byte, as: Float.self)
-                    gLanes[lane] = gradient.load(fromByteOffset: byte, as: Float.self)
-                    mLanes[lane] = m.load(fromByteOffset: byte, as: Float.self)
-                    vLanes[lane] = v.load(fromByteOffset: byte, as: Float.self)
-                }
-                step(&pLanes, gLanes, &mLanes, &vLanes)
-                for lane in 0..<count - offset {
-                    let byte = (offset + lane) * MemoryLayout<Float>.stride
-                    p.storeBytes(of: pLanes[lane], toByteOffset: byte, as: Float.self)
-                    m.storeBytes(of: mLanes[lane], toByteOffset: byte, as: Float.self)
-                    v.storeBytes(of: vLanes[lane], toByteOffset: byte, as: Float.self)
-                }
+                qlora_adam_step(.detected, p, g, m, v, parameters.count, coefficients)
             }
         }
     }
-
-    /// Parameters updated together.
-    private typealias Lanes = SIMD8<Float>
 
     public var stateBytes: Int {
         firstMoments.reduce(0) { $0 + 4 * $1.count } + secondMoments.reduce(0) { $0 + 4 * $1.count }

@@ -37,7 +37,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
     ///
     /// - Precondition: `absmax` is not empty and `nestedBlocksize` is positive.
     public init(quantizing absmax: [Float], nestedBlocksize: Int = standardNestedBlocksize) {
-        self.init(quantizing: absmax, nestedBlocksize: nestedBlocksize, level: FourBitQuantized.vectorLevel)
+        self.init(quantizing: absmax, nestedBlocksize: nestedBlocksize, level: qlora_vector_level.detected)
     }
 
     /// `init(quantizing:nestedBlocksize:)` at a given vector level, so tests can hold the levels

@@ -7,9 +7,6 @@ import Foundation
 // the result is the same bit for bit on any number of threads and at either level.
 
 extension FourBitQuantized {
-    /// The widest vector instructions this CPU runs, asked once.
-    static let vectorLevel = qlora_vector_level_detected()
-
     /// Outputs of at least this many values are written around the caches when dequantizing: 16 MiB
     /// of float32 would only evict everything else before anyone reads it back.
     static let cacheBypassCount = 1 << 22
@@ -22,7 +19,7 @@ extension FourBitQuantized {
     static func quantize(
         _ values: UnsafeBufferPointer<Float>, blocksize: Int, search: CodebookSearch,
         packed: UnsafeMutableBufferPointer<UInt8>, absmax: UnsafeMutableBufferPointer<Float>,
-        level: qlora_vector_level = vectorLevel
+        level: qlora_vector_level = .detected
     ) {
         precondition(search.codeAtPosition.count == 16, "a 4-bit codebook has 16 levels")
         let count = values.count
@@ -45,7 +42,7 @@ extension FourBitQuantized {
     ///
     /// - Precondition: `output.count == count`.
     public func dequantize(into output: UnsafeMutableBufferPointer<Float>) {
-        dequantize(into: output, level: Self.vectorLevel, bypassingCache: count >= Self.cacheBypassCount)
+        dequantize(into: output, level: .detected, bypassingCache: count >= Self.cacheBypassCount)
     }
 
     /// `dequantize(into:)` with its choices made by the caller, so tests can hold every path

@@ -94,7 +94,7 @@ extension FrozenBase {
     func multiply(
         _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1,
-        vectorLevel: qlora_vector_level = MatrixMultiply.detectedVectorLevel
+        vectorLevel: qlora_vector_level = .detected
     ) {
         let (out, inFeatures) = (outFeatures, self.inFeatures)
         func run(_ b: some PanelSource) {

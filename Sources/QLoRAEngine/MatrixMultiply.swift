@@ -19,8 +19,6 @@ public enum MatrixMultiply {
     public static let panelWidth = Int(QLORA_PANEL_WIDTH)
     /// Rows of B copied into a panel at a time, so the panel stays in the level-1 cache.
     public static let depthBlock = 256
-    /// The vector instructions this CPU gives the kernels, looked up once.
-    static let detectedVectorLevel = qlora_vector_level_detected()
 
     /// Floats of panel scratch `multiply` needs for `threads` threads.
     public static func panelScratchCount(threads: Int) -> Int {
@@ -77,7 +75,7 @@ public enum MatrixMultiply {
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
         multiply(a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
-                 vectorLevel: detectedVectorLevel)
+                 vectorLevel: .detected)
     }
 
     /// `multiply` with the kernel's vector instructions chosen: every level gives the same bits.

@@ -90,7 +90,7 @@ import Testing
             return c.map(\.bitPattern)
         }
         func expectEqualBits(_ multiply: Product, _ comment: Comment) {
-            #expect(bits(MatrixMultiply.detectedVectorLevel, multiply) == bits(qlora_vector_baseline, multiply), comment)
+            #expect(bits(qlora_vector_level.detected, multiply) == bits(qlora_vector_baseline, multiply), comment)
         }
         let a = Self.random(m * k, seed: 8), b = Self.random(k * n, seed: 9)
         a.withUnsafeBufferPointer { aValues in

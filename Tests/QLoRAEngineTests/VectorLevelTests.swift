@@ -1,4 +1,5 @@
 import CQLoRAKernels
+import Foundation
 import Testing
 @testable import QLoRAEngine
 
@@ -7,7 +8,7 @@ import Testing
 @Suite struct VectorLevelTests {
     /// The baseline, and AVX2 when this CPU has it.
     static let levels: [qlora_vector_level] =
-        FourBitQuantized.vectorLevel == qlora_vector_avx2 ? [qlora_vector_baseline, qlora_vector_avx2] : [qlora_vector_baseline]
+        qlora_vector_level.detected == qlora_vector_avx2 ? [qlora_vector_baseline, qlora_vector_avx2] : [qlora_vector_baseline]
 
     /// Values block by block: normal ones, all zeros, and blocks whose absmax is exactly 1 (so
     /// scaling keeps every value as it is) filled with midpoints, their float neighbours, levels,
@@ -143,5 +144,42 @@ import Testing
             #expect(other.nestedAbsmax.map(\.bitPattern) == quantized[0].nestedAbsmax.map(\.bitPattern))
             #expect(other.offset.bitPattern == quantized[0].offset.bitPattern)
         }
+    }
+
+    /// Adam's step gives the same bits at every level, for 37 parameters (four vectors and a tail),
+    /// with each kind of weight decay, over a few steps; and the same as one parameter at a time.
+    @Test(arguments: [(Float(1), Float(0)), (1, 0.01), (0.99999, 0)])
+    func adamStepsAreTheSameAtEveryLevel(decayFactor: Float, coupledDecay: Float) {
+        var generator = SeededGenerator(seed: 5)
+        let start = (0..<37).map { _ in generator.nextNormal() }
+        let gradients = (0..<3).map { _ in (0..<37).map { _ in generator.nextNormal() * 0.1 } }
+        func run(_ level: qlora_vector_level, oneAtATime: Bool) -> [UInt32] {
+            var (parameters, m, v) = (start, [Float](repeating: 0, count: 37), [Float](repeating: 0, count: 37))
+            for (step, gradient) in gradients.enumerated() {
+                let t = Float(step + 1)
+                let coefficients = qlora_adam_coefficients(
+                    decay_factor: decayFactor, coupled_decay: coupledDecay, beta1: 0.9, beta2: 0.999,
+                    step_size: 1e-3 / (1 - powf(0.9, t)), correction2_root: (1 - powf(0.999, t)).squareRoot(),
+                    epsilon: 1e-8)
+                parameters.withUnsafeMutableBufferPointer { parameters in
+                    m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in
+                            gradient.withUnsafeBufferPointer { gradient in
+                                for range in oneAtATime ? (0..<37).map { $0..<$0 + 1 } : [0..<37] {
+                                    let first = range.lowerBound
+                                    qlora_adam_step(
+                                        level, parameters.baseAddress! + first, gradient.baseAddress! + first,
+                                        m.baseAddress! + first, v.baseAddress! + first, range.count, coefficients)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return (parameters + m + v).map(\.bitPattern)
+        }
+        let runs = Self.levels.map { run($0, oneAtATime: false) } + [run(qlora_vector_baseline, oneAtATime: true)]
+        #expect(Set(runs).count == 1)
+        #expect(runs[0] != (start + [Float](repeating: 0, count: 74)).map(\.bitPattern))
     }
 }

@@ -13,5 +13,6 @@
 #include "FourBitCodes.h"
 #include "ByteCodes.h"
 #include "WorkCounter.h"
+#include "AdamStep.h"
 
 #endif
