@@ -1,6 +1,7 @@
 // One Adam step over a tensor: the formula of AdamStep.h, eight parameters at a time.
 
 #include "AdamStep.h"
+#include "Variant.h"
 #include "VectorTypes.h"
 
 #include <math.h>
@@ -59,11 +60,5 @@ void qlora_adam_step(
     qlora_vector_level level, float *parameters, const float *gradient, float *m, float *v, ptrdiff_t count,
     qlora_adam_coefficients coefficients)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        adam_step_avx2(parameters, gradient, m, v, count, coefficients);
-        return;
-    }
-#endif
-    adam_step_baseline(parameters, gradient, m, v, count, coefficients);
+    VARIANT(adam_step, level)(parameters, gradient, m, v, count, coefficients);
 }

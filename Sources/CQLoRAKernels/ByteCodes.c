@@ -1,6 +1,7 @@
 #pragma clang fp contract(off)
 
 #include "ByteCodes.h"
+#include "Variant.h"
 
 #include "BlockScale.h"
 
@@ -82,12 +83,5 @@ void qlora_quantize_byte_codes(
     qlora_vector_level level, const float *values, ptrdiff_t count, ptrdiff_t blocksize,
     ptrdiff_t first_block, ptrdiff_t end_block, const float *midpoints, uint8_t *codes, float *absmax)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        quantize_byte_codes_avx2(values, count, blocksize, first_block, end_block, midpoints, codes, absmax);
-        return;
-    }
-#endif
-    (void)level;
-    quantize_byte_codes_baseline(values, count, blocksize, first_block, end_block, midpoints, codes, absmax);
+    VARIANT(quantize_byte_codes, level)(values, count, blocksize, first_block, end_block, midpoints, codes, absmax);
 }

@@ -1,6 +1,7 @@
 #pragma clang fp contract(off)
 
 #include "FourBitCodes.h"
+#include "Variant.h"
 
 #include "BlockScale.h"
 
@@ -229,14 +230,7 @@ void qlora_quantize_four_bit(
     ptrdiff_t first_block, ptrdiff_t end_block, const float *midpoints, const uint8_t *code_at_position,
     uint8_t *packed, float *absmax)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        quantize_four_bit_avx2(values, count, blocksize, first_block, end_block, midpoints, code_at_position, packed, absmax);
-        return;
-    }
-#endif
-    (void)level;
-    quantize_four_bit_baseline(values, count, blocksize, first_block, end_block, midpoints, code_at_position, packed, absmax);
+    VARIANT(quantize_four_bit, level)(values, count, blocksize, first_block, end_block, midpoints, code_at_position, packed, absmax);
 }
 
 void qlora_dequantize_four_bit(
@@ -244,12 +238,5 @@ void qlora_dequantize_four_bit(
     ptrdiff_t blocksize, ptrdiff_t first_block, ptrdiff_t end_block, const float *codebook,
     int bypass_cache, float *output)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        dequantize_four_bit_avx2(packed, absmax, count, blocksize, first_block, end_block, codebook, bypass_cache, output);
-        return;
-    }
-#endif
-    (void)level;
-    dequantize_four_bit_baseline(packed, absmax, count, blocksize, first_block, end_block, codebook, bypass_cache, output);
+    VARIANT(dequantize_four_bit, level)(packed, absmax, count, blocksize, first_block, end_block, codebook, bypass_cache, output);
 }

@@ -9,6 +9,7 @@
 // machine.
 
 #include "MatrixKernel.h"
+#include "Variant.h"
 #include "VectorTypes.h"
 
 #pragma clang fp contract(off)
@@ -100,11 +101,5 @@ void qlora_multiply_panel(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        multiply_panel_avx2(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
-        return;
-    }
-#endif
-    multiply_panel_baseline(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
+    VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
 }

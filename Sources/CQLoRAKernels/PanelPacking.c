@@ -8,6 +8,7 @@
 // `level * scale` per value, one IEEE multiply, the same in every variant.
 
 #include "PanelPacking.h"
+#include "Variant.h"
 #include "VectorTypes.h"
 
 #include <string.h>
@@ -85,13 +86,7 @@ void qlora_pack_float_panel(
     qlora_vector_level level, const float *values, ptrdiff_t row_stride, ptrdiff_t column_stride,
     ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        pack_float_panel_avx2(values, row_stride, column_stride, first_row, depth, first_column, width, panel);
-        return;
-    }
-#endif
-    pack_float_panel_baseline(values, row_stride, column_stride, first_row, depth, first_column, width, panel);
+    VARIANT(pack_float_panel, level)(values, row_stride, column_stride, first_row, depth, first_column, width, panel);
 }
 
 // MARK: - Packed weights
@@ -278,7 +273,26 @@ static void decode_whole_chunk_avx2(const float *codebook, const uint8_t *const 
 }
 #endif
 
+static void decode_panel_baseline(
+    qlora_packed_weight weight, ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
+{
+    decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline);
+}
+
+static void decode_transposed_panel_baseline(
+    qlora_packed_weight weight, ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
+{
+    decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline, NULL);
+}
+
 #if defined(__x86_64__)
+__attribute__((target("avx2")))
+static void decode_panel_avx2(
+    qlora_packed_weight weight, ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
+{
+    decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_avx2);
+}
+
 __attribute__((target("avx2")))
 static void decode_transposed_panel_avx2(
     qlora_packed_weight weight, ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
@@ -291,19 +305,9 @@ void qlora_decode_packed_panel(
     qlora_vector_level level, qlora_packed_weight weight, bool transposed,
     ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
 {
-#if defined(__x86_64__)
-    if (level == qlora_vector_avx2) {
-        if (transposed) {
-            decode_transposed_panel_avx2(weight, first_row, depth, first_column, width, panel);
-        } else {
-            decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_avx2);
-        }
-        return;
-    }
-#endif
     if (transposed) {
-        decode_transposed_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline, NULL);
+        VARIANT(decode_transposed_panel, level)(weight, first_row, depth, first_column, width, panel);
     } else {
-        decode_panel(weight, first_row, depth, first_column, width, panel, decode_run_baseline);
+        VARIANT(decode_panel, level)(weight, first_row, depth, first_column, width, panel);
     }
 }
