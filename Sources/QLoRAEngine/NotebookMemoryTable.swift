@@ -81,29 +81,30 @@ extension NotebookMemoryTable {
     public static func reason(comparedWith ours: MemoryEstimate) -> String {
         let row = NotebookMemoryTable(comparingWith: ours.configuration.method)
         let model = ours.configuration.model
-        let activations = "activations add \(gigabytes(ours[.activations].bytes)) at batch "
+        let activations = "activations add \(ours[.activations].bytes.formattedAsGigabytes) at batch "
             + "\(ours.configuration.batch), sequence \(ours.configuration.sequenceLength)"
             + (ours.configuration.gradientCheckpointing ? " with gradient checkpointing" : "")
         let adapterState = ours[.adapterWeights].bytes + ours[.gradients].bytes + ours[.optimizerStates].bytes
         let adapters = "Here the adapters are r x (in + out) per adapted matrix: \(ours.parameters.trainable) "
             + "values (\(number(ours.parameters.percent))%; the table says about 16M, 0.2%), kept in fp32 "
-            + "by peft, so adapters, gradients and optimizer states take \(gigabytes(adapterState))"
+            + "by peft, so adapters, gradients and optimizer states take \(adapterState.formattedAsGigabytes)"
         let adapterFormula = "the formula's 1% fp16 adapters with gradients and Adam states add "
-            + "\(gigabytes(formulaAdapterParameters * 8)), \(gigabytes(row.formulaBytes)) in all"
+            + "\((formulaAdapterParameters * 8).formattedAsGigabytes), \(row.formulaBytes.formattedAsGigabytes) in all"
 
         switch ours.configuration.method {
         case .fullFP32, .fullMixedPrecision:
             let perParameter = number(Double(ours.totalBeforeActivations.bytes) / Double(model.parameterCount))
             return "\(row.tableGigabytes) GB is 7e9 parameters x 4 bytes: the fp32 weights alone. The notebook's "
                 + "own formula adds fp32 gradients (28 GB) and Adam's m and v (56 GB): "
-                + "\(gigabytes(row.formulaBytes)), 16 bytes per parameter. Ours, \(ours.configuration.method.name) "
+                + "\(row.formulaBytes.formattedAsGigabytes), 16 bytes per parameter. "
+                + "Ours, \(ours.configuration.method.name) "
                 + "with \(ours.configuration.optimizer.rawValue), is \(perParameter) bytes per parameter (weights, "
                 + "gradients, optimizer states with any fp32 master copy); \(model.name) has "
-                + "\(model.parameterCount) parameters, so \(gigabytes(ours.totalBeforeActivations.bytes)) "
+                + "\(model.parameterCount) parameters, so \(ours.totalBeforeActivations.bytes.formattedAsGigabytes) "
                 + "before activations; \(activations)."
         case .lora:
             return "\(row.tableGigabytes) GB is 7e9 parameters x 2 bytes: the 16-bit base alone; \(adapterFormula). "
-                + "\(adapters); the 16-bit base of \(model.name) is \(gigabytes(ours[.weights].bytes)); "
+                + "\(adapters); the 16-bit base of \(model.name) is \(ours[.weights].bytes.formattedAsGigabytes); "
                 + "\(activations)."
         case .qlora(let base):
             let quantized = model.quantizedParameters
@@ -112,16 +113,11 @@ extension NotebookMemoryTable {
                 + "\(adapterFormula). bitsandbytes stores only the decoder blocks' linear weights in 4 bits "
                 + "(\(quantized) values of \(model.name)); embeddings, norms and the output head "
                 + "(\(model.parameterCount - quantized) values) stay 16-bit, so the base weighs "
-                + "\(gigabytes(ours[.weights].bytes)). Its absmax constants add "
-                + "\(gigabytes(ours[.quantizationConstants].bytes)) (\(number(bitsPerValue)) bits per "
+                + "\(ours[.weights].bytes.formattedAsGigabytes). Its absmax constants add "
+                + "\(ours[.quantizationConstants].bytes.formattedAsGigabytes) (\(number(bitsPerValue)) bits per "
                 + "quantized value with blocks of \(base.blocksize)"
                 + (base.doubleQuantization ? " and double quantization" : "") + "). \(adapters); \(activations)."
         }
-    }
-
-    /// Bytes as decimal gigabytes with two decimals, such as `13.48 GB`.
-    private static func gigabytes(_ bytes: Int) -> String {
-        String(format: "%.2f GB", Double(bytes) / 1e9)
     }
 
     /// A number with up to four significant decimals and no trailing zeros, such as `16` or `4.127`.

@@ -83,7 +83,7 @@ extension MemoryCommand {
     private static func fitText(_ fit: GPUFit) -> String {
         let sizes = fit.fittingCapacities
         guard !sizes.isEmpty else {
-            return "none: \(String(format: "%.2f", Double(fit.bytes) / 1e9)) GB is more than 80 GB"
+            return "none: \(fit.bytes.formattedAsGigabytes) is more than 80 GB"
         }
         return sizes.map { "\($0)" }.joined(separator: ", ") + " GB"
     }

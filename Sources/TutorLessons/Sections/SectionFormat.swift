@@ -36,9 +36,7 @@ enum SectionFormat {
     }
 
     /// Bytes as GB (10^9 bytes) with two decimals: `13.48 GB`.
-    static func gigabytes(_ bytes: Double) -> String {
-        String(format: "%.2f GB", bytes / 1e9)
-    }
+    static func gigabytes(_ bytes: Double) -> String { bytes.formattedAsGigabytes }
 
     /// Bytes in the largest unit that keeps the number at least 1: `131,072 B` stays in bytes below 1 MB.
     static func bytes(_ bytes: Double) -> String {
