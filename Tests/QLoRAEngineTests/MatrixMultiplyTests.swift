@@ -77,8 +77,9 @@ import Testing
     }
 
     /// The widest kernels this CPU runs give the baseline's bits: for float operands read either
-    /// way, and for 4-bit and integer weights decoded as W and as Wᵀ, at row counts that leave
-    /// every partial tile and widths that leave a partial panel. (On a CPU with no wider level
+    /// way, and for 4-bit and integer weights decoded as W and as Wᵀ (blocks of 3 straddle rows
+    /// and start at odd elements), at row counts that leave every partial tile and widths that
+    /// leave a partial panel. (On a CPU with no wider level
     /// both runs are the baseline.)
     @Test(arguments: [(1, 16, 64), (3, 40, 256), (5, 21, 300), (7, 33, 77), (13, 50, 513)])
     func everyVectorLevelGivesTheBaselineBits(m: Int, n: Int, k: Int) throws {
@@ -105,14 +106,15 @@ import Testing
             }
         }
         let transposedInput = Self.random(m * n, seed: 10)
-        for format in [FrozenBase.Format.nf4, .int4, .int8] {
-            let weight = try FrozenBase(quantizing: Tensor(shape: [n, k], scalars: b.map { $0 * 0.02 }), format: format)
+        for (format, blocksize) in [(FrozenBase.Format.nf4, 64), (.fp4, 128), (.int4, 3), (.int8, 64)] {
+            let weight = try FrozenBase(
+                quantizing: Tensor(shape: [n, k], scalars: b.map { $0 * 0.02 }), format: format, blocksize: blocksize)
             for transposed in [true, false] {
                 (transposed ? a : transposedInput).withUnsafeBufferPointer { values in
                     let operand = MatrixMultiply.Operand(values, rows: m, columns: transposed ? k : n)
                     expectEqualBits({ c, panels, level in
                         weight.multiply(operand, transposed: transposed, into: c, panels: panels, vectorLevel: level)
-                    }, "\(format), transposed \(transposed)")
+                    }, "\(format) in blocks of \(blocksize), transposed \(transposed)")
                 }
             }
         }

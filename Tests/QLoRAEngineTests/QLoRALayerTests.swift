@@ -26,8 +26,23 @@ import Testing
     func theFusedProductEqualsTheProductWithTheDequantizedWeight(
         format: FrozenBase.Format, shape: (out: Int, in: Int, transposed: Bool)
     ) throws {
-        let (out, inFeatures, transposed) = shape
-        let base = try FrozenBase(quantizing: LoRALinearTests.baseWeight(out: out, in: inFeatures), format: format)
+        let base = try FrozenBase(quantizing: LoRALinearTests.baseWeight(out: shape.out, in: shape.in), format: format)
+        let (fused, reference) = Self.fusedAndDequantizedProducts(base, transposed: shape.transposed)
+        #expect(fused == reference)
+    }
+
+    /// Integer blocks of 3 straddle rows and start at any element, odd ones included.
+    @Test(arguments: [FrozenBase.Format.int4, .int8], [false, true])
+    func theFusedProductHandlesBlocksOfThree(format: FrozenBase.Format, transposed: Bool) throws {
+        let weight = LoRALinearTests.baseWeight(out: 19, in: 40)
+        let base = try FrozenBase(quantizing: weight, format: format, blocksize: 3)
+        let (fused, reference) = Self.fusedAndDequantizedProducts(base, transposed: transposed)
+        #expect(fused == reference)
+    }
+
+    /// The bits of `a · W` (or `a · Wᵀ`) with W decoded inside the product, and with `dequantized()`.
+    static func fusedAndDequantizedProducts(_ base: FrozenBase, transposed: Bool) -> (fused: [UInt32], reference: [UInt32]) {
+        let (out, inFeatures) = (base.outFeatures, base.inFeatures)
         let a = LoRALinearTests.input(rows: 6, columns: transposed ? inFeatures : out)
         let n = transposed ? out : inFeatures
         var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: 1))
@@ -45,7 +60,7 @@ import Testing
                 }
             }
         }
-        #expect(fused.map(\.bitPattern) == reference.map(\.bitPattern))
+        return (fused.map(\.bitPattern), reference.map(\.bitPattern))
     }
 
     @Test(arguments: [FrozenBase.Format.nf4, .int4])
