@@ -80,43 +80,46 @@ extension NotebookMemoryTable {
     /// is, what the formula adds up to, and what each of our parts comes to.
     public static func reason(comparedWith ours: MemoryEstimate) -> String {
         let row = NotebookMemoryTable(comparingWith: ours.configuration.method)
-        let model = ours.configuration.model
-        let activations = "activations add \(ours[.activations].bytes.formattedAsGigabytes) at batch "
-            + "\(ours.configuration.batch), sequence \(ours.configuration.sequenceLength)"
-            + (ours.configuration.gradientCheckpointing ? " with gradient checkpointing" : "")
-        let adapterState = ours[.adapterWeights].bytes + ours[.gradients].bytes + ours[.optimizerStates].bytes
-        let adapters = "Here the adapters are r x (in + out) per adapted matrix: \(ours.parameters.trainable) "
+        let configuration = ours.configuration
+        let model = configuration.model
+        // Each figure formatted once, so the sentences below stay simple for the type checker.
+        let formula: String = row.formulaBytes.formattedAsGigabytes
+        let weights: String = ours[.weights].bytes.formattedAsGigabytes
+        let constants: String = ours[.quantizationConstants].bytes.formattedAsGigabytes
+        let beforeActivations: String = ours.totalBeforeActivations.bytes.formattedAsGigabytes
+        let adapterState: Int = ours[.adapterWeights].bytes + ours[.gradients].bytes + ours[.optimizerStates].bytes
+
+        var activations: String = "activations add \(ours[.activations].bytes.formattedAsGigabytes) at batch "
+        activations += "\(configuration.batch), sequence \(configuration.sequenceLength)"
+        if configuration.gradientCheckpointing { activations += " with gradient checkpointing" }
+        let adapters: String = "Here the adapters are r x (in + out) per adapted matrix: \(ours.parameters.trainable) "
             + "values (\(number(ours.parameters.percent))%; the table says about 16M, 0.2%), kept in fp32 "
             + "by peft, so adapters, gradients and optimizer states take \(adapterState.formattedAsGigabytes)"
-        let adapterFormula = "the formula's 1% fp16 adapters with gradients and Adam states add "
-            + "\((formulaAdapterParameters * 8).formattedAsGigabytes), \(row.formulaBytes.formattedAsGigabytes) in all"
+        let adapterFormula: String = "the formula's 1% fp16 adapters with gradients and Adam states add "
+            + "\((formulaAdapterParameters * 8).formattedAsGigabytes), \(formula) in all"
 
-        switch ours.configuration.method {
+        switch configuration.method {
         case .fullFP32, .fullMixedPrecision:
             let perParameter = number(Double(ours.totalBeforeActivations.bytes) / Double(model.parameterCount))
             return "\(row.tableGigabytes) GB is 7e9 parameters x 4 bytes: the fp32 weights alone. The notebook's "
                 + "own formula adds fp32 gradients (28 GB) and Adam's m and v (56 GB): "
-                + "\(row.formulaBytes.formattedAsGigabytes), 16 bytes per parameter. "
-                + "Ours, \(ours.configuration.method.name) "
-                + "with \(ours.configuration.optimizer.rawValue), is \(perParameter) bytes per parameter (weights, "
+                + "\(formula), 16 bytes per parameter. Ours, \(configuration.method.name) "
+                + "with \(configuration.optimizer.rawValue), is \(perParameter) bytes per parameter (weights, "
                 + "gradients, optimizer states with any fp32 master copy); \(model.name) has "
-                + "\(model.parameterCount) parameters, so \(ours.totalBeforeActivations.bytes.formattedAsGigabytes) "
-                + "before activations; \(activations)."
+                + "\(model.parameterCount) parameters, so \(beforeActivations) before activations; \(activations)."
         case .lora:
             return "\(row.tableGigabytes) GB is 7e9 parameters x 2 bytes: the 16-bit base alone; \(adapterFormula). "
-                + "\(adapters); the 16-bit base of \(model.name) is \(ours[.weights].bytes.formattedAsGigabytes); "
-                + "\(activations)."
+                + "\(adapters); the 16-bit base of \(model.name) is \(weights); \(activations)."
         case .qlora(let base):
             let quantized = model.quantizedParameters
             let bitsPerValue = 4 + 8 * Double(ours[.quantizationConstants].bytes) / Double(quantized)
+            let doubleQuantization = base.doubleQuantization ? " and double quantization" : ""
             return "\(row.tableGigabytes) GB rounds up the formula: 7e9 parameters x 0.5 bytes (3.50 GB), and "
                 + "\(adapterFormula). bitsandbytes stores only the decoder blocks' linear weights in 4 bits "
                 + "(\(quantized) values of \(model.name)); embeddings, norms and the output head "
                 + "(\(model.parameterCount - quantized) values) stay 16-bit, so the base weighs "
-                + "\(ours[.weights].bytes.formattedAsGigabytes). Its absmax constants add "
-                + "\(ours[.quantizationConstants].bytes.formattedAsGigabytes) (\(number(bitsPerValue)) bits per "
-                + "quantized value with blocks of \(base.blocksize)"
-                + (base.doubleQuantization ? " and double quantization" : "") + "). \(adapters); \(activations)."
+                + "\(weights). Its absmax constants add \(constants) (\(number(bitsPerValue)) bits per "
+                + "quantized value with blocks of \(base.blocksize)\(doubleQuantization)). \(adapters); \(activations)."
         }
     }
 

@@ -65,7 +65,8 @@ public struct CodebookSection: LessonSection {
             alignments: headers.map { _ in .right }, rows: rows)
         var counts = [Int](repeating: 0, count: 16)
         for level in codebook {
-            counts[min(max(Int(((level + 1) / 2 * 16).rounded(.down)), 0), 15)] += 1
+            let bin = Int(((level + 1) / 2 * 16).rounded(.down))
+            counts[min(max(bin, 0), 15)] += 1
         }
         let histogram = Histogram(title: "\(type.rawValue.uppercased()) levels on [-1, 1]", range: -1...1, counts: counts, markers: sorted)
         return SectionResult(outputs: ["levels": [.table(table)], "histogram": [.histogram(histogram)]], results: results)

@@ -96,7 +96,8 @@ import Testing
         let midpoints = zip(sorted, sorted.dropFirst()).map { ($0 + $1) / 2 }
         let tensor = Tensor(shape: [16], scalars: [1] + midpoints)
         let codes = try FourBitQuantized(quantizing: tensor, type: .nf4, blocksize: 32).codes()
-        #expect(codes == [15] + (0..<15).map { UInt8($0) })
+        let expected: [UInt8] = [15] + (0..<15).map { UInt8($0) }
+        #expect(codes == expected)
     }
 
     @Test func fp4SmallPositiveValuesTakeCodeEight() throws {

@@ -107,8 +107,8 @@ public struct NumberFormatsSection: LessonSection {
             modelRows.append([format.name, SectionFormat.number(format.bits), SectionFormat.gigabytes(bytes), SectionFormat.percent(saving)])
         }
 
-        let bitsWithoutNested = 4 + 32.0 / 64
-        let bitsWithNested = 4 + 8.0 / 64 + 32.0 / (64 * 256)
+        let bitsWithoutNested: Double = 4 + 32.0 / 64
+        let bitsWithNested: Double = 4 + 8.0 / 64 + 32.0 / (64 * 256)
         let withoutNested = Double(architecture.parameterCount) * bitsWithoutNested / 8
         let withNested = Double(architecture.parameterCount) * bitsWithNested / 8
         results["double_quant_saving_gb"] = (withoutNested - withNested) / 1e9

@@ -12,7 +12,10 @@ public struct RGB: Hashable {
 
     /// The colour a fraction `t` of the way from `self` to `other`.
     func mixed(with other: RGB, _ t: Float) -> RGB {
-        func channel(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Float(a) + (Float(b) - Float(a)) * t).rounded()) }
+        func channel(_ a: UInt8, _ b: UInt8) -> UInt8 {
+            let start = Float(a), end = Float(b)
+            return UInt8((start + (end - start) * t).rounded())
+        }
         return RGB(channel(red, other.red), channel(green, other.green), channel(blue, other.blue))
     }
 
