@@ -6,8 +6,8 @@ import QLoRAEngine
 /// (NF4 base dequantized inside the forward pass, MSE, Adam on A and B only), on every core, as
 /// PyTorch runs it.
 func trainingBenchmarks() {
-    // A step takes a fifth of a millisecond: a thousand of them make a median that a moment of
-    // noise on a shared machine cannot move.
+    // A step takes a fifth of a millisecond: up to a thousand of them (as many as fit in the
+    // harness's second) make a median that a moment of noise on a shared machine cannot move.
     Benchmark("T1-train-step-512-r8", configuration: .init(maxIterations: 1000)) { benchmark in
         var workload = try LayerRegression.workload(
             features: 512, rank: 8, alpha: 16, inputShape: [2, 10, 512], threads: ProcessInfo.processInfo.activeProcessorCount)
