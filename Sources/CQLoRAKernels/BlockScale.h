@@ -1,4 +1,4 @@
-// What the blockwise quantization kernels share: their vector types and how a block's absmax is found.
+// What the blockwise quantization kernels share: how a block's absmax is found and checked.
 #ifndef CQLORAKERNELS_BLOCK_SCALE_H
 #define CQLORAKERNELS_BLOCK_SCALE_H
 
@@ -6,12 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-// Bodies that use the compiler's generic vectors serve every level with one text: built for AVX2,
-// a vector of 16 floats is two 256-bit registers; for the baseline, four SSE2 (or NEON) ones.
-typedef float float_lanes __attribute__((vector_size(64)));
-typedef int32_t int_lanes __attribute__((vector_size(64)));
-
-enum { lane_count = 16 };
+#include "VectorTypes.h"
 
 /// bitsandbytes' `absmax.clamp(min=1e-38)`: an all-zero block scales to zeros instead of NaN.
 static const float smallest_divisor = 1e-38f;
@@ -19,7 +14,7 @@ static const float smallest_divisor = 1e-38f;
 /// Bits of a float's magnitude at and above which it is an infinity or a NaN.
 static const int32_t non_finite_bits = 0x7f800000;
 
-static inline __attribute__((always_inline)) float float_from_bits(int32_t bits) {
+ALWAYS_INLINE float float_from_bits(int32_t bits) {
     float value;
     memcpy(&value, &bits, sizeof value);
     return value;
@@ -30,7 +25,7 @@ static inline __attribute__((always_inline)) float float_from_bits(int32_t bits)
 /// A non-negative float orders like its bits read as an integer, and every infinity or NaN reads
 /// as larger than any finite value: one integer max per vector finds the absmax and checks the
 /// block on the way through.
-static inline __attribute__((always_inline)) int32_t largest_magnitude_bits(const float *values, ptrdiff_t length) {
+ALWAYS_INLINE int32_t largest_magnitude_bits(const float *values, ptrdiff_t length) {
     ptrdiff_t index = 0;
     int_lanes largest = {0};
     for (; index + lane_count <= length; index += lane_count) {

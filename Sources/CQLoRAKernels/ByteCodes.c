@@ -13,7 +13,7 @@ enum { group_count = 16, boundary_count = 255 };
 /// The midpoints are held in 16 groups of 16; `group_lasts` holds each group's last one. A value
 /// above a group's last midpoint is above the whole group (they are sorted), so the first count
 /// is of whole groups below the value, the second of midpoints below it in the next group.
-static inline __attribute__((always_inline)) int code_of(
+ALWAYS_INLINE int code_of(
     float scaled, const float_lanes *groups, const float_lanes *group_lasts)
 {
     // A lane of a comparison is -1 where the midpoint is below the value.
@@ -22,7 +22,7 @@ static inline __attribute__((always_inline)) int code_of(
     return lane_count * group + below;
 }
 
-static inline __attribute__((always_inline)) void quantize_byte_codes(
+ALWAYS_INLINE void quantize_byte_codes(
     const float *values, ptrdiff_t count, ptrdiff_t blocksize, ptrdiff_t first_block, ptrdiff_t end_block,
     const float *midpoints, uint8_t *codes, float *absmax)
 {

@@ -14,7 +14,7 @@ typedef float float_pair __attribute__((vector_size(8)));
 enum { boundary_count = 15 };
 
 /// The sorted position of one scaled value: the number of midpoints strictly below it.
-static inline __attribute__((always_inline)) int position_of(float scaled, const float *midpoints) {
+ALWAYS_INLINE int position_of(float scaled, const float *midpoints) {
     int position = 0;
     for (int boundary = 0; boundary < boundary_count; boundary++) position += scaled > midpoints[boundary];
     return position;
@@ -29,7 +29,7 @@ static inline __attribute__((always_inline)) int position_of(float scaled, const
 typedef void find_positions(const float_lanes *scaled, const float *midpoints, int_lanes *positions);
 
 /// Counts the midpoints below each value, one comparison each: what any vector unit can do.
-static inline __attribute__((always_inline)) void count_midpoints_below(
+ALWAYS_INLINE void count_midpoints_below(
     const float_lanes *scaled, const float *midpoints, int_lanes *positions)
 {
     int_lanes position = {0};
@@ -77,7 +77,7 @@ __attribute__((target("avx2"))) static inline void search_midpoints_avx2(
 /// overlap those of several blocks. Eight blocks of up to 4096 values stay in the level-2 cache.
 enum { blocks_per_group = 8 };
 
-static inline __attribute__((always_inline)) void quantize_four_bit(
+ALWAYS_INLINE void quantize_four_bit(
     const float *values, ptrdiff_t count, ptrdiff_t blocksize, ptrdiff_t first_block, ptrdiff_t end_block,
     const float *midpoints, const uint8_t *code_at_position, uint8_t *packed, float *absmax,
     find_positions *positions_of)
@@ -152,7 +152,7 @@ static inline __attribute__((always_inline)) void quantize_four_bit(
     }
 }
 
-static inline __attribute__((always_inline)) void dequantize_four_bit(
+ALWAYS_INLINE void dequantize_four_bit(
     const uint8_t *packed, const float *absmax, ptrdiff_t count, ptrdiff_t blocksize,
     ptrdiff_t first_block, ptrdiff_t end_block, const float *codebook, int bypass_cache, float *output)
 {

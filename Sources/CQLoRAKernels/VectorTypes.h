@@ -11,6 +11,13 @@ typedef float float8 __attribute__((vector_size(32)));
 /// The same, read from or written to any float address.
 typedef float float8_unaligned __attribute__((vector_size(32), aligned(4)));
 
+// Bodies that use the compiler's generic vectors serve every level with one text: built for AVX2,
+// a vector of 16 floats is two 256-bit registers; for the baseline, four SSE2 (or NEON) ones.
+typedef float float_lanes __attribute__((vector_size(64)));
+typedef int32_t int_lanes __attribute__((vector_size(64)));
+
+enum { lane_count = 16 };
+
 /// Eight 32-bit lanes of any kind: the shuffles of a transpose move bits, never round them.
 typedef uint32_t lanes8 __attribute__((vector_size(32)));
 typedef uint32_t lanes8_unaligned __attribute__((vector_size(32), aligned(4)));

@@ -1,6 +1,5 @@
 import CQLoRAKernels
 import Dispatch
-import Foundation
 
 // The hot loops of 4-bit quantization run in C (CQLoRAKernels' FourBitCodes), built for the
 // baseline instruction set and for AVX2. Big tensors are split across cores by whole blocks, so
@@ -69,15 +68,12 @@ extension FourBitQuantized {
         }
     }
 
-    /// The cores this process may use, read once: asking Foundation allocates every time.
-    static let processorCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
     /// Runs `body` over ranges of whole blocks, on every core when the tensor is big enough for
     /// threads to pay off. Blocks are independent, so the split never changes a result.
     static func forEachChunk(
         ofBlocks blockCount: Int, blocksize: Int, valuesPerThreadWorthIt: Int = 1 << 18, _ body: (Range<Int>) -> Void
     ) {
-        let chunkCount = min(processorCount * 4, blockCount * blocksize / valuesPerThreadWorthIt)
+        let chunkCount = min(Cores.available * 4, blockCount * blocksize / valuesPerThreadWorthIt)
         guard chunkCount > 1 else {
             body(0..<blockCount)
             return

@@ -100,12 +100,12 @@ public enum MatrixMultiply {
         // The workers share out the panels (the columns of C) when there are enough of them, or
         // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
         // a and b and write disjoint parts of c and of panels.
-        nonisolated(unsafe) let (a, b, c, panels) = (a, b, c, panels)
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        nonisolated(unsafe) let scratch = { (worker: Int) in panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock }
         guard panelCount >= workers else {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
                 let rows = m * worker / workers..<m * (worker + 1) / workers
-                multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch, vectorLevel)
+                multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch(worker), vectorLevel)
             }
             return
         }
@@ -116,10 +116,9 @@ public enum MatrixMultiply {
             counter[0] = 0
             nonisolated(unsafe) let next = counter.baseAddress.unsafelyUnwrapped
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let scratch = panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock
                 while case let piece = qlora_claim_next(next), piece < pieces {
                     let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
-                    multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch, vectorLevel)
+                    multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch(worker), vectorLevel)
                 }
             }
         }

@@ -10,7 +10,7 @@ public struct TrainingWorkspace {
 
     /// Creates scratch for products on up to `threads` threads, at most one per core.
     public init(threads: Int = 1) {
-        self.threads = max(1, min(threads, FourBitQuantized.processorCount))
+        self.threads = max(1, min(threads, Cores.available))
         panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: self.threads))
     }
 
