@@ -52,12 +52,13 @@ import Testing
         #expect(estimate[.quantizationConstants].bytes == 0)
     }
 
-    /// The 4-bit base: decoder linear weights at half a byte, everything else 16-bit.
+    /// The 4-bit base: decoder linear weights at half a byte, everything else float32 after
+    /// prepare_model_for_kbit_training.
     @Test func qloraWeightsQuantizeOnlyDecoderLinearLayers() throws {
         let estimate = try Self.estimate(.qlora(.init()))
         let quantized = 32 * (4 * 4096 * 4096 + 3 * 4096 * 11008)
-        let sixteenBit = 2 * 32000 * 4096 + 32 * 2 * 4096 + 4096
-        #expect(estimate[.weights].bytes == quantized / 2 + 2 * sixteenBit)
+        let unquantized = 2 * 32000 * 4096 + 32 * 2 * 4096 + 4096
+        #expect(estimate[.weights].bytes == quantized / 2 + 4 * unquantized)
     }
 
     /// Constants from the block counts of each matrix: 4096x4096 and 4096x11008, blocks of 64.
@@ -96,35 +97,104 @@ import Testing
         #expect(nested.quantizationConstantBytes(count: 64 * 257) == 257 + 4 * 2 + 4)
     }
 
-    @Test func activationsFollowKorthikanti() throws {
-        let estimate = try Self.estimate(.fullMixedPrecision) {
-            $0.batch = 2
-            $0.sequenceLength = 128
-        }
-        let (s, b, h, a) = (128, 2, 4096, 32)
-        let perLayer = s * b * h * 34 + 5 * a * s * s * b
-        #expect(estimate.activations.decoderLayers == 32 * perLayer)
-        #expect(estimate.activations.logits == 4 * s * b * 32000)
-        #expect(estimate.activations.adapterOutputs == 0)
-        #expect(estimate[.activations].bytes == 32 * perLayer + 4 * s * b * 32000)
+    /// One Llama-2-7B block under the lora recipe with SDPA and adapters on q_proj and v_proj, tensor by
+    /// tensor: what `saved_tensors_hooks` counts for one more layer.
+    @Test func loraLayerIsCountedTensorByTensor() throws {
+        let estimate = try Self.estimate(.lora)
+        let (t, h, i, heads, r) = (512, 4096, 11008, 32, 8)
+        let norms = 2 * (4 * t * h + 4 * t)
+        let adapterInputs = 2 * 4 * t * h  // q_proj and v_proj each cast the bfloat16 input to float32
+        let adapterOutputs = 2 * 4 * t * r
+        let attention = 2 * t * (4 * h) + 4 * t * heads  // q, k, v, output in bfloat16; float32 log-sum-exp
+        let mlp = 3 * 2 * t * i
+        let views = 2 * 2 * h + 2 * (4 * h * h + 3 * h * i) + 2 * 4 * r * h + 2 * 4 * r * h
+        #expect(estimate.activations.savedPerLayer == norms + adapterInputs + adapterOutputs + attention + mlp + views)
+        #expect(estimate.activations.adapterOutputs == 32 * adapterOutputs)
+        #expect(estimate.activations.logits == 4 * t * 32000)
+        #expect(estimate.activations.setting.summary
+            == "sdpa attention, lora recipe (bfloat16 hidden states, float32 adapters, float32 logits), "
+            + "no gradient checkpointing")
     }
 
-    @Test func float32FullFineTuningDoublesTheLayerActivations() throws {
+    /// Under the qlora recipe the hidden states are float32: the adapters share their input, the 4-bit base
+    /// keeps no weight view, and attention and the MLP keep twice the bytes.
+    @Test func qloraRecipeKeepsFloat32HiddenStates() throws {
+        let estimate = try Self.estimate(.qlora(.init())) { $0.targets = LinearModule.allCases }
+        let (t, h, i, heads, r) = (512, 4096, 11008, 32, 8)
+        let norms = 2 * (4 * t * h + 4 * t)
+        let adapterInputs = 4 * t * h + 4 * t * h + 4 * t * i  // q,k,v share one; o reads attention's output; gate,up share one; down
+        let adapterOutputs = 7 * 4 * t * r
+        let attention = 4 * t * (4 * h) + 4 * t * heads
+        let mlp = 3 * 4 * t * i
+        let views = 2 * 4 * h + 4 * r * (6 * h + i) + 4 * r * (5 * h + 2 * i)  // norm scales, A, B
+        #expect(estimate.activations.savedPerLayer == norms + adapterInputs + adapterOutputs + attention + mlp + views)
+        #expect(estimate.activations.setting.hiddenStateType == "float32")
+        let lora = try Self.estimate(.lora) { $0.targets = LinearModule.allCases }
+        #expect(estimate[.activations] > lora[.activations])
+    }
+
+    /// Eager attention keeps the float32 softmax of every head and its bfloat16 copy, and repeats grouped keys
+    /// and values to every head.
+    @Test func eagerAttentionKeepsTheScores() throws {
+        let model = try ModelArchitecture.named("llama-3-8b")
+        let sdpa = try MemoryEstimate(.init(model: model, method: .lora, batch: 2, sequenceLength: 256))
+        let eager = try MemoryEstimate(
+            .init(model: model, method: .lora, batch: 2, sequenceLength: 256, attention: .eager))
+        let (b, s, t, heads) = (2, 256, 512, 32)
+        let repeatedKeysAndValues = 2 * 2 * t * (model.queryWidth - model.keyValueWidth)
+        let scores = 4 * b * heads * s * s + 2 * b * heads * s * s
+        // SDPA keeps its output and log-sum-exp; eager keeps neither (o_proj has no adapter here).
+        let sdpaOnly = 2 * t * model.queryWidth + 4 * t * heads
+        #expect(eager.activations.savedPerLayer - sdpa.activations.savedPerLayer
+            == scores + repeatedKeysAndValues - sdpaOnly)
+        #expect(eager.activations.setting.attention == .eager)
+    }
+
+    /// The first block's input comes from the frozen embedding: its norm keeps nothing, its frozen q_proj,
+    /// k_proj and v_proj keep no weight view, its first adapters no view of A.
+    @Test func firstLayerKeepsNothingForItsInput() throws {
+        let estimate = try Self.estimate(.lora)
+        let (t, h, r) = (512, 4096, 8)
+        let head = (4 * t * h + 4 * t + 2 * h) + 2 * h * 32000 + 4 * t * 32000 + 8 * (t + 1) + 4
+        let rotaryTables = 2 * 2 * t * 128
+        let firstLayerSkips = (4 * t * h + 4 * t + 2 * h) + 2 * 3 * h * h + 2 * 4 * r * h
+        #expect(estimate.activations.savedOutsideLayers == head + rotaryTables - firstLayerSkips)
+    }
+
+    @Test func checkpointingKeepsEachLayerInputAndRecomputesOneBlock() throws {
+        let estimate = try Self.estimate(.lora) { $0.gradientCheckpointing = true }
+        let without = try Self.estimate(.lora)
+        let (t, h) = (512, 4096)
+        #expect(estimate.activations.decoderLayers == 32 * 2 * t * h)
+        #expect(estimate.activations.savedPerLayer == 2 * t * h)
+        #expect(estimate.activations.adapterOutputs == 0)
+        let block = without.activations.savedPerLayer - without.activations.savedParameterViews / 32
+        #expect(estimate.activations.recomputedLayer > 0)
+        #expect(estimate.activations.recomputedLayer < block)
+        #expect(estimate.total < without.total)
+    }
+
+    @Test func fullFineTuningKeepsEveryLinearInput() throws {
         let mixed = try Self.estimate(.fullMixedPrecision)
         let fp32 = try Self.estimate(.fullFP32)
-        #expect(fp32.activations.decoderLayers == 2 * mixed.activations.decoderLayers)
+        let lora = try Self.estimate(.lora)
+        #expect(mixed.activations.decoderLayers > lora.activations.decoderLayers)
+        #expect(fp32.activations.decoderLayers > mixed.activations.decoderLayers)
         #expect(fp32.activations.logits == mixed.activations.logits)
+        #expect(fp32.activations.setting.recipe == nil)
     }
 
-    @Test func checkpointingKeepsEachLayerInputAndOneLayer() throws {
-        let estimate = try Self.estimate(.lora) { $0.gradientCheckpointing = true }
-        let (s, h) = (512, 4096)
-        let fullLayer = s * h * 34 + 5 * 32 * s * s
-        #expect(estimate.activations.decoderLayers == 32 * 2 * s * h + fullLayer)
-        #expect(estimate.activations.adapterOutputs == 2 * s * 8 * 2)
-        let without = try Self.estimate(.lora)
-        #expect(without.activations.adapterOutputs == 32 * 2 * s * 8 * 2)
-        #expect(estimate.total < without.total)
+    /// prepare_model_for_kbit_training casts every 16-bit parameter to float32: the rest of a 4-bit base,
+    /// or all of a 16-bit one.
+    @Test func recipeSetsTheUnquantizedWeights() throws {
+        let model = try Self.llama7b()
+        let unquantized = model.parameterCount - model.quantizedParameters
+        let qlora = try Self.estimate(.qlora(.init()))
+        let qloraAsLoaded = try Self.estimate(.qlora(.init())) { $0.recipe = .lora }
+        #expect(qlora[.weights].bytes - qloraAsLoaded[.weights].bytes == 2 * unquantized)
+        let loraPrepared = try Self.estimate(.lora) { $0.recipe = .qlora }
+        #expect(loraPrepared[.weights].bytes == 4 * model.parameterCount)
+        #expect(loraPrepared.activations.setting.hiddenStateBytes == 4)
     }
 
     @Test func unitsAreDecimalAndBinary() {
@@ -145,7 +215,8 @@ import Testing
         let lora = try Self.estimate(.lora)
         let qlora = try Self.estimate(.qlora(.init()))
         #expect(qlora.total < lora.total && lora.total < full.total)
-        #expect(qlora.gpuFit.smallestFittingCapacity == 8)
+        let checkpointed = try Self.estimate(.qlora(.init())) { $0.gradientCheckpointing = true }
+        #expect(checkpointed.gpuFit.smallestFittingCapacity == 8)
         #expect(full.gpuFit.smallestFittingCapacity == nil)
     }
 

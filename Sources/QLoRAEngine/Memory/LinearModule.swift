@@ -21,7 +21,7 @@ public enum LinearModule: String, CaseIterable {
     public func inFeatures(in model: ModelArchitecture) -> Int {
         switch self {
         case .qProj, .kProj, .vProj, .gateProj, .upProj: model.hidden
-        case .oProj: model.headDimension * model.heads
+        case .oProj: model.queryWidth
         case .downProj: model.intermediate
         }
     }
@@ -29,7 +29,7 @@ public enum LinearModule: String, CaseIterable {
     /// The width of the layer's output in `model`: grouped-query attention narrows `k_proj` and `v_proj`.
     public func outFeatures(in model: ModelArchitecture) -> Int {
         switch self {
-        case .qProj: model.headDimension * model.heads
+        case .qProj: model.queryWidth
         case .kProj, .vProj: model.keyValueWidth
         case .oProj, .downProj: model.hidden
         case .gateProj, .upProj: model.intermediate

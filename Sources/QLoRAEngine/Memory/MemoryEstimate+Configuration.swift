@@ -19,13 +19,20 @@ extension MemoryEstimate {
         public var gradientCheckpointing: Bool
         /// The optimizer, which sets the bytes of state kept per trainable value.
         public var optimizer: Optimizer
+        /// How attention is computed; transformers' default is SDPA.
+        public var attention: Attention
+        /// How the base is prepared for adapters; nil is the method's own (lora for LoRA, qlora for QLoRA).
+        /// Full fine-tuning ignores it.
+        public var recipe: Recipe?
 
         /// Creates a configuration; the defaults are peft's LoRA defaults (r = 8, alpha = 8, q_proj and
-        /// v_proj for Llama-style models), one sequence of 512 tokens, no checkpointing, Adam.
+        /// v_proj for Llama-style models), one sequence of 512 tokens, no checkpointing, Adam, SDPA, and
+        /// each method's own recipe.
         public init(
             model: ModelArchitecture, method: Method, rank: Int = 8, alpha: Double = 8,
             targets: [LinearModule] = [.qProj, .vProj], batch: Int = 1, sequenceLength: Int = 512,
-            gradientCheckpointing: Bool = false, optimizer: Optimizer = .adam
+            gradientCheckpointing: Bool = false, optimizer: Optimizer = .adam, attention: Attention = .sdpa,
+            recipe: Recipe? = nil
         ) {
             self.model = model
             self.method = method
@@ -36,6 +43,8 @@ extension MemoryEstimate {
             self.sequenceLength = sequenceLength
             self.gradientCheckpointing = gradientCheckpointing
             self.optimizer = optimizer
+            self.attention = attention
+            self.recipe = recipe
         }
 
         /// The largest rank accepted.
@@ -44,9 +53,10 @@ extension MemoryEstimate {
         public static let sequenceLengthLimit = 1 << 20
         /// The most tokens per step (batch x sequence length) accepted, 2^24.
         ///
-        /// With these limits the largest count here (the attention scores of a 2^20-token sequence in
-        /// llama-2-70b, in float32) stays below 2^60 bytes, so no count can overflow 64 bits.
         public static let tokensPerStepLimit = 1 << 24
+        /// The most activation bytes a configuration may reach, 2^60, checked before counting so that no
+        /// count overflows 64 bits (eager attention's scores grow with the square of the sequence).
+        public static let activationBytesLimit = 1 << 60
 
         /// Checks every setting a person can get wrong.
         ///
@@ -75,6 +85,19 @@ extension MemoryEstimate {
                     "batch", "expected batch x sequence length of at most \(Self.tokensPerStepLimit) tokens")
             }
             try method.fourBitBase?.validate()
+            guard activationBytesBound < Double(Self.activationBytesLimit) else {
+                throw InputError(
+                    "seq", "expected fewer tokens: \(model.name) would keep more than 2^60 bytes of activations")
+            }
+        }
+
+        /// A generous bound on any activation count, in floating point so it cannot overflow: every block
+        /// keeping eager attention's scores three times over and 64 bytes per token for each width.
+        private var activationBytesBound: Double {
+            let tokens = Double(batch) * Double(sequenceLength)
+            let scores = 12 * Double(model.heads) * Double(sequenceLength)
+            let widths = Double(model.hidden + model.intermediate + model.queryWidth + rank) + Double(model.vocab)
+            return tokens * (Double(model.layers + 1) * (scores + 64 * widths))
         }
 
         /// The LoRA scaling alpha / r applied to the adapter's output.

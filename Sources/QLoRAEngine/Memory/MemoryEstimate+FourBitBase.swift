@@ -4,9 +4,8 @@ extension MemoryEstimate {
     /// Every linear weight in the decoder blocks is quantized on its own: its values are split into
     /// blocks of `blocksize` (the last block of a matrix may be partial), each block keeps one absmax
     /// scale, and each value becomes a 4-bit code, two to a byte. Embeddings, norms, biases and the
-    /// output head stay 16-bit, as transformers loads them. (peft's `prepare_model_for_kbit_training`
-    /// upcasts those 16-bit parameters to float32 for stability; that would add 2 bytes for each and
-    /// is not counted here.) NF4 and FP4 take the same memory; only the codebook differs.
+    /// output head are loaded 16-bit; peft's `prepare_model_for_kbit_training` then casts them to
+    /// float32, 2 more bytes each. NF4 and FP4 take the same memory; only the codebook differs.
     public struct FourBitBase: Equatable {
         /// The 4-bit codebook: NF4 or FP4, the engine's `FourBitType`.
         public typealias DataType = FourBitType
@@ -54,11 +53,12 @@ extension MemoryEstimate {
             return blocks + 4 * nestedBlocks + 4
         }
 
-        /// Bytes of `model`'s weights stored this way: packed decoder linear weights, everything else in 16 bits.
-        public func weightBytes(of model: ModelArchitecture) -> Int {
+        /// Bytes of `model`'s weights stored this way: packed decoder linear weights, everything else at
+        /// `unquantizedBytes` per value (2 as loaded, 4 after `prepare_model_for_kbit_training`).
+        public func weightBytes(of model: ModelArchitecture, unquantizedBytes: Int = 2) -> Int {
             let packed = LinearModule.allCases.reduce(0) { $0 + packedBytes(count: $1.weightParameters(in: model)) }
-            let sixteenBit = model.parameterCount - model.quantizedParameters
-            return model.layers * packed + 2 * sixteenBit
+            let unquantized = model.parameterCount - model.quantizedParameters
+            return model.layers * packed + unquantizedBytes * unquantized
         }
 
         /// Bytes of the quantization constants of every quantized matrix in `model`.

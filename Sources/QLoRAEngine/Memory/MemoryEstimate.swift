@@ -9,7 +9,11 @@ import Foundation
 /// | full, fp32 Adam | 4 per parameter | - | 4 per parameter | 8 per parameter (m, v) |
 /// | full, mixed precision | 2 per parameter | - | 2 per parameter | 12 per parameter (fp32 master, m, v) |
 /// | LoRA | 2 per parameter | 4 per adapter value | 4 per adapter value | 8 per adapter value |
-/// | QLoRA | 0.5 per decoder linear weight, 2 for the rest | 4 | 4 | 8 |
+/// | QLoRA | 0.5 per decoder linear weight, 4 for the rest | 4 | 4 | 8 |
+///
+/// The rest of a QLoRA base (embeddings, norms, output head) is float32 because its recipe,
+/// `prepare_model_for_kbit_training`, casts it so; under the lora recipe it stays 16-bit. A LoRA base
+/// put through that recipe becomes float32 throughout, 4 bytes per parameter.
 ///
 /// Mixed precision counts the fp32 master copy with the optimizer states, as the ZeRO paper does,
 /// so full fine-tuning comes to 16 bytes per parameter before activations either way. Adapters are
@@ -48,11 +52,12 @@ public struct MemoryEstimate: Equatable {
         case .lora:
             parameters = .lora(model, rank: configuration.rank, targets: configuration.targets)
             bytes = Self.adapterTrainingBytes(adapters: parameters.trainable, optimizerBytes: optimizerBytes)
-            bytes[.weights] = 2 * all
+            bytes[.weights] = activations.setting.hiddenStateBytes * all
         case .qlora(let base):
             parameters = .lora(model, rank: configuration.rank, targets: configuration.targets)
             bytes = Self.adapterTrainingBytes(adapters: parameters.trainable, optimizerBytes: optimizerBytes)
-            bytes[.weights] = base.weightBytes(of: model)
+            bytes[.weights] = base.weightBytes(
+                of: model, unquantizedBytes: activations.setting.recipe?.unquantizedParameterBytes ?? 2)
             bytes[.quantizationConstants] = base.quantizationConstantBytes(of: model)
         }
         bytes[.activations] = activations.total

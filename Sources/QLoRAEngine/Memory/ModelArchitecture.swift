@@ -23,11 +23,13 @@ public struct ModelArchitecture: Equatable {
     public var tieEmbeddings: Bool
     /// Whether `q_proj`, `k_proj` and `v_proj` carry a bias (Qwen2 does; Llama and Mistral do not).
     public var qkvBias: Bool
+    /// The width of one attention head (`head_dim`); transformers' default is `hidden / heads`.
+    public var headDimension: Int
 
-    /// Creates an architecture from its `config.json` numbers.
+    /// Creates an architecture from its `config.json` numbers; `headDimension` nil means `hidden / heads`.
     public init(
         name: String, hidden: Int, intermediate: Int, layers: Int, heads: Int, kvHeads: Int, vocab: Int,
-        tieEmbeddings: Bool, qkvBias: Bool = false
+        tieEmbeddings: Bool, qkvBias: Bool = false, headDimension: Int? = nil
     ) {
         self.name = name
         self.hidden = hidden
@@ -38,10 +40,11 @@ public struct ModelArchitecture: Equatable {
         self.vocab = vocab
         self.tieEmbeddings = tieEmbeddings
         self.qkvBias = qkvBias
+        self.headDimension = headDimension ?? hidden / max(heads, 1)
     }
 
-    /// The width of one attention head.
-    public var headDimension: Int { hidden / heads }
+    /// The width of the query projection's output and of the attention's: `heads` heads of `headDimension`.
+    public var queryWidth: Int { heads * headDimension }
 
     /// The width of the key and value projections' outputs: `kvHeads` heads of `headDimension`.
     public var keyValueWidth: Int { kvHeads * headDimension }

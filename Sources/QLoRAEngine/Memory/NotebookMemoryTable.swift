@@ -92,6 +92,10 @@ extension NotebookMemoryTable {
         var activations: String = "activations add \(ours[.activations].bytes.formattedAsGigabytes) at batch "
         activations += "\(configuration.batch), sequence \(configuration.sequenceLength)"
         if configuration.gradientCheckpointing { activations += " with gradient checkpointing" }
+        activations += " (\(ours.activations.setting.attention.rawValue) attention, "
+            + "\(ours.activations.setting.hiddenStateType) hidden states)"
+        let unquantizedBytes = ours.activations.setting.hiddenStateBytes
+        let unquantizedType: String = unquantizedBytes == 4 ? "float32" : "16-bit"
         let adapters: String = "Here the adapters are r x (in + out) per adapted matrix: \(ours.parameters.trainable) "
             + "values (\(number(ours.parameters.percent))%; the table says about 16M, 0.2%), kept in fp32 "
             + "by peft, so adapters, gradients and optimizer states take \(adapterState.formattedAsGigabytes)"
@@ -109,7 +113,7 @@ extension NotebookMemoryTable {
                 + "\(model.parameterCount) parameters, so \(beforeActivations) before activations; \(activations)."
         case .lora:
             return "\(row.tableGigabytes) GB is 7e9 parameters x 2 bytes: the 16-bit base alone; \(adapterFormula). "
-                + "\(adapters); the 16-bit base of \(model.name) is \(weights); \(activations)."
+                + "\(adapters); the \(unquantizedType) base of \(model.name) is \(weights); \(activations)."
         case .qlora(let base):
             let quantized = model.quantizedParameters
             let bitsPerValue = 4 + 8 * Double(ours[.quantizationConstants].bytes) / Double(quantized)
@@ -117,7 +121,9 @@ extension NotebookMemoryTable {
             return "\(row.tableGigabytes) GB rounds up the formula: 7e9 parameters x 0.5 bytes (3.50 GB), and "
                 + "\(adapterFormula). bitsandbytes stores only the decoder blocks' linear weights in 4 bits "
                 + "(\(quantized) values of \(model.name)); embeddings, norms and the output head "
-                + "(\(model.parameterCount - quantized) values) stay 16-bit, so the base weighs "
+                + "(\(model.parameterCount - quantized) values) "
+                + (unquantizedBytes == 4 ? "are cast to float32 by prepare_model_for_kbit_training" : "stay 16-bit")
+                + ", so the base weighs "
                 + "\(weights). Its absmax constants add \(constants) (\(number(bitsPerValue)) bits per "
                 + "quantized value with blocks of \(base.blocksize)\(doubleQuantization)). \(adapters); \(activations)."
         }
