@@ -7,7 +7,11 @@ import QLoRAEngine
 /// are numbers. `estimates` holds one object per method in the order printed (`full-fp32`,
 /// `full-mixed`, `lora`, `qlora`); each maps every part (`weights`, `quantization_constants`,
 /// `adapter_weights`, `gradients`, `optimizer_states`, `activations`) and `total` to its size.
-/// `notebook` holds one object per compared method (every method but `full-fp32`).
+/// Each estimate's `activations` gives the memory table's terms (`decoder_layers`, `adapter_outputs`,
+/// `logits`, `outside_layers`, `recomputed_layer`), the bytes autograd saves as `measure_activations.py`
+/// counts them (`saved_per_layer`, `saved_outside_layers`, `saved_total`, of which `saved_parameter_views`
+/// view weights), and the `setting` they describe. `notebook` holds one object per compared method (every
+/// method but `full-fp32`).
 struct MemoryReport: Encodable {
     struct Model: Encodable {
         var name: String
@@ -20,6 +24,7 @@ struct MemoryReport: Encodable {
         var vocab: Int
         var tieEmbeddings: Bool
         var qkvBias: Bool
+        var headDim: Int
 
         init(_ model: ModelArchitecture) {
             name = model.name
@@ -32,6 +37,7 @@ struct MemoryReport: Encodable {
             vocab = model.vocab
             tieEmbeddings = model.tieEmbeddings
             qkvBias = model.qkvBias
+            headDim = model.headDimension
         }
     }
 
@@ -44,6 +50,9 @@ struct MemoryReport: Encodable {
         var sequenceLength: Int
         var gradientCheckpointing: Bool
         var optimizer: String
+        var attention: String
+        /// The recipe asked for; absent when each method takes its own (see each estimate's `setting`).
+        var recipe: String?
         /// The 4-bit storage, present when QLoRA is among the methods.
         var quantType: String?
         var blocksize: Int?
@@ -52,9 +61,51 @@ struct MemoryReport: Encodable {
 
     struct Estimate: Encodable {
         struct Activations: Encodable {
+            struct Setting: Encodable {
+                var attention: String
+                /// Absent for full fine-tuning.
+                var recipe: String?
+                var gradientCheckpointing: Bool
+                var hiddenStateDtype: String
+                /// Absent for full fine-tuning.
+                var adapterDtype: String?
+                var logitsDtype: String
+                var summary: String
+
+                init(_ setting: MemoryEstimate.ActivationSetting) {
+                    attention = setting.attention.rawValue
+                    recipe = setting.recipe?.rawValue
+                    gradientCheckpointing = setting.gradientCheckpointing
+                    hiddenStateDtype = setting.hiddenStateType
+                    adapterDtype = setting.recipe == nil ? nil : "float32"
+                    logitsDtype = "float32"
+                    summary = setting.summary
+                }
+            }
+
             var decoderLayers: Int
             var adapterOutputs: Int
             var logits: Int
+            var outsideLayers: Int
+            var recomputedLayer: Int
+            var savedPerLayer: Int
+            var savedOutsideLayers: Int
+            var savedTotal: Int
+            var savedParameterViews: Int
+            var setting: Setting
+
+            init(_ activations: MemoryEstimate.Activations) {
+                decoderLayers = activations.decoderLayers
+                adapterOutputs = activations.adapterOutputs
+                logits = activations.logits
+                outsideLayers = activations.outsideLayers
+                recomputedLayer = activations.recomputedLayer
+                savedPerLayer = activations.savedPerLayer
+                savedOutsideLayers = activations.savedOutsideLayers
+                savedTotal = activations.savedTotal
+                savedParameterViews = activations.savedParameterViews
+                setting = Setting(activations.setting)
+            }
         }
 
         var method: String
@@ -74,9 +125,7 @@ struct MemoryReport: Encodable {
             bytes = Dictionary(uniqueKeysWithValues: amounts.map { ($0.0, $0.1.bytes) })
             gigabytes = Dictionary(uniqueKeysWithValues: amounts.map { ($0.0, $0.1.gigabytes) })
             gibibytes = Dictionary(uniqueKeysWithValues: amounts.map { ($0.0, $0.1.gibibytes) })
-            activations = Activations(
-                decoderLayers: estimate.activations.decoderLayers,
-                adapterOutputs: estimate.activations.adapterOutputs, logits: estimate.activations.logits)
+            activations = Activations(estimate.activations)
             trainableParams = estimate.parameters.trainable
             allParams = estimate.parameters.all
             trainablePercent = estimate.parameters.percent
@@ -108,7 +157,7 @@ extension MemoryCommand {
             rank: first.rank, alpha: first.alpha, scaling: first.scaling, targets: first.targets.map(\.rawValue),
             batch: first.batch, sequenceLength: first.sequenceLength,
             gradientCheckpointing: first.gradientCheckpointing, optimizer: first.optimizer.rawValue,
-            quantType: qlora?.dataType.rawValue, blocksize: qlora?.blocksize, doubleQuant: qlora?.doubleQuantization)
+            attention: first.attention.rawValue, recipe: first.recipe?.rawValue, quantType: qlora?.dataType.rawValue, blocksize: qlora?.blocksize, doubleQuant: qlora?.doubleQuantization)
         let notebook = estimates.filter { $0.configuration.method != .fullFP32 }.map { estimate in
             let row = NotebookMemoryTable(comparingWith: estimate.configuration.method)
             return MemoryReport.NotebookRow(

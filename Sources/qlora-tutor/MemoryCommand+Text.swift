@@ -21,6 +21,8 @@ extension MemoryCommand {
         lines.append("")
         lines.append(TextTable.numeric(partsTable(estimates)).render())
         lines.append("")
+        lines += activationLines(estimates)
+        lines.append("")
         lines.append("trainable parameters, as peft prints them:")
         lines.append(TextTable(rows: estimates.map { [$0.configuration.method.name, $0.parameters.peftLine] }).render(indent: "  "))
         lines.append("")
@@ -51,7 +53,7 @@ extension MemoryCommand {
         lines.append(
             "batch \(configuration.batch) x \(configuration.sequenceLength) tokens, "
                 + (configuration.gradientCheckpointing ? "gradient checkpointing" : "no gradient checkpointing")
-                + ", optimizer \(configuration.optimizer.rawValue)")
+                + ", optimizer \(configuration.optimizer.rawValue), \(configuration.attention.rawValue) attention")
         if let base = estimates.lazy.compactMap(\.configuration.method.fourBitBase).first {
             lines.append(
                 "QLoRA base: \(base.dataType.rawValue), blocks of \(base.blocksize), "
@@ -80,6 +82,28 @@ extension MemoryCommand {
         return rows
     }
 
+    /// The activations term by term for each method, the setting each describes, and the bytes autograd
+    /// saves as `measure_activations.py` counts them, to set beside its measurements.
+    private static func activationLines(_ estimates: [MemoryEstimate]) -> [String] {
+        var lines = ["activations, tensor by tensor as PyTorch keeps them for the backward pass (bytes):"]
+        lines.append(TextTable(rows: estimates.map { ["  \($0.configuration.method.name):", $0.activations.setting.summary] }).render())
+        let terms: [(String, (MemoryEstimate.Activations) -> Int)] = [
+            ("decoder layers", \.decoderLayers), ("adapter outputs", \.adapterOutputs), ("logits", \.logits),
+            ("outside layers", \.outsideLayers), ("recomputed layer", \.recomputedLayer), ("activations", \.total),
+            ("saved per layer *", \.savedPerLayer), ("saved outside layers *", \.savedOutsideLayers),
+            ("saved in all *", \.savedTotal), ("of which weight views *", \.savedParameterViews),
+        ]
+        var rows = [[""] + estimates.map(\.configuration.method.name)]
+        rows += terms.map { term in ["  " + term.0] + estimates.map { "\(term.1($0.activations))" } }
+        lines.append(TextTable.numeric(rows).render())
+        lines += wrapped(
+            "* as measure_activations.py counts saved tensors: per layer is a 2-layer model minus a 1-layer one, "
+                + "outside layers the rest; views of weights are included there and left out of the activations, "
+                + "as the weights already hold them.",
+            indent: "  ", continuation: "  ")
+        return lines
+    }
+
     private static func fitText(_ fit: GPUFit) -> String {
         let sizes = fit.fittingCapacities
         guard !sizes.isEmpty else {
@@ -90,17 +114,20 @@ extension MemoryCommand {
 
     private static let countedNotes = [
         "weights: full fine-tuning keeps every parameter (4 bytes in fp32, 2 in mixed precision); LoRA a 16-bit "
-            + "base; QLoRA the decoder blocks' linear weights in 4 bits, two to a byte, and the embeddings, norms, "
-            + "biases and output head in 16 bits, as bitsandbytes and transformers load them (peft's "
-            + "prepare_model_for_kbit_training would upcast those to fp32, 2 more bytes each).",
+            + "base (float32 under --recipe qlora, as prepare_model_for_kbit_training casts every 16-bit "
+            + "parameter); QLoRA the decoder blocks' linear weights in 4 bits, two to a byte, and the embeddings, "
+            + "norms, biases and output head in float32 as that recipe casts them (16-bit under --recipe lora).",
         "quantization constants: one float32 absmax per block; with double quantization an 8-bit code per block, "
             + "a float32 scale per 256 blocks and a float32 offset per matrix.",
         "adapters and their gradients: float32 (peft upcasts adapter weights to float32 by default).",
         "optimizer states: Adam's m and v in float32 (8 bytes per trainable value), 8-bit Adam 2, SGD without "
             + "momentum none; mixed precision adds the 4-byte fp32 master copy here, as the ZeRO paper counts it.",
-        "activations: Korthikanti et al. 2022, s*b*h*(34 + 5*a*s/h) bytes per decoder block in 16 bits (twice "
-            + "that in fp32); with gradient checkpointing 2*s*b*h per block plus one block being recomputed; for "
-            + "LoRA and QLoRA also each adapter's r outputs per token; and the float32 logits, 4*s*b*vocab bytes.",
+        "activations: every tensor autograd saves in one step of transformers' LlamaForCausalLM under peft "
+            + "(no dropout, no padding mask): each norm's float32 input, each adapter's float32 input and r outputs "
+            + "per token, attention's tensors (SDPA: queries, keys, values, output, a log-sum-exp; eager: also "
+            + "the float32 softmax of every head, s x s), the SwiGLU MLP's three tensors, and the float32 "
+            + "log-probabilities of the loss; views of weights are not new memory and are left out. With gradient "
+            + "checkpointing each block keeps its input, and one block is recomputed at a time.",
     ]
 
     private static func notebookLines(_ estimates: [MemoryEstimate]) -> [String] {

@@ -12,13 +12,18 @@ struct MemoryCommand: ParsableCommand {
             qlora (4-bit base), or all of them side by side. Parts: weights, quantization constants, adapter \
             weights, gradients, optimizer states, activations and the total, in bytes, GB (10^9) and GiB (2^30); \
             the trainable parameters as peft prints them; the common GPU sizes that hold the total; and the \
-            notebook's 7B table with the reason each number differs. --json prints the same as one object \
-            (see the README for its shape).
+            notebook's 7B table with the reason each number differs. Activations are counted tensor by tensor \
+            as PyTorch keeps them for a transformers Llama under peft, in the setting named in the output \
+            (attention, recipe, checkpointing, dtypes). --config reads any Llama-family config.json instead of \
+            a known model. --json prints the same as one object (see the README for its shape).
             """
     )
 
     @Option(help: "The architecture (see --list-models).")
     var model: String?
+
+    @Option(help: "A transformers config.json of a Llama-family model (llama, mistral, qwen2), instead of --model.")
+    var config: String?
 
     @Flag(help: "List the known architectures and exit.")
     var listModels = false
@@ -43,6 +48,12 @@ struct MemoryCommand: ParsableCommand {
 
     @Flag(help: "Recompute each decoder block's activations in the backward pass.")
     var gradCheckpointing = false
+
+    @Option(help: "Attention implementation: sdpa (transformers' default) or eager.")
+    var attention = "sdpa"
+
+    @Option(help: "lora (bfloat16 base) or qlora (prepare_model_for_kbit_training: float32 beside the 4-bit weights); default: each method's own.")
+    var recipe: String?
 
     @Option(help: "adam, adam-8bit or sgd.")
     var optimizer = "adam"
@@ -70,18 +81,27 @@ struct MemoryCommand: ParsableCommand {
 
     /// The estimates the flags ask for, with any engine error's source turned into its flag.
     func makeEstimates() throws(InputError) -> [MemoryEstimate] {
+        // A config file's errors name the file (and line); every other error names its flag.
+        let fileArchitecture = try config.map { path throws(InputError) in try ModelArchitecture(configFile: path) }
         do throws(InputError) {
-            guard let model else { throw InputError("model", "expected a model name; see --list-models") }
-            let architecture = try ModelArchitecture.named(model)
+            let architecture: ModelArchitecture
+            switch (model, fileArchitecture) {
+            case (nil, nil): throw InputError("model", "expected a model name (see --list-models) or --config")
+            case (.some, .some): throw InputError("config", "expected either --model or --config, not both")
+            case (.some(let model), nil): architecture = try ModelArchitecture.named(model)
+            case (nil, .some(let fromFile)): architecture = fromFile
+            }
             let methods = try self.methods()
             let chosenTargets = try LinearModule.targets(targets)
             let chosenOptimizer = try MemoryEstimate.Optimizer(named: optimizer)
+            let chosenAttention = try MemoryEstimate.Attention(named: attention)
+            let chosenRecipe = try recipe.map { name throws(InputError) in try MemoryEstimate.Recipe(named: name) }
             return try methods.map { method throws(InputError) in
                 try MemoryEstimate(
                     .init(
                         model: architecture, method: method, rank: rank, alpha: alpha, targets: chosenTargets,
                         batch: batch, sequenceLength: seq, gradientCheckpointing: gradCheckpointing,
-                        optimizer: chosenOptimizer))
+                        optimizer: chosenOptimizer, attention: chosenAttention, recipe: chosenRecipe))
             }
         } catch {
             throw InputError("--\(error.source)", error.message)
