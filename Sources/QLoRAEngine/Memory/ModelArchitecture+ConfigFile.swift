@@ -47,15 +47,25 @@ extension ModelArchitecture {
     ///
     /// - Throws: `InputError` as `init(configFile:)` does.
     public init(configJSON data: Data, name: String, source: String) throws(InputError) {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw InputError(Self.syntaxErrorSource(source, data: data, error: error), "expected valid JSON")
+        }
+        guard let keys = object as? [String: Any] else { throw InputError(source, "expected a JSON object") }
         let file: ConfigFile
         do {
             file = try JSONDecoder().decode(ConfigFile.self, from: data)
-        } catch DecodingError.typeMismatch(_, let context) {
-            throw Self.valueError(context, source: source)
-        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
-            throw Self.valueError(context, source: source)
+        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            throw Self.valueError(context.codingPath.map(\.stringValue).joined(separator: "."), source: source)
         } catch {
-            throw InputError(Self.syntaxErrorSource(source, data: data, error: error), "expected a JSON object")
+            // A number that is not a whole number fitting 64 bits; find which key holds it.
+            let key = Self.integerKeys.first { key in
+                guard let number = keys[key] as? Double else { return false }
+                return number.rounded() != number || abs(number) >= 0x1p62
+            }
+            throw Self.valueError(key ?? "", source: source)
         }
         guard let modelType = file.model_type else {
             throw InputError(source, "key 'model_type' is missing; expected one of: \(Self.familyNames)")
@@ -99,11 +109,16 @@ extension ModelArchitecture {
             qkvBias: modelType == "qwen2" || file.attention_bias == true, headDimension: headDimension)
     }
 
-    /// The error for a key whose value has the wrong type, or a number that does not fit.
-    private static func valueError(_ context: DecodingError.Context, source: String) -> InputError {
-        let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-        let expected = key == "model_type" ? "a string" : key.hasPrefix("tie") || key.hasSuffix("bias")
-            ? "true or false" : "a whole number"
+    /// The keys read as whole numbers.
+    private static let integerKeys = [
+        "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+        "head_dim", "vocab_size",
+    ]
+
+    /// The error for `key` holding a value of the wrong type, or a number that is not a whole number.
+    private static func valueError(_ key: String, source: String) -> InputError {
+        guard !key.isEmpty else { return InputError(source, "expected whole numbers for the model's sizes") }
+        let expected = key == "model_type" ? "a string" : integerKeys.contains(key) ? "a whole number" : "true or false"
         return InputError(source, "key '\(key)': expected \(expected)")
     }
 
@@ -117,14 +132,13 @@ extension ModelArchitecture {
         return value
     }
 
-    /// `source:line` when the JSON parser says where it stopped, else `source`.
+    /// `source:line` when the JSON parser says at which character it stopped, else `source`.
     private static func syntaxErrorSource(_ source: String, data: Data, error: any Error) -> String {
-        var underlying: (any Error)? = error
-        if case DecodingError.dataCorrupted(let context) = error { underlying = context.underlyingError ?? error }
-        guard let index = (underlying as NSError?)?.userInfo["NSJSONSerializationErrorIndex"] as? Int,
-            index <= data.count
+        let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+        guard let match = description.firstMatch(of: /character (\d+)/), let offset = Int(match.1),
+            offset <= data.count
         else { return source }
-        let line = data.prefix(index).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let line = data.prefix(offset).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         return "\(source):\(line)"
     }
 }
