@@ -14,6 +14,9 @@ import Testing
         (["--model", "llama-2-7b", "--optimizer", "lion"], "--optimizer: unknown optimizer 'lion'"),
         (["--model", "llama-2-7b", "--blocksize", "100"], "--blocksize: expected one of 32, 64"),
         (["--model", "llama-2-7b", "--quant-type", "int4"], "--quant-type: unknown 4-bit type 'int4'"),
+        (["--model", "llama-2-7b", "--attention", "flash"], "--attention: unknown attention 'flash'; expected sdpa or eager"),
+        (["--model", "llama-2-7b", "--recipe", "dora"], "--recipe: unknown recipe 'dora'; expected lora or qlora"),
+        (["--config", "no/such/config.json"], "no/such/config.json: cannot read the file"),
         ([], "--model: expected a model name"),
     ])
     func badInputGetsOneLineAndStatusTwo(arguments: [String], expected: String) throws {
@@ -83,5 +86,70 @@ import Testing
         #expect((object["notebook"] as? [Any])?.count == 3)
         let settings = try #require(object["settings"] as? [String: Any])
         #expect(settings["sequence_length"] as? Int == 512)
+    }
+
+    /// A config file of a Llama-family model in a scratch folder.
+    static func configFile(_ json: String, in folder: ScratchFolder) throws -> String {
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("tiny-llama"), withIntermediateDirectories: true)
+        return try folder.file("tiny-llama/config.json", Data(json.utf8))
+    }
+
+    static let tinyConfig = """
+        {"model_type": "llama", "hidden_size": 512, "intermediate_size": 1376, "num_hidden_layers": 2,
+         "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 1000, "tie_word_embeddings": false}
+        """
+
+    /// The reference's first line (qlora recipe, SDPA, no checkpointing), read from a config file: the
+    /// per-layer and outside-layer bytes as the measuring script counts them.
+    @Test func configFileGivesTheMeasuredSetting() throws {
+        let folder = try ScratchFolder()
+        let path = try Self.configFile(Self.tinyConfig, in: folder)
+        let result = try CommandRunner.run([
+            "memory", "--config", path, "--method", "qlora", "--targets", "all-linear", "--seq", "256", "--json",
+        ])
+        #expect(result.status == 0)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect((object["model"] as? [String: Any])?["name"] as? String == "tiny-llama")
+        let estimate = try #require((object["estimates"] as? [[String: Any]])?.first)
+        let activations = try #require(estimate["activations"] as? [String: Any])
+        #expect(activations["saved_per_layer"] as? Int == 9_403_392)
+        #expect(activations["saved_outside_layers"] as? Int == 3_155_980)
+        let setting = try #require(activations["setting"] as? [String: Any])
+        #expect(setting["attention"] as? String == "sdpa")
+        #expect(setting["recipe"] as? String == "qlora")
+        #expect(setting["hidden_state_dtype"] as? String == "float32")
+        #expect(setting["gradient_checkpointing"] as? Bool == false)
+        for key in ["decoder_layers", "adapter_outputs", "logits", "outside_layers", "recomputed_layer"] {
+            #expect(activations[key] is Int, "\(key)")
+        }
+    }
+
+    @Test func textNamesTheSettingOfEachMethod() throws {
+        let result = try CommandRunner.run([
+            "memory", "--model", "llama-2-7b", "--method", "qlora", "--attention", "eager", "--recipe", "lora",
+        ])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains(
+            "qlora:  eager attention, lora recipe (bfloat16 hidden states, float32 adapters, float32 logits), "
+                + "no gradient checkpointing"))
+        #expect(result.standardOutput.contains("saved per layer *"))
+    }
+
+    @Test func badConfigIsOneLineNamingTheFile() throws {
+        let folder = try ScratchFolder()
+        let path = try Self.configFile(#"{"model_type": "gpt2", "n_embd": 768}"#, in: folder)
+        let result = try CommandRunner.run(["memory", "--config", path])
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError == "qlora-tutor: \(path): model_type 'gpt2' is not a Llama-family model; "
+            + "expected one of: llama, mistral, qwen2\n")
+        let both = try CommandRunner.run(["memory", "--config", path, "--model", "llama-2-7b"])
+        #expect(both.status == 2)
+        #expect(both.standardError.hasPrefix("qlora-tutor: \(path): model_type 'gpt2'"))
+        let good = try Self.configFile(Self.tinyConfig, in: folder)
+        let conflict = try CommandRunner.run(["memory", "--config", good, "--model", "llama-2-7b"])
+        #expect(conflict.standardError == "qlora-tutor: --config: expected either --model or --config, not both\n")
     }
 }
