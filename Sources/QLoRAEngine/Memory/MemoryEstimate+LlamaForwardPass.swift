@@ -178,11 +178,14 @@ extension MemoryEstimate {
         /// with `repeat_kv` widening grouped keys and values to every query head.
         private mutating func eagerAttention(_ prefix: String, query: Tensor, key: Tensor, value: Tensor) -> Tensor {
             let headValues = e * tokens * model.queryWidth
-            let repeats = model.kvHeads < model.heads
+            // `repeat_kv` copies grouped heads, except one key/value head, which it widens as a stride-0 view;
+            // matmul then folds (batch, heads) into one dimension, which copies that view unless batch is 1.
+            let repeats = model.kvHeads < model.heads && !(model.kvHeads == 1 && batch == 1)
             let repeatedKey = repeats ? key.name + ".repeated" : key.name
             let repeatedValue = repeats ? value.name + ".repeated" : value.name
+            let keyValueBytes = repeats ? headValues : e * tokens * model.keyValueWidth
             // `q @ k^T` keeps k^T for q's gradient and q for k's.
-            if query.requiresGrad { saved.save(repeatedKey, bytes: headValues, as: .decoderLayer) }
+            if query.requiresGrad { saved.save(repeatedKey, bytes: keyValueBytes, as: .decoderLayer) }
             if key.requiresGrad { saved.save(query.name, bytes: headValues, as: .decoderLayer) }
             let scoresRequireGrad = query.requiresGrad || key.requiresGrad
             let scores = batch * model.heads * sequenceLength * sequenceLength
@@ -190,7 +193,7 @@ extension MemoryEstimate {
             if scoresRequireGrad {
                 // The float32 softmax keeps its output for its backward.
                 saved.save(prefix + "softmax", bytes: float32 * scores, as: .decoderLayer)
-                saved.save(repeatedValue, bytes: headValues, as: .decoderLayer)
+                saved.save(repeatedValue, bytes: keyValueBytes, as: .decoderLayer)
             }
             // `p @ v` keeps p (cast back to the hidden type) for v's gradient.
             if value.requiresGrad { saved.save(probabilities, bytes: e * scores, as: .decoderLayer) }
