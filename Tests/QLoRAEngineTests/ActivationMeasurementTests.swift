@@ -18,7 +18,10 @@ import Testing
             var rank: Int
             var attn: String
             var checkpointing: Bool
+            /// lora, qlora, or full (full fine-tuning, no adapters).
             var recipe: String
+            /// The base's type: bfloat16, or float32 for full fine-tuning in float32.
+            var dtype: String
             /// Absent from the reference lines, which adapt every linear layer.
             var targets: String?
         }
@@ -33,19 +36,29 @@ import Testing
         var testDescription: String {
             let s = settings
             return "\(file): h\(s.hidden) i\(s.inter) heads \(s.heads)/\(s.kv) vocab \(s.vocab) \(s.batch)x\(s.seq) "
-                + "r\(s.rank) \(s.attn) \(s.recipe)\(s.checkpointing ? " checkpointing" : "") \(s.targets ?? "all-linear")"
+                + "r\(s.rank) \(s.attn) \(s.recipe) \(s.dtype)\(s.checkpointing ? " checkpointing" : "") \(s.targets ?? "all-linear")"
         }
 
         /// The engine's configuration for the measured setting: a bfloat16 base under the lora recipe,
-        /// the 4-bit base under the qlora recipe, two decoder layers.
+        /// the 4-bit base under the qlora recipe, full fine-tuning in bfloat16 (mixed precision's 16-bit
+        /// weights) or float32; two decoder layers.
         func configuration() throws -> MemoryEstimate.Configuration {
             let s = settings
             let model = ModelArchitecture(
                 name: "measured", hidden: s.hidden, intermediate: s.inter, layers: 2, heads: s.heads, kvHeads: s.kv,
                 vocab: s.vocab, tieEmbeddings: false)
-            let recipe = try MemoryEstimate.Recipe(named: s.recipe)
+            let method: MemoryEstimate.Method
+            let recipe: MemoryEstimate.Recipe?
+            if s.recipe == "full" {
+                method = s.dtype == "float32" ? .fullFP32 : .fullMixedPrecision
+                recipe = nil
+            } else {
+                try #require(s.dtype == "bfloat16")
+                recipe = try MemoryEstimate.Recipe(named: s.recipe)
+                method = recipe == .qlora ? .qlora(.init()) : .lora
+            }
             return MemoryEstimate.Configuration(
-                model: model, method: recipe == .qlora ? .qlora(.init()) : .lora, rank: s.rank,
+                model: model, method: method, rank: s.rank,
                 targets: try LinearModule.targets(s.targets ?? LinearModule.allLinearName), batch: s.batch,
                 sequenceLength: s.seq, gradientCheckpointing: s.checkpointing,
                 attention: try MemoryEstimate.Attention(named: s.attn), recipe: recipe)

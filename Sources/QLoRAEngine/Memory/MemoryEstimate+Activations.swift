@@ -38,9 +38,9 @@ extension MemoryEstimate {
     /// before the last block is recomputed, so the peak holds every block's input and the larger of the
     /// head's tensors and one block's full set: `recomputedLayer` is what the block needs beyond the head's.
     ///
-    /// Checked against `measure_activations.py`'s counts (torch 2.15, transformers 5.24, peft 0.21.2,
-    /// bitsandbytes 0.50.2); full fine-tuning follows the same rules with every linear layer and norm keeping
-    /// its input, but was not measured.
+    /// Full fine-tuning follows the same rules with every linear layer keeping its input and every norm its
+    /// normalized values, in bfloat16 (mixed precision's 16-bit weights) or float32. Every count here lands on
+    /// `measure_activations.py`'s (torch 2.15, transformers 5.24, peft 0.21.2, bitsandbytes 0.50.2) to the byte.
     public struct Activations: Equatable {
         /// The setting counted.
         public var setting: ActivationSetting

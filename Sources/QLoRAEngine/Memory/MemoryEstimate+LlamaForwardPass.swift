@@ -112,7 +112,11 @@ extension MemoryEstimate {
                 let upcast = e == float32 ? input.name : input.name + ".float32"
                 saved.save(upcast, bytes: float32 * tokens * model.hidden, as: role)
                 saved.save(name + ".rsqrt", bytes: float32 * tokens, as: role)
-                saved.save(name + ".weight", bytes: e * model.hidden, as: .parameterView)
+                // A frozen scale is kept as a view; a trainable one as the parameter itself, which is no
+                // activation at all (and which a count that skips parameters skips).
+                if !setting.trainsEveryParameter {
+                    saved.save(name + ".weight", bytes: e * model.hidden, as: .parameterView)
+                }
             }
             if setting.trainsEveryParameter {
                 saved.save(name + ".normalized", bytes: e * tokens * model.hidden, as: role)

@@ -6,7 +6,7 @@ Usage: measure_activations.py --hidden H --inter I --layers L --heads A --kv KV 
                               [--targets q_proj,k_proj,...]
 Prints JSON: saved bytes in all, per decoder layer (layer 1's hooks, measured by difference), and the settings.
 The base is frozen (as QLoRA's is), LoRA adapters on every linear of the decoder (peft, fp32 adapters), no dropout;
---targets adapts only the modules it names.
+--targets adapts only the modules it names; --recipe full trains every parameter instead.
 """
 import argparse, json, torch
 from transformers import LlamaConfig, LlamaForCausalLM
@@ -19,7 +19,8 @@ ap.add_argument("--attn", default="sdpa"); ap.add_argument("--checkpointing", ac
 ap.add_argument("--dtype", default="bfloat16")
 ap.add_argument("--targets", default="q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj")
 ap.add_argument("--recipe", default="lora", help="lora: a bf16 base; qlora: the base loaded in 4 bits (bnb NF4, double quant, "
-                "bf16 compute) and prepared with peft's prepare_model_for_kbit_training, as the QLoRA recipe does")
+                "bf16 compute) and prepared with peft's prepare_model_for_kbit_training, as the QLoRA recipe does; "
+                "full: no adapters, every parameter trains (full fine-tuning in --dtype)")
 a = ap.parse_args()
 dt = getattr(torch, a.dtype)
 def measure(layers):
@@ -40,7 +41,7 @@ def measure(layers):
         m = prepare_model_for_kbit_training(m, use_gradient_checkpointing=a.checkpointing)
     elif a.checkpointing:
         m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False}); m.enable_input_require_grads()
-    pm = get_peft_model(m, LoraConfig(r=a.rank, lora_alpha=16, lora_dropout=0.0, task_type="CAUSAL_LM",
+    pm = m if a.recipe == "full" else get_peft_model(m, LoraConfig(r=a.rank, lora_alpha=16, lora_dropout=0.0, task_type="CAUSAL_LM",
                         target_modules=a.targets.split(",")))
     pm.train()
     ids = torch.randint(0, a.vocab, (a.batch, a.seq))
