@@ -48,13 +48,12 @@ extension MemoryEstimate {
             // Gradient checkpointing comes with `enable_input_require_grads`, which marks the embedding's output.
             if setting.gradientCheckpointing { hidden.requiresGrad = true }
             for layer in 0..<layers {
-                let output = Tensor(name: "layer\(layer + 1).input", requiresGrad: true)
                 if setting.gradientCheckpointing {
                     // Non-reentrant checkpointing keeps each block's positional inputs (the hidden states) and
                     // nothing from inside the block; the backward pass recomputes the rest.
                     let role: SavedTensors.Role = layer == 0 && !setting.trainsEveryParameter ? .leafInput : .decoderLayer
                     saved.save(hidden.name, bytes: e * tokens * model.hidden, as: role)
-                    hidden = output
+                    hidden = Tensor(name: "layer\(layer + 1).input", requiresGrad: true)
                 } else {
                     hidden = decoderLayer(layer, input: hidden)
                 }

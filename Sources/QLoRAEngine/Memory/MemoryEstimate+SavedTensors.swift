@@ -6,7 +6,7 @@ extension MemoryEstimate {
     /// an entry is named by the tensor it holds and counted once however often it is saved.
     struct SavedTensors {
         /// What a saved tensor is, for the parts of the memory table.
-        enum Role: CaseIterable {
+        enum Role {
             /// Made in a decoder block: a norm's float32 input, an adapter's input, attention's tensors, the MLP's.
             case decoderLayer
             /// An adapter's low-rank output `A x`, kept for B's gradient.
