@@ -86,7 +86,8 @@ extension MemoryCommand {
     /// saves as `measure_activations.py` counts them, to set beside its measurements.
     private static func activationLines(_ estimates: [MemoryEstimate]) -> [String] {
         var lines = ["activations, tensor by tensor as PyTorch keeps them for the backward pass (bytes):"]
-        lines.append(TextTable(rows: estimates.map { ["  \($0.configuration.method.name):", $0.activations.setting.summary] }).render())
+        let settings = estimates.map { ["  \($0.configuration.method.name):", $0.activations.setting.summary] }
+        lines.append(TextTable(rows: settings).render())
         let terms: [(String, (MemoryEstimate.Activations) -> Int)] = [
             ("decoder layers", \.decoderLayers), ("adapter outputs", \.adapterOutputs), ("logits", \.logits),
             ("outside layers", \.outsideLayers), ("recomputed layer", \.recomputedLayer), ("activations", \.total),

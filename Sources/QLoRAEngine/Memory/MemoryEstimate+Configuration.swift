@@ -52,7 +52,6 @@ extension MemoryEstimate {
         /// The longest sequence accepted, 2^20 tokens.
         public static let sequenceLengthLimit = 1 << 20
         /// The most tokens per step (batch x sequence length) accepted, 2^24.
-        ///
         public static let tokensPerStepLimit = 1 << 24
         /// The most activation bytes a configuration may reach, 2^60, checked before counting so that no
         /// count overflows 64 bits (eager attention's scores grow with the square of the sequence).
