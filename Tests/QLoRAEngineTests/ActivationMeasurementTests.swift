@@ -40,8 +40,8 @@ import Testing
         }
 
         /// The engine's configuration for the measured setting: a bfloat16 base under the lora recipe,
-        /// the 4-bit base under the qlora recipe, full fine-tuning in bfloat16 (mixed precision's 16-bit
-        /// weights) or float32; two decoder layers.
+        /// the 4-bit base under the qlora recipe, a float32 base as LoRA under the qlora recipe, full
+        /// fine-tuning in bfloat16 (mixed precision's 16-bit weights) or float32; two decoder layers.
         func configuration() throws -> MemoryEstimate.Configuration {
             let s = settings
             let model = ModelArchitecture(
@@ -52,8 +52,11 @@ import Testing
             if s.recipe == "full" {
                 method = s.dtype == "float32" ? .fullFP32 : .fullMixedPrecision
                 recipe = nil
+            } else if s.dtype == "float32" {
+                // A float32 base under peft is what prepare_model_for_kbit_training makes of a 16-bit one.
+                try #require(s.recipe == "lora")
+                (method, recipe) = (.lora, .qlora)
             } else {
-                try #require(s.dtype == "bfloat16")
                 recipe = try MemoryEstimate.Recipe(named: s.recipe)
                 method = recipe == .qlora ? .qlora(.init()) : .lora
             }
