@@ -36,7 +36,7 @@ public struct TutorApp {
             for event in mailbox.take() { running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend) && running }
             guard running else { break }
             backend.draw(TutorView(state: state).render())
-            let timeout: Int32 = mailbox.hasPendingWork ? 50 : 1000
+            let timeout: Int32 = mailbox.hasPendingWork || state.isAnimating ? 40 : 1000
             let event = backend.nextEvent(timeout: timeout).map(TutorEvent.terminal) ?? .tick
             running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend)
         }
