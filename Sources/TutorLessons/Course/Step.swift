@@ -7,10 +7,10 @@ public struct Step: Equatable {
     /// The blocks under the heading, in reading order.
     public var blocks: [LessonBlock]
     /// What the presenter reads on their own screen while this step is on the projector
-    /// (`qlora-notes` blocks, in order); the audience never sees it.
-    public var notes: [String]
+    /// (`qlora-notes` blocks, in order, as Markdown); the audience never sees it.
+    public var notes: [MarkdownBlock]
 
-    public init(title: String, line: Int, blocks: [LessonBlock], notes: [String] = []) {
+    public init(title: String, line: Int, blocks: [LessonBlock], notes: [MarkdownBlock] = []) {
         self.title = title
         self.line = line
         self.blocks = blocks

@@ -1,4 +1,3 @@
-import Foundation
 import QLoRAEngine
 
 /// Reads a lesson file: front matter, then Markdown split into steps at `##` headings, with
@@ -52,11 +51,11 @@ public struct LessonParser {
                 try claim(quiz.id, line: located.line)
                 block = .quiz(quiz)
             case .code(language: "qlora-notes", let text):
-                let note = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !note.isEmpty else {
+                let notes = try markdown.parse(MarkdownParser.lines(of: text, firstLine: located.line + 1)).map(\.block)
+                guard !notes.isEmpty else {
                     throw InputError("\(sourcePath):\(located.line)", "empty `qlora-notes` block; expected what the presenter should say")
                 }
-                if steps.isEmpty { opening.notes.append(note) } else { steps[steps.count - 1].notes.append(note) }
+                if steps.isEmpty { opening.notes += notes } else { steps[steps.count - 1].notes += notes }
                 continue
             case .code(let language, _) where language.hasPrefix("qlora"):
                 throw InputError(
