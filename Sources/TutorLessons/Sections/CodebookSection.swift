@@ -63,10 +63,12 @@ public struct CodebookSection: LessonSection {
         let table = OutputTable(
             title: "\(type.rawValue.uppercased()) codebook", headers: headers,
             alignments: headers.map { _ in .right }, rows: rows)
-        var counts = [Int](repeating: 0, count: 16)
+        // Narrow bins, so the levels show as separate spikes, crowded where the codebook is dense.
+        let binCount = 64
+        var counts = [Int](repeating: 0, count: binCount)
         for level in codebook {
-            let bin = Int(((level + 1) / 2 * 16).rounded(.down))
-            counts[min(max(bin, 0), 15)] += 1
+            let bin = Int(((level + 1) / 2 * Float(binCount)).rounded(.down))
+            counts[min(max(bin, 0), binCount - 1)] += 1
         }
         let histogram = Histogram(title: "\(type.rawValue.uppercased()) levels on [-1, 1]", range: -1...1, counts: counts, markers: sorted)
         return SectionResult(outputs: ["levels": [.table(table)], "histogram": [.histogram(histogram)]], results: results)
