@@ -321,6 +321,6 @@ fresh_server
 T new-session -d -s main -x 80 -y 24 "exec env TERM=dumb $bin --progress $work/dumb.json" \; set-option -t main remain-on-exit on
 wait_dead
 screen | grep -q 'NormalFloat' || fail "no plain lesson list with TERM=dumb"
-screen | grep -q 'needs a capable terminal (TERM=dumb' || fail "TERM=dumb does not say why the tutor did not start"
+T capture-pane -p -S - -t main | tr -d '\n' | grep -q 'needs a capable terminal (TERM=dumb' || fail "TERM=dumb does not say why the tutor did not start"
 
 echo "tutor end-to-end: all passed"

@@ -88,6 +88,9 @@ extension TutorState {
         case .end: lessonIndex = max(0, lessons.count - 1)
         case .enter, .right, .character(" "), .character("l"):
             return openLesson(lessonIndex)
+        case .pageDown where isProjector:
+            // A clicker has no Enter: its forward opens the highlighted lesson.
+            return openLesson(lessonIndex)
         default: break
         }
         return []
