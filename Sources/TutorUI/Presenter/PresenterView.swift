@@ -53,7 +53,7 @@ public struct PresenterView {
                 }
                 lines.append(StyledLine([mark, .init(check.text, style: theme.code), .init(check.values.isEmpty ? (check.passed == nil ? "   not run yet" : "") : "   " + check.values, style: theme.dim)]))
             }
-            children.append(LinesWidget(lines))
+            children.append(LinesWidget(lines, hangingIndent: 2))
         }
         children.append(LinesWidget([StyledLine([.init("Next: ", style: theme.accent), .init(state.upNext, style: theme.strong)])]))
         return StackWidget(children)

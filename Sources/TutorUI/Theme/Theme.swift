@@ -52,7 +52,8 @@ public struct Theme: Hashable {
         heading = on(basic(light ? 4 : 14), [.bold])
         strong = base.adding(.bold)
         emphasis = base.adding(colored ? [.italic] : [.underline])
-        code = on(basic(light ? 1 : 11), colored ? [] : [.bold])
+        // On a light page red would read as a failure beside a ✓: brown there, yellow on dark.
+        code = on(light ? extended(130, else: 5) : basic(11), colored ? [] : [.bold])
         codeBlock = Style(
             foreground: basic(light ? 0 : 15),
             background: light ? extended(254, else: 7) : extended(236, else: 0))

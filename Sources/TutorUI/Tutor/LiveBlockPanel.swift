@@ -31,21 +31,21 @@ struct LiveBlockPanel: Widget {
         case .stopped?: header.append(.init("   stopped  Enter: run again", style: theme.dim))
         case .failed(let message)?: header.append(.init("   ✗ " + message, style: theme.failure))
         }
-        var lines = [StyledLine(header)]
+        // Each tweak (key, name and value) stays whole on one row when the row wraps.
+        var chunks: [[StyledLine.Span]] = []
         if !block.tweaks.isEmpty {
-            var spans: [StyledLine.Span] = []
             for (index, tweak) in block.tweaks.enumerated() {
                 let value = index < tweakValues.count ? tweakValues[index]?.description ?? "?" : "?"
                 let selected = isFocused && index == selectedTweak
-                spans.append(.init("\(index + 1)", style: selected ? theme.selection : theme.accent))
-                spans.append(.init(" \(tweak.parameter): ", style: theme.dim))
-                spans.append(.init(value, style: selected ? theme.selection : theme.strong))
-                spans.append(.init("   ", style: theme.text))
+                chunks.append([
+                    .init("\(index + 1)", style: selected ? theme.selection : theme.accent),
+                    .init(" \(tweak.parameter): ", style: theme.dim),
+                    .init(value, style: selected ? theme.selection : theme.strong),
+                ])
             }
-            spans.append(.init("+/- change", style: theme.dim))
-            lines.append(StyledLine(spans))
+            chunks.append([.init("+/- change", style: theme.dim)])
         }
-        var children: [any Widget] = [LinesWidget(lines)]
+        var children: [any Widget] = [ChunksWidget(leading: [StyledLine(header)], chunks, gap: StyledLine.Span("   ", style: theme.text))]
         children += (run?.outputs ?? []).map { OutputWidget($0, theme: theme, maximumHeatmapRows: maximumHeatmapRows, revealFraction: revealFraction) }
         if case .finished(let result)? = run?.status, !result.expectations.isEmpty {
             // The projector shows the numbers the expectations are about, big; the expectations
@@ -53,7 +53,7 @@ struct LiveBlockPanel: Widget {
             if theme.isProjector {
                 children.append(HeadlineNumbers(Self.headlineNumbers(result), theme: theme))
             } else {
-                children.append(LinesWidget(result.expectations.map { Self.expectationLine($0, theme: theme) }))
+                children.append(LinesWidget(result.expectations.map { Self.expectationLine($0, theme: theme) }, hangingIndent: 2))
             }
         }
         return StackWidget(children)

@@ -51,13 +51,21 @@ extension TutorState {
 
     /// After a run on the projector: scrolls just far enough for the focused block's end to show,
     /// never past its first row, so the step's heading stays up whenever the block fits under it.
+    /// A heading is never left cut in half: when it has to go, all of it goes, and the top row
+    /// names the step instead.
     mutating func revealFocusedBlock() {
         guard let index = focusedBlock else { return }
-        let layout = TutorView(state: self).stepLayout
+        let view = TutorView(state: self)
+        let layout = view.stepLayout
         guard let frame = layout.blockFrames[index] else { return }
         let viewport = viewportHeight(contentHeight: layout.height)
         let bottom = frame.top + frame.height
-        if bottom > scroll + viewport { scroll = min(frame.top, bottom - viewport) }
+        guard bottom > scroll + viewport else { return }
+        var target = min(frame.top, bottom - viewport)
+        if let heading = view.stepContent.stack.frames(width: view.bodyRect.width).first, target > 0, target < heading.top + heading.height {
+            target = min(frame.top, heading.top + heading.height + 1)
+        }
+        scroll = target
         clampScroll(contentHeight: layout.height)
     }
 

@@ -91,6 +91,8 @@ extension TutorState {
         case .pageDown where isProjector:
             // A clicker has no Enter: its forward opens the highlighted lesson.
             return openLesson(lessonIndex)
+        case .character("g") where isProjector:
+            jumpInput = ""
         default: break
         }
         return []

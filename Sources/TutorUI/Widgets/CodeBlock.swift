@@ -29,46 +29,50 @@ public struct CodeBlock: LineWidget {
         }
     }
 
-    /// One source line in rows of `width` columns: a margin column, then the code.
+    /// One source line in rows of `width` columns: a margin column, then the code. A row breaks
+    /// after a space, comma or opening bracket in its second half when there is one, else at the edge.
     func layout(_ line: String, width: Int) -> [StyledLine] {
         let indent = String(line.prefix { $0 == " " })
-        let spans = Self.tokens(line).map { StyledLine.Span($0.text, style: style(for: $0.token)) }
         let room = width - 1
-        var rows: [StyledLine] = []
-        var current: [StyledLine.Span] = []
-        var used = 0
         // A continuation row starts at the line's indentation with `↳ `, unless that leaves no room.
         let continuation = indent.terminalWidth + 2 < room / 2 ? indent + "↳ " : room > 4 ? "↳ " : ""
-        for span in spans {
-            var rest = Substring(span.text)
+        let characters = Array(line)
+        var breaks: [Int] = []
+        var start = 0
+        while start < characters.count {
+            let columns = breaks.isEmpty ? room : room - continuation.terminalWidth
+            var end = start, used = 0
+            while end < characters.count, used + String(characters[end]).terminalWidth <= columns {
+                used += String(characters[end]).terminalWidth
+                end += 1
+            }
+            if end == start { end += 1 }
+            if end < characters.count, let soft = (start + (end - start) / 2..<end).last(where: { " ,([{".contains(characters[$0]) }) {
+                end = soft + 1
+            }
+            breaks.append(end)
+            start = end
+        }
+        var rows: [StyledLine] = []
+        var current: [StyledLine.Span] = []
+        var offset = 0
+        var row = 0
+        for token in Self.tokens(line) {
+            var rest = Substring(token.text)
             while !rest.isEmpty {
-                let fits = Self.prefix(of: rest, columns: room - used)
-                if fits.isEmpty, used > 0 {
+                let take = min(rest.count, breaks[row] - offset)
+                current.append(.init(String(rest.prefix(take)), style: style(for: token.token)))
+                rest = rest.dropFirst(take)
+                offset += take
+                if offset == breaks[row], row + 1 < breaks.count {
                     rows.append(StyledLine([.init(" ", style: theme.codeBlock)] + current, fill: theme.codeBlock))
-                    current = [.init(continuation, style: style(for: .comment))]
-                    used = continuation.terminalWidth
-                    continue
+                    current = continuation.isEmpty ? [] : [.init(continuation, style: style(for: .comment))]
+                    row += 1
                 }
-                let piece = fits.isEmpty ? String(rest.prefix(1)) : fits
-                current.append(.init(piece, style: span.style))
-                used += piece.terminalWidth
-                rest = rest.dropFirst(piece.count)
             }
         }
         rows.append(StyledLine([.init(" ", style: theme.codeBlock)] + current, fill: theme.codeBlock))
         return rows
-    }
-
-    /// The longest start of `text` that fits `columns` columns.
-    static func prefix(of text: Substring, columns: Int) -> String {
-        var result = "", used = 0
-        for character in text {
-            let width = String(character).terminalWidth
-            if used + width > columns { break }
-            result.append(character)
-            used += width
-        }
-        return result
     }
 
     func style(for token: Token) -> Style {

@@ -61,7 +61,8 @@ public struct HistogramWidget: Widget {
         let tallest = histogram.counts.max() ?? 0
         let title = TableWidget.truncated(histogram.title, to: titleRow.width)
         let end = screen.put(title, x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
-        screen.put(TableWidget.truncated("   tallest bar: \(tallest)", to: titleRow.maxX - end), x: end, y: titleRow.y, style: theme.dim, limit: titleRow.maxX)
+        let count = "   tallest bar: \(tallest)"
+        if end + count.terminalWidth <= titleRow.maxX { screen.put(count, x: end, y: titleRow.y, style: theme.dim) }
         let (upper, labelRow) = rest.splitBottom(1)
         let (barsAndCounts, markerRow) = upper.splitBottom(1)
         let withCounts = showsCounts(width: rect.width) && barsAndCounts.height > 1
