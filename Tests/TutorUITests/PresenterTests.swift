@@ -102,7 +102,7 @@ import TutorLessons
         var below = position
         below.rowsBelow = 12
         _ = state.update(.position(below), now: start)
-        #expect(PresenterView(state: state).render().lines.contains { $0.contains("Next: 12 more rows of this step") })
+        #expect(PresenterView(state: state).render().lines.contains { $0.contains("Next: 12 more rows of this step, then step 2: After") })
     }
 
     @Test func thePresentersKeysBecomeCommands() {

@@ -42,10 +42,15 @@ public struct PresenterState: Equatable {
         guard let position, let lessonIndex else { return "" }
         let lesson = lessons[lessonIndex]
         guard position.isInLesson else { return "\(lessonIndex + 1). \(lesson.title), step 1: \(lesson.steps.first?.title ?? "")" }
-        if position.rowsBelow > 0 { return "\(position.rowsBelow) more rows of this step" }
-        if lesson.steps.indices.contains(position.step + 1) { return "step \(position.step + 2): \(lesson.steps[position.step + 1].title)" }
-        if lessons.indices.contains(lessonIndex + 1) { return "lesson \(lessonIndex + 2): \(lessons[lessonIndex + 1].title)" }
-        return "the end of the course"
+        let after: String
+        if lesson.steps.indices.contains(position.step + 1) {
+            after = "step \(position.step + 2): \(lesson.steps[position.step + 1].title)"
+        } else if lessons.indices.contains(lessonIndex + 1) {
+            after = "lesson \(lessonIndex + 2): \(lessons[lessonIndex + 1].title)"
+        } else {
+            after = "the end of the course"
+        }
+        return position.rowsBelow > 0 ? "\(position.rowsBelow) more rows of this step, then \(after)" : after
     }
 
     /// Applies one event at time `now`; returns what to send, and whether to quit or redraw.
@@ -111,20 +116,13 @@ public struct PresenterState: Equatable {
     }
 
     private mutating func editJump(_ key: Key) -> [PresenterEffect] {
-        switch key {
-        case .character(let character) where character.isNumber: jumpInput?.append(character)
-        case .backspace: _ = jumpInput?.popLast()
-        case .enter:
-            let number = Int(jumpInput ?? "") ?? 0
-            jumpInput = nil
-            guard number >= 1, number <= lessons.count else {
-                message = "No lesson \(number); there are \(lessons.count)."
-                return []
-            }
-            return send(.jump(number))
-        default: jumpInput = nil
+        switch LessonJump.edit(&jumpInput, with: key, lessonCount: lessons.count) {
+        case .typing, .abandoned: return []
+        case .invalid(let text):
+            message = text
+            return []
+        case .lesson(let number): return send(.jump(number))
         }
-        return []
     }
 
     /// Rows between the header and the status bar.

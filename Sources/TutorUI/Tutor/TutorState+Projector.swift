@@ -71,19 +71,12 @@ extension TutorState {
 
     /// Keys while typing a lesson number after `g`.
     mutating func editJump(_ key: Key) -> [TutorEffect] {
-        switch key {
-        case .character(let character) where character.isNumber: jumpInput?.append(character)
-        case .backspace: _ = jumpInput?.popLast()
-        case .enter:
-            let number = Int(jumpInput ?? "") ?? 0
-            jumpInput = nil
-            guard number >= 1, number <= lessons.count else {
-                message = "No lesson \(number); there are \(lessons.count)."
-                return []
-            }
-            return openLesson(number - 1, atStep: isProjector ? 0 : nil)
-        default: jumpInput = nil
+        switch LessonJump.edit(&jumpInput, with: key, lessonCount: lessons.count) {
+        case .typing, .abandoned: return []
+        case .invalid(let text):
+            message = text
+            return []
+        case .lesson(let number): return openLesson(number - 1, atStep: isProjector ? 0 : nil)
         }
-        return []
     }
 }
