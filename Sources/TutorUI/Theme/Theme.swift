@@ -68,7 +68,8 @@ public struct Theme: Hashable {
         success = on(basic(light ? 2 : 10), [.bold])
         failure = on(basic(light ? 1 : 9), [.bold])
         border = on(basic(8))
-        seriesColors = colored ? [light ? 3 : 11, 14, 13, 10, 9, 12].map(basic) : [.terminalDefault]
+        // Bright yellow, cyan and green wash out on a white page: a light page gets the dark basics.
+        seriesColors = colored ? (light ? [4, 5, 2, 1, 6, 3] : [11, 14, 13, 10, 9, 12]).map(basic) : [.terminalDefault]
     }
 }
 

@@ -54,6 +54,10 @@ extension TutorState {
         switch key {
         case .escape:
             isEditingAnswer = false
+        case .left, .right, .up, .down, .pageUp, .pageDown, .tab, .backTab:
+            // The answer has no cursor to move: a key that moves leaves the answer and moves.
+            isEditingAnswer = false
+            return isProjector ? projectorKey(key) : lessonKey(key)
         case .backspace:
             _ = answerDrafts[draftKey]?.popLast()
         case .enter:

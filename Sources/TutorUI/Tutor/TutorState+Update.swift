@@ -98,7 +98,7 @@ extension TutorState {
         return []
     }
 
-    private mutating func lessonKey(_ key: Key) -> [TutorEffect] {
+    mutating func lessonKey(_ key: Key) -> [TutorEffect] {
         switch key {
         case .right, .character("n"), .character(" "): return moveStep(by: 1)
         case .left, .character("p"): return moveStep(by: -1)

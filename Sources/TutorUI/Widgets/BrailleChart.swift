@@ -46,7 +46,7 @@ public struct BrailleChart: Widget {
     public func draw(in rect: Rect, on screen: inout Screen) {
         guard !rect.isEmpty else { return }
         let (titleRow, rest) = rect.splitTop(1)
-        screen.put(series.title, x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
+        screen.put(TableWidget.truncated(series.title, to: titleRow.width), x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
         let (upper, legendRow) = rest.splitBottom(rest.height >= 4 ? 1 : 0)
         let (plotAndAxis, xLabelRow) = upper.splitBottom(upper.height >= 3 ? 1 : 0)
         let (low, high) = valueRange
