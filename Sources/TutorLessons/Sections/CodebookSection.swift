@@ -19,7 +19,7 @@ public struct CodebookSection: LessonSection {
     public var outputs: [(name: String, summary: String)] {
         [
             ("levels", "table of the codes, their bits and their values (and the values rebuilt from quantiles, for NF4)"),
-            ("histogram", "the levels marked on [-1, 1], one bin per 1/16"),
+            ("histogram", "the levels marked on [-1, 1], one bin per 1/32, so each level stands alone"),
         ]
     }
 
