@@ -8,15 +8,26 @@ extension QLoRATutor {
     func runTutor() throws {
         let environment = ProcessInfo.processInfo.environment
         let course = try Course.load(Course.files(folder: check.lessonsFolder))
-        let store = ProgressStore(url: tutor.progress.map { URL(fileURLWithPath: $0) } ?? ProgressStore.defaultURL(environment: environment))
-        let app = TutorApp(course: course, store: store, runner: LessonRunner(), isProjector: tutor.projector, isLight: tutor.light, environment: environment)
+        let defaultProgress = ProgressStore.defaultURL(environment: environment)
+        let store = ProgressStore(url: tutor.progress.map { URL(fileURLWithPath: $0) } ?? defaultProgress)
+        // Projector and presenter meet in the state directory, whichever progress file each keeps.
+        let link = PresenterLink(folder: PresenterLink.defaultFolder(progressURL: defaultProgress))
         do {
-            try app.run()
+            if tutor.presenter {
+                try PresenterApp(course: course, link: link, isLight: tutor.light, environment: environment).run()
+            } else {
+                try TutorApp(
+                    course: course, store: store, runner: LessonRunner(), isProjector: tutor.projector, isLight: tutor.light,
+                    environment: environment, link: link
+                ).run()
+            }
         } catch NCursesBackend.Unavailable.notATerminal {
             FileHandle.standardError.write(Data("qlora-tutor: the tutor needs a terminal; use `qlora-tutor run LESSON` to print a lesson, or `qlora-tutor --check` to check the course\n".utf8))
             throw ExitCode(2)
-        } catch NCursesBackend.Unavailable.noCapableTerminal {
-            // TERM=dumb or no terminfo entry: plain text instead of a full-screen tutor.
+        } catch NCursesBackend.Unavailable.noCapableTerminal(let term) {
+            // TERM=dumb or no terminfo entry: say why, then plain text instead of a full-screen tutor.
+            let reason = term.isEmpty ? "TERM is not set" : "TERM=\(term) cannot draw it"
+            FileHandle.standardError.write(Data("qlora-tutor: the full-screen tutor needs a capable terminal (\(reason)); here is what runs without one\n".utf8))
             try printOverview()
         }
     }

@@ -8,8 +8,12 @@ struct QLoRATutor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlora-tutor",
         abstract: "Learn how QLoRA works by running it.",
+        version: QLoRATutor.version,
         subcommands: [RunCommand.self, QuantizeCommand.self, InspectCommand.self, MemoryCommand.self, TrainCommand.self]
     )
+
+    /// What `--version` prints.
+    static let version = "qlora-tutor 0.9.0"
 
     // Grading: `--check` and the options that go with it.
     @OptionGroup(title: "Checking the course and grading answers")

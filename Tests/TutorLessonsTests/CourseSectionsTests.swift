@@ -13,6 +13,29 @@ import Testing
         #expect(overflow["fp16_overflows"] == 1 && overflow["bf16_overflows"] == 0)
     }
 
+    @Test func storedBytesAreDrawnAgainstTheFloat32TheyReplace() throws {
+        let section = QuantizeSection()
+        let outputs = try section.run(section.defaultParameters.merging(["matrix.rows": .number(32), "matrix.cols": .number(64)])).outputs
+        guard case .memory(let memory)? = outputs["memory"]?.first else {
+            Issue.record("expected a memory breakdown")
+            return
+        }
+        #expect(memory.title.contains("against 8192 bytes of float32"))
+        #expect(memory.capacities == [8192], "the bar's scale reaches the float32 size its title names")
+        #expect(memory.totalBytes < 8192)
+    }
+
+    @Test func theCodebookHistogramGivesEachLevelItsOwnBin() throws {
+        let section = CodebookSection()
+        let outputs = try section.run(section.defaultParameters).outputs
+        guard case .histogram(let histogram)? = outputs["histogram"]?.first else {
+            Issue.record("expected a histogram")
+            return
+        }
+        #expect(histogram.counts.reduce(0, +) == 16)
+        #expect(histogram.counts.max() == 1, "no bin holds two levels, so no bar is a block of colour")
+    }
+
     @Test func memoryGivesTheNotebookFormulaAndPeftsCount() throws {
         let section = MemoryTableSection()
         let results = try section.run(section.defaultParameters.merging(["method": .word("full-mixed")])).results

@@ -86,7 +86,8 @@ enum LessonFixtures {
         ("quiz answer not a number", withBlock("id: q\nask: Why?\nanswer: sixteen", kind: "qlora-quiz"), 9, "expected a number"),
         ("quiz answer not a choice", withBlock("id: q\nask: Why?\nchoices: [a, b]\nanswer: c", kind: "qlora-quiz"), 10, "one of the choices"),
         ("computed answer without a block", withBlock("id: q\nask: Why?\ncompute: mse", kind: "qlora-quiz"), 9, "expected a live block above"),
-        ("unknown quiz key", withBlock("id: q\nask: Why?\nanswer: 1\nexplain: no", kind: "qlora-quiz"), 10, "unknown quiz key `explain`"),
+        ("unknown quiz key", withBlock("id: q\nask: Why?\nanswer: 1\nreason: no", kind: "qlora-quiz"), 10, "unknown quiz key `reason`"),
+        ("empty presenter notes", withBlock("", kind: "qlora-notes"), 6, "empty `qlora-notes` block"),
         ("unknown block kind", withBlock("id: q", kind: "qlora-quizz"), 6, "unknown block kind `qlora-quizz`"),
         ("duplicate key", withBlock("run: quantize\ntype: nf4\ntype: fp4\nshow: [stats]"), 9, "duplicate key `type`"),
         (

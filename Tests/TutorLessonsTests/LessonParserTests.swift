@@ -47,6 +47,30 @@ import Testing
         #expect(block == "block" && text == "bits_per_param" && tolerance == 0.01)
     }
 
+    @Test func presenterNotesGoToTheirStepAndNeverToTheAudience() throws {
+        let text = "---\ntitle: T\nsection: s\n---\n\n## One\n\nSaid aloud.\n\n```qlora-notes\nAsk the room **first**.\n\n- then run it\n```\n\n## Two\n\nMore.\n"
+        let lesson = try parse(text)
+        #expect(lesson.steps.map(\.title) == ["One", "Two"])
+        #expect(lesson.steps[0].notes == [.paragraph([.text("Ask the room "), .strong([.text("first")]), .text(".")]), .bulletList([[.paragraph([.text("then run it")])]])])
+        #expect(lesson.steps[0].blocks.count == 1, "notes are not a block of the step")
+        #expect(lesson.steps[1].notes.isEmpty)
+    }
+
+    @Test func aQuizMayExplainItsAnswer() throws {
+        let lesson = try parse(LessonFixtures.withBlock("id: q\nask: How many?\nanswer: 16\nexplain: Four bits hold 2^4 codes.", kind: "qlora-quiz"))
+        #expect(lesson.quizzes.first?.explanation == "Four bits hold 2^4 codes.")
+    }
+
+    @Test(arguments: [("16", 16.0), ("2 bytes", 2), ("75%", 75), (" 4.5 bits ", 4.5), ("-1e-5", -1e-5), ("1E3", 1000), ("3.", 3)])
+    func answersMayCarryAUnit(text: String, value: Double) {
+        #expect(Quiz.number(text) == value)
+    }
+
+    @Test(arguments: ["", "bytes", "0x10000", "1/2", "2 3", "nan", "inf", "1e400", ".", "-", "4.5.1", "12abc3"])
+    func answersThatAreNotANumber(text: String) {
+        #expect(Quiz.number(text) == nil)
+    }
+
     @Test func blocksWithoutAnIDAreNumberedInTheLesson() throws {
         let lesson = try parse(LessonFixtures.withBlock("run: codebook\nshow: [levels]"))
         #expect(lesson.liveBlocks.map(\.id) == ["t#1"])

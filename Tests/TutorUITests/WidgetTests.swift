@@ -122,8 +122,22 @@ import TutorLessons
     }
 
     @Test func helpIsBoxedInTheMiddle() {
-        let screen = render(HelpOverlay(bindings: [("q", "quit")], theme: Theme(depth: .ansi16)), width: 14, height: 7)
-        #expect(screen.lines == ["", " ┌─────────┐", " │ Keys    │", " │         │", " │ q  quit │", " └─────────┘", ""])
+        let screen = render(HelpOverlay(bindings: [("r", "run")], theme: Theme(depth: .ansi16)), width: 37, height: 9)
+        #expect(screen.lines == [
+            "", "  ┌───────────────────────────────┐", "  │ Keys                          │", "  │                               │",
+            "  │ r  run                        │", "  │                               │", "  │ q quit · any other key closes │",
+            "  └───────────────────────────────┘", "",
+        ])
+    }
+
+    @Test func aSmallHelpBoxWrapsActionsAtSpacesAndAlwaysSaysHowToQuit() {
+        let bindings = [("Tab", "focus the next live block or quiz"), ("b", "blank the screen"), ("t", "reset the timer"), ("g N Enter", "jump to lesson N")]
+        let screen = render(HelpOverlay(bindings: bindings, theme: Theme(depth: .ansi16)), width: 30, height: 10)
+        let text = screen.lines.joined(separator: "\n")
+        #expect(screen.lines.contains { $0.contains("Tab        focus the next") })
+        #expect(screen.lines.contains { $0.contains("           live block or") }, "the action wraps at a space, under its column")
+        #expect(text.contains("… 3 more keys"), "bindings that do not fit are counted, not cut")
+        #expect(screen.lines.contains { $0.contains("q quit · any other key cl…") })
     }
 
     @Test(arguments: awkwardSizes)

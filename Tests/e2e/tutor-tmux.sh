@@ -119,7 +119,12 @@ start 80 24 --projector --progress "$work/projector.json"
 wait_for 'NormalFloat 4-bit'
 T send-keys -t main j j j Enter
 wait_for 'lesson 4/9 · step 1/7'
-T send-keys -t main PageDown Space PageDown Space PageDown Space
+# The clicker shows what is below the fold before it steps: click until the last step is up.
+for _ in $(seq 1 40); do
+    screen | grep -q 'step 7/7' && break
+    T send-keys -t main PageDown
+    sleep 0.15
+done
 wait_for 'step 7/7'
 T send-keys -t main r
 wait_for 'quantize +✓ every expectation holds'
@@ -138,6 +143,94 @@ T resize-window -t main -x 240 -y 70
 sleep 0.2
 T send-keys -t main q
 expect_restored
+
+echo "--- projector and presenter: the clicker walks a whole lesson into the next; the presenter follows and drives"
+# Both meet under the state directory; the presenter runs in a second window of the same session.
+state="$work/state"
+fresh_server
+rm -f "$work/status"
+T new-session -d -s main -x 80 -y 24 "env TERM=$term XDG_STATE_HOME=$state $bin --projector --progress $work/clicker.json; echo \$? > $work/status" \; set-option -t main remain-on-exit on
+T new-window -d -t main: -n presenter "env TERM=$term XDG_STATE_HOME=$state $bin --presenter; echo \$? > $work/presenter-status"
+T resize-window -t main:presenter -x 100 -y 30 2>/dev/null || true
+on() { T capture-pane -p -t "$1"; }
+wait_in() {
+    for _ in $(seq 1 150); do
+        on "$1" | grep -Eq -- "$2" && return 0
+        sleep 0.1
+    done
+    echo "--- $1:" >&2; on "$1" >&2
+    fail "timed out waiting for /$2/ in $1"
+}
+# Where each side says the class is: `lesson L/9 · step S/N`.
+where() { on "$1" | grep -Eo 'lesson [0-9]+/[0-9]+ · step [0-9]+/[0-9]+' | head -1; }
+agree() {
+    local projector
+    for _ in $(seq 1 50); do
+        projector=$(where main:0)
+        [[ -n $projector && $(where main:presenter) == "$projector" ]] && return 0
+        sleep 0.1
+    done
+    fail "projector at '$(where main:0)', presenter at '$(where main:presenter)'"
+}
+wait_in main:0 'lessons'
+wait_in main:presenter 'PRESENTER'
+wait_in main:presenter 'the lesson list'
+T send-keys -t main:0 PageDown
+wait_in main:0 'lesson 1/9 · step 1/'
+agree
+wait_in main:presenter 'Notes'
+# Click through lesson 1 and into lesson 2, checking after every click that both screens agree.
+seen_checks= seen_notes= clicks=0
+while ! where main:0 | grep -q 'lesson 2/9'; do
+    clicks=$((clicks + 1))
+    (( clicks < 60 )) || fail "sixty clicks did not leave lesson 1"
+    before=$(on main:0)
+    T send-keys -t main:0 PageDown
+    for _ in $(seq 1 50); do [[ $(on main:0) != "$before" ]] && break; sleep 0.05; done
+    agree
+    on main:presenter | grep -q 'Checks (not on the projector)' && seen_checks=1
+    on main:presenter | grep -q 'No notes for this step' || seen_notes=1
+    if where main:0 | grep -q 'step 2/'; then
+        # A live block: `r` on the projector runs it; the expectation lines go to the presenter only.
+        T send-keys -t main:0 r
+        wait_in main:presenter '✓ fp16_max == 65504'
+        ! on main:0 | grep -q 'fp16_max == 65504' || fail "the projector shows expectation lines to the audience"
+        break
+    fi
+done
+[[ -n $seen_checks && -n $seen_notes ]] || fail "the presenter showed no checks or no notes in lesson 1"
+while ! where main:0 | grep -q 'lesson 2/9'; do
+    clicks=$((clicks + 1))
+    (( clicks < 60 )) || fail "sixty clicks did not leave lesson 1"
+    T send-keys -t main:0 Space
+    sleep 0.15
+    agree
+done
+wait_in main:0 'lesson 2/9 · step 1/'
+agree
+# The presenter drives: next, back, jump, blank.
+T send-keys -t main:presenter Space
+wait_in main:0 'lesson 2/9 · step 2/'
+agree
+T send-keys -t main:presenter PageUp
+wait_in main:0 'lesson 2/9 · step 1/'
+agree
+T send-keys -t main:presenter g 4 Enter
+wait_in main:0 'lesson 4/9 · step 1/'
+agree
+T send-keys -t main:presenter b
+sleep 0.5
+[[ -z $(on main:0 | tr -d ' \n') ]] || fail "the presenter's b did not blank the projector"
+wait_in main:presenter 'projector blanked'
+T send-keys -t main:presenter b
+wait_in main:0 'lesson 4/9'
+# The projector quits: the presenter says it is waiting, and quits cleanly itself.
+T send-keys -t main:0 q
+wait_in main:presenter 'Waiting for the projector'
+T send-keys -t main:presenter q
+for _ in $(seq 1 50); do [[ -s $work/presenter-status ]] && break; sleep 0.1; done
+[[ $(cat "$work/presenter-status" 2>/dev/null) == 0 ]] || fail "the presenter exited with '$(cat "$work/presenter-status" 2>/dev/null)'"
+[[ $(T display-message -p -t main:presenter '#{alternate_on}') == 0 ]] || fail "the presenter's pane is still in the alternate screen"
 
 echo "--- NO_COLOR: no colours, the heatmap as a density ramp"
 TUTOR_ENV=NO_COLOR=1 start 120 40 --progress "$work/progress.json"
@@ -228,5 +321,6 @@ fresh_server
 T new-session -d -s main -x 80 -y 24 "exec env TERM=dumb $bin --progress $work/dumb.json" \; set-option -t main remain-on-exit on
 wait_dead
 screen | grep -q 'NormalFloat' || fail "no plain lesson list with TERM=dumb"
+T capture-pane -p -S - -t main | tr -d '\n' | grep -q 'needs a capable terminal (TERM=dumb' || fail "TERM=dumb does not say why the tutor did not start"
 
 echo "tutor end-to-end: all passed"

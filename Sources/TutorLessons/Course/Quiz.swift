@@ -12,8 +12,11 @@ public struct Quiz: Equatable {
     public var answer: QuizAnswer
     /// Hints in the order to show them (`hint:` or `hints:`).
     public var hints: [String]
+    /// Why the answer is right, shown once the learner has it (`explain:`); empty when the author gave none.
+    public var explanation: String
 
-    public init(id: String, line: Int, question: [MarkdownInline], choices: [String], answer: QuizAnswer, hints: [String]) {
+    public init(id: String, line: Int, question: [MarkdownInline], choices: [String], answer: QuizAnswer, hints: [String], explanation: String = "") {
+        self.explanation = explanation
         self.id = id
         self.line = line
         self.question = question

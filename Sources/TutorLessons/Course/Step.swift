@@ -6,11 +6,15 @@ public struct Step: Equatable {
     public var line: Int
     /// The blocks under the heading, in reading order.
     public var blocks: [LessonBlock]
+    /// What the presenter reads on their own screen while this step is on the projector
+    /// (`qlora-notes` blocks, in order, as Markdown); the audience never sees it.
+    public var notes: [MarkdownBlock]
 
-    public init(title: String, line: Int, blocks: [LessonBlock]) {
+    public init(title: String, line: Int, blocks: [LessonBlock], notes: [MarkdownBlock] = []) {
         self.title = title
         self.line = line
         self.blocks = blocks
+        self.notes = notes
     }
 }
 

@@ -2,7 +2,7 @@ import QLoRAEngine
 
 extension LessonParser {
     /// The keys a quiz may have.
-    static let quizKeys = ["id", "ask", "answer", "compute", "from", "within", "choices", "hint", "hints"]
+    static let quizKeys = ["id", "ask", "answer", "compute", "from", "within", "choices", "hint", "hints", "explain"]
 
     /// Parses the YAML of a `qlora-quiz` fence opened on `line`; `liveBlocks` are the lesson's live
     /// blocks before it, which a computed answer may read.
@@ -28,6 +28,7 @@ extension LessonParser {
         } ?? 0
         var hints = try values["hints"].map { try $0.list("hints").map { try $0.nonEmptyText("a hint") } } ?? []
         if let hint = values["hint"] { hints.insert(try hint.nonEmptyText("a hint"), at: 0) }
+        let explanation = try values["explain"].map { try $0.nonEmptyText("why the answer is right") } ?? ""
 
         let answer: QuizAnswer
         switch (values["answer"], values["compute"]) {
@@ -74,6 +75,6 @@ extension LessonParser {
                 throw computeNode.failure("in `\(text)`, column \(error.column): \(error.message)")
             }
         }
-        return Quiz(id: id, line: line, question: question, choices: choices, answer: answer, hints: hints)
+        return Quiz(id: id, line: line, question: question, choices: choices, answer: answer, hints: hints, explanation: explanation)
     }
 }

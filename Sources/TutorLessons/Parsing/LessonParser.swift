@@ -38,7 +38,7 @@ public struct LessonParser {
             let block: LessonBlock
             switch located.block {
             case .heading(level: 2, let inlines):
-                if steps.isEmpty, !opening.blocks.isEmpty { steps.append(opening) }
+                if steps.isEmpty, !opening.blocks.isEmpty || !opening.notes.isEmpty { steps.append(opening) }
                 steps.append(Step(title: inlines.map(\.plainText).joined(), line: located.line, blocks: []))
                 continue
             case .code(language: "qlora", let yaml):
@@ -50,10 +50,17 @@ public struct LessonParser {
                 let quiz = try parseQuiz(yaml, line: located.line, liveBlocks: liveBlocks, source: sourcePath)
                 try claim(quiz.id, line: located.line)
                 block = .quiz(quiz)
+            case .code(language: "qlora-notes", let text):
+                let notes = try markdown.parse(MarkdownParser.lines(of: text, firstLine: located.line + 1)).map(\.block)
+                guard !notes.isEmpty else {
+                    throw InputError("\(sourcePath):\(located.line)", "empty `qlora-notes` block; expected what the presenter should say")
+                }
+                if steps.isEmpty { opening.notes += notes } else { steps[steps.count - 1].notes += notes }
+                continue
             case .code(let language, _) where language.hasPrefix("qlora"):
                 throw InputError(
                     "\(sourcePath):\(located.line)",
-                    "unknown block kind `\(language)`; expected `qlora` (a live block) or `qlora-quiz`")
+                    "unknown block kind `\(language)`; expected `qlora` (a live block), `qlora-quiz` or `qlora-notes`")
             default:
                 block = .markdown(located.block, line: located.line)
             }

@@ -19,7 +19,7 @@ public struct CodebookSection: LessonSection {
     public var outputs: [(name: String, summary: String)] {
         [
             ("levels", "table of the codes, their bits and their values (and the values rebuilt from quantiles, for NF4)"),
-            ("histogram", "the levels marked on [-1, 1], one bin per 1/16"),
+            ("histogram", "the levels marked on [-1, 1], one bin per 1/32, so each level stands alone"),
         ]
     }
 
@@ -63,10 +63,12 @@ public struct CodebookSection: LessonSection {
         let table = OutputTable(
             title: "\(type.rawValue.uppercased()) codebook", headers: headers,
             alignments: headers.map { _ in .right }, rows: rows)
-        var counts = [Int](repeating: 0, count: 16)
+        // Narrow bins, so the levels show as separate spikes, crowded where the codebook is dense.
+        let binCount = 64
+        var counts = [Int](repeating: 0, count: binCount)
         for level in codebook {
-            let bin = Int(((level + 1) / 2 * 16).rounded(.down))
-            counts[min(max(bin, 0), 15)] += 1
+            let bin = Int(((level + 1) / 2 * Float(binCount)).rounded(.down))
+            counts[min(max(bin, 0), binCount - 1)] += 1
         }
         let histogram = Histogram(title: "\(type.rawValue.uppercased()) levels on [-1, 1]", range: -1...1, counts: counts, markers: sorted)
         return SectionResult(outputs: ["levels": [.table(table)], "histogram": [.histogram(histogram)]], results: results)

@@ -136,6 +136,7 @@ struct QuantizeOutputs {
     private var memory: MemoryBreakdown {
         MemoryBreakdown(
             title: "Stored bytes (\(label)) against \(original.count * 4) bytes of float32",
-            parts: quantized.tensor.storedBuffers.map { MemoryBreakdown.Part(name: $0.name, bytes: Double($0.bytes)) })
+            parts: quantized.tensor.storedBuffers.map { MemoryBreakdown.Part(name: $0.name, bytes: Double($0.bytes)) },
+            capacities: [Double(original.count * 4)])
     }
 }

@@ -85,19 +85,6 @@ public struct StyledLine: Hashable {
         return lines
     }
 
-    /// Text cut every `width` columns, spaces kept as they are (for code).
-    public static func hardWrapped(_ text: String, width: Int, style: Style) -> [StyledLine] {
-        guard width > 0 else { return [] }
-        var lines: [StyledLine] = []
-        var rest = text
-        repeat {
-            let (head, tail) = split(rest, columns: width)
-            lines.append(StyledLine(head, style: style))
-            rest = tail
-        } while !rest.isEmpty
-        return lines
-    }
-
     /// The words and single spaces of the line, each with its style.
     private func words() -> [(String, Style, Bool)] {
         var result: [(String, Style, Bool)] = []

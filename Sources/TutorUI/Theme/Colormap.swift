@@ -26,6 +26,15 @@ public struct Colormap: Hashable {
         ansi8Ramp: [4, 6, 7, 3, 1]
     )
 
+    /// Blue below zero, mid grey at zero, red above, with no pale tints: for light pages, where a
+    /// white zero would melt into the page and the matrix lose its edges, and for projectors,
+    /// which wash pale pinks and blues out to white.
+    public static let divergingHighContrast = Colormap(
+        stops: [RGB(5, 48, 97), RGB(33, 102, 172), RGB(150, 150, 150), RGB(202, 0, 32), RGB(103, 0, 31)],
+        ansi16Ramp: [4, 12, 8, 9, 1],
+        ansi8Ramp: [4, 6, 0, 3, 1]
+    )
+
     /// The colour at `t` in 0...1 (clamped).
     public func rgb(at t: Float) -> RGB {
         let position = max(0, min(1, t.isNaN ? 0 : t)) * Float(stops.count - 1)

@@ -52,7 +52,8 @@ public struct Theme: Hashable {
         heading = on(basic(light ? 4 : 14), [.bold])
         strong = base.adding(.bold)
         emphasis = base.adding(colored ? [.italic] : [.underline])
-        code = on(basic(light ? 1 : 11), colored ? [] : [.bold])
+        // On a light page red would read as a failure beside a ✓: brown there, yellow on dark.
+        code = on(light ? extended(130, else: 5) : basic(11), colored ? [] : [.bold])
         codeBlock = Style(
             foreground: basic(light ? 0 : 15),
             background: light ? extended(254, else: 7) : extended(236, else: 0))
@@ -67,7 +68,8 @@ public struct Theme: Hashable {
         success = on(basic(light ? 2 : 10), [.bold])
         failure = on(basic(light ? 1 : 9), [.bold])
         border = on(basic(8))
-        seriesColors = colored ? [light ? 3 : 11, 14, 13, 10, 9, 12].map(basic) : [.terminalDefault]
+        // Bright yellow, cyan and green wash out on a white page: a light page gets the dark basics.
+        seriesColors = colored ? (light ? [4, 5, 2, 1, 6, 3] : [11, 14, 13, 10, 9, 12]).map(basic) : [.terminalDefault]
     }
 }
 

@@ -11,6 +11,8 @@ struct LiveBlockPanel: Widget {
     var isFocused: Bool
     var theme: Theme
     var maximumHeatmapRows: Int
+    /// The time since the run finished, for the loss curve drawing itself in; nil when not animating.
+    var revealFraction: Double? = nil
 
     var content: StackWidget {
         var header = [StyledLine.Span("▶ " + block.section, style: theme.accent)]
@@ -29,29 +31,48 @@ struct LiveBlockPanel: Widget {
         case .stopped?: header.append(.init("   stopped  Enter: run again", style: theme.dim))
         case .failed(let message)?: header.append(.init("   ✗ " + message, style: theme.failure))
         }
-        var lines = [StyledLine(header)]
+        // Each tweak (key, name and value) stays whole on one row when the row wraps.
+        var chunks: [[StyledLine.Span]] = []
         if !block.tweaks.isEmpty {
-            var spans: [StyledLine.Span] = []
             for (index, tweak) in block.tweaks.enumerated() {
                 let value = index < tweakValues.count ? tweakValues[index]?.description ?? "?" : "?"
                 let selected = isFocused && index == selectedTweak
-                spans.append(.init("\(index + 1)", style: selected ? theme.selection : theme.accent))
-                spans.append(.init(" \(tweak.parameter): ", style: theme.dim))
-                spans.append(.init(value, style: selected ? theme.selection : theme.strong))
-                spans.append(.init("   ", style: theme.text))
+                chunks.append([
+                    .init("\(index + 1)", style: selected ? theme.selection : theme.accent),
+                    .init(" \(tweak.parameter): ", style: theme.dim),
+                    .init(value, style: selected ? theme.selection : theme.strong),
+                ])
             }
-            spans.append(.init("+/- change", style: theme.dim))
-            lines.append(StyledLine(spans))
+            chunks.append([.init("+/- change", style: theme.dim)])
         }
-        var children: [any Widget] = [LinesWidget(lines)]
-        children += (run?.outputs ?? []).map { OutputWidget($0, theme: theme, maximumHeatmapRows: maximumHeatmapRows) }
+        var children: [any Widget] = [ChunksWidget(leading: [StyledLine(header)], chunks, gap: StyledLine.Span("   ", style: theme.text))]
+        children += (run?.outputs ?? []).map { OutputWidget($0, theme: theme, maximumHeatmapRows: maximumHeatmapRows, revealFraction: revealFraction) }
         if case .finished(let result)? = run?.status, !result.expectations.isEmpty {
-            children.append(LinesWidget(result.expectations.map(expectationLine)))
+            // The projector shows the numbers the expectations are about, big; the expectations
+            // themselves go to the presenter's screen.
+            if theme.isProjector {
+                children.append(HeadlineNumbers(Self.headlineNumbers(result), theme: theme))
+            } else {
+                children.append(LinesWidget(result.expectations.map { Self.expectationLine($0, theme: theme) }, hangingIndent: 2))
+            }
         }
         return StackWidget(children)
     }
 
-    private func expectationLine(_ outcome: ExpectationOutcome) -> StyledLine {
+    /// The values a run's expectations name, each once, in the order they first appear.
+    static func headlineNumbers(_ run: LiveRun) -> [(name: String, value: String)] {
+        var seen: Set<String> = []
+        var numbers: [(name: String, value: String)] = []
+        for outcome in run.expectations {
+            for value in outcome.values where seen.insert(value.name).inserted {
+                numbers.append((value.name, NumberFormat.compact(Float(value.value))))
+            }
+        }
+        return numbers
+    }
+
+    /// An expectation with its verdict and the values it read: `✓ mse < 2e-5   mse = 1.2e-05`.
+    static func expectationLine(_ outcome: ExpectationOutcome, theme: Theme) -> StyledLine {
         let values = outcome.values.map { "\($0.name) = \(NumberFormat.compact(Float($0.value)))" }.joined(separator: ", ")
         return StyledLine([
             .init(outcome.passed ? "✓ " : "✗ ", style: outcome.passed ? theme.success : theme.failure),

@@ -25,11 +25,16 @@ struct QuizPanel: LineWidget {
             answer.append(.init(attempt.answer, style: theme.strong))
             let right = attempt.verdict == .correct
             answer.append(.init(right ? "  ✓ right" : "  ✗ not quite", style: right ? theme.success : theme.failure))
-            if isFocused, !right { answer.append(.init("   Enter: try again", style: theme.dim)) }
+            if isFocused, !right { answer.append(.init(quiz.choices.isEmpty ? "   Enter: try again" : "   1-\(quiz.choices.count): pick again", style: theme.dim)) }
+        } else if isFocused {
+            answer.append(.init(quiz.choices.isEmpty ? "Enter: answer" : "1-\(quiz.choices.count): pick", style: theme.dim))
         } else {
-            answer.append(.init(isFocused ? "Enter: answer" : "Tab to answer", style: theme.dim))
+            answer.append(.init("Tab to answer", style: theme.dim))
         }
         lines.append(StyledLine(answer))
+        if attempt?.verdict == .correct, !isEditing, !quiz.explanation.isEmpty {
+            lines.append(StyledLine([.init("  why: ", style: theme.success), .init(quiz.explanation, style: theme.text)]))
+        }
         for hint in quiz.hints.prefix(hintsShown) {
             lines.append(StyledLine([.init("  hint: ", style: theme.accent), .init(hint, style: theme.quote)]))
         }
@@ -39,5 +44,11 @@ struct QuizPanel: LineWidget {
         return lines
     }
 
-    func lines(width: Int) -> [StyledLine] { lines.flatMap { $0.wrapped(width: width) } }
+    /// Wrapped lines keep their label's indent, so a long hint reads as one block.
+    func lines(width: Int) -> [StyledLine] {
+        lines.flatMap { line in
+            let indent = line.spans.first.map { String(repeating: " ", count: max(0, min(width / 2, $0.text.terminalWidth))) } ?? ""
+            return line.wrapped(width: width, indent: [.init(indent, style: theme.text)])
+        }
+    }
 }

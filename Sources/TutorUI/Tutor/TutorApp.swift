@@ -10,8 +10,14 @@ public struct TutorApp {
     public var isProjector: Bool
     public var isLight: Bool
     public var environment: [String: String]
+    /// Where the projector publishes its position for `--presenter`; nil for a learner.
+    public var link: PresenterLink?
 
-    public init(course: Course, store: ProgressStore, runner: any LiveBlockRunning, isProjector: Bool, isLight: Bool, environment: [String: String]) {
+    public init(
+        course: Course, store: ProgressStore, runner: any LiveBlockRunning, isProjector: Bool, isLight: Bool, environment: [String: String],
+        link: PresenterLink? = nil
+    ) {
+        self.link = link
         self.course = course
         self.store = store
         self.runner = runner
@@ -31,12 +37,25 @@ public struct TutorApp {
         state.resume()
         state.message = note
         let mailbox = TutorMailbox()
+        let link = isProjector ? self.link : nil
+        do {
+            try link?.openAsProjector()
+        } catch {
+            state.message = "Presenter link unavailable: \(error.localizedDescription)"
+        }
+        defer { link?.closeAsProjector() }
+        var published: PresenterPosition?
         var running = true
         while running {
             for event in mailbox.take() { running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend) && running }
+            for command in link?.takeCommands() ?? [] { running = perform(state.perform(command), state: &state, mailbox: mailbox, backend: backend) && running }
             guard running else { break }
+            if let link, let position = state.presenterPosition(processID: getpid()), position != published {
+                try? link.publish(position)
+                published = position
+            }
             backend.draw(TutorView(state: state).render())
-            let timeout: Int32 = mailbox.hasPendingWork ? 50 : 1000
+            let timeout: Int32 = mailbox.hasPendingWork || state.isAnimating ? 40 : link != nil ? PresenterApp.pollInterval : 1000
             let event = backend.nextEvent(timeout: timeout).map(TutorEvent.terminal) ?? .tick
             running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend)
         }

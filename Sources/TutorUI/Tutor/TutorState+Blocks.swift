@@ -9,18 +9,9 @@ extension TutorState {
         if let previous = runs[block.id], previous.isRunning { effects.append(.cancel(token: previous.token)) }
         let token = takeToken()
         runs[block.id] = BlockRun(token: token, status: .running, outputs: runs[block.id]?.outputs ?? [])
+        runStarted[block.id] = now
         effects.append(.run(token: token, lessonIndex: lessonIndex, blockID: block.id, tweaks: tweaks[block.id] ?? [:]))
-        if isProjector { scrollFocusToTop() }
         return effects
-    }
-
-    /// Brings the focused block to the top so its outputs have the screen (the projector shows one thing at a time).
-    mutating func scrollFocusToTop() {
-        guard let index = focusedBlock else { return }
-        let layout = TutorView(state: self).stepLayout
-        guard let frame = layout.blockFrames[index] else { return }
-        scroll = frame.top
-        clampScroll(contentHeight: layout.height)
     }
 
     /// Stops the focused block's run (or any run of the step); nil when nothing was running.
@@ -63,11 +54,19 @@ extension TutorState {
         switch key {
         case .escape:
             isEditingAnswer = false
+        case .left, .right, .up, .down, .pageUp, .pageDown, .tab, .backTab:
+            // The answer has no cursor to move: a key that moves leaves the answer and moves.
+            isEditingAnswer = false
+            return isProjector ? projectorKey(key) : lessonKey(key)
         case .backspace:
             _ = answerDrafts[draftKey]?.popLast()
         case .enter:
             let answer = (answerDrafts[draftKey] ?? "").trimmingCharacters(in: .whitespaces)
             guard !answer.isEmpty else { return [] }
+            if quiz.wantsNumber, Quiz.number(answer) == nil {
+                message = "Expected a number, such as 16, 4.5, 2 bytes or 75%."
+                return []
+            }
             return submit(answer, to: quiz)
         case .character(let character) where !quiz.choices.isEmpty && character.isNumber:
             // A multiple-choice quiz takes the choice's number.
@@ -104,7 +103,7 @@ extension TutorState {
         progress.updated = now
         let key = quizKey(quiz, lessonIndex: lessonIndex)
         if !isCorrect { hintsShown[key] = min(quiz.hints.count, hintsShown[key, default: 0] + 1) }
-        message = isCorrect ? "Right." : "Not quite." + (quiz.hints.isEmpty ? "" : " A hint is showing.")
+        message = isCorrect ? "Right." + (quiz.explanation.isEmpty ? "" : " Why is under the answer.") : "Not quite." + (quiz.hints.isEmpty ? "" : " A hint is showing.")
         return [.saveProgress]
     }
 }

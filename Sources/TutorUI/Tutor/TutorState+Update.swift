@@ -21,11 +21,17 @@ extension TutorState {
             updateRun(token) { $0.outputs = outputs }
             return []
         case .runFinished(let token, let run):
+            // A curve that arrives whole, or nearly, before anyone could watch it grow draws itself in.
+            if let current = runs[run.blockID], current.token == token, current.isRunning,
+                run.outputs.contains(where: { if case .series = $0 { true } else { false } }),
+                let started = runStarted[run.blockID], now.timeIntervalSince(started) < Self.revealDuration {
+                revealStarted[run.blockID] = now
+            }
             updateRun(token) {
                 $0.status = .finished(run)
                 $0.outputs = run.outputs
             }
-            if isProjector, focusedLiveBlock?.id == run.blockID { scrollFocusToTop() }
+            if isProjector, focusedLiveBlock?.id == run.blockID { revealFocusedBlock() }
             return []
         case .runFailed(let token, let message):
             updateRun(token) { $0.status = .failed(message) }
@@ -82,19 +88,24 @@ extension TutorState {
         case .end: lessonIndex = max(0, lessons.count - 1)
         case .enter, .right, .character(" "), .character("l"):
             return openLesson(lessonIndex)
+        case .pageDown where isProjector:
+            // A clicker has no Enter: its forward opens the highlighted lesson.
+            return openLesson(lessonIndex)
+        case .character("g") where isProjector:
+            jumpInput = ""
         default: break
         }
         return []
     }
 
-    private mutating func lessonKey(_ key: Key) -> [TutorEffect] {
+    mutating func lessonKey(_ key: Key) -> [TutorEffect] {
         switch key {
         case .right, .character("n"), .character(" "): return moveStep(by: 1)
         case .left, .character("p"): return moveStep(by: -1)
         case .down, .character("j"): scroll(by: 1)
         case .up, .character("k"): scroll(by: -1)
-        case .pageDown: scroll(by: max(1, bodyHeight - 2))
-        case .pageUp: scroll(by: -max(1, bodyHeight - 2))
+        case .pageDown: scroll(by: pageRows)
+        case .pageUp: scroll(by: -pageRows)
         case .home: scroll = 0
         case .end: scroll(by: Int.max / 2)
         case .escape: return stopRunOrLeaveLesson()
@@ -106,7 +117,7 @@ extension TutorState {
     /// Esc on the lesson page: stops a run of the step if one is going, otherwise back to the lessons.
     mutating func stopRunOrLeaveLesson() -> [TutorEffect] {
         if let cancelled = cancelFocusedRun() { return cancelled }
-        page = .browser
+        leaveLesson()
         return []
     }
 
@@ -122,6 +133,9 @@ extension TutorState {
             if focusedQuiz != nil { isEditingAnswer = true }
         case .character("h"):
             if let quiz = focusedQuiz { hintsShown[quizKey(quiz), default: 0] = min(quiz.hints.count, hintsShown[quizKey(quiz), default: 0] + 1) }
+        case .character(let character) where character.isNumber && focusedQuiz?.choices.isEmpty == false:
+            // A focused multiple-choice quiz takes the choice's number without opening the answer first.
+            return editAnswer(key)
         case .character(let character) where character.isNumber:
             guard let block = focusedLiveBlock, let digit = character.wholeNumberValue, digit >= 1, digit <= block.tweaks.count else { return [] }
             selectedTweak[block.id] = digit - 1
@@ -136,13 +150,21 @@ extension TutorState {
 
     // MARK: Lessons and steps
 
-    mutating func openLesson(_ index: Int) -> [TutorEffect] {
+    /// Opens a lesson at `step`, or where the learner left it.
+    mutating func openLesson(_ index: Int, atStep step: Int? = nil) -> [TutorEffect] {
         guard lessons.indices.contains(index) else { return [] }
         lessonIndex = index
         page = .lesson
-        let saved = progress.lessons[lessons[index].id]?.currentStep ?? 0
-        open(step: saved)
+        open(step: step ?? progress.lessons[lessons[index].id]?.currentStep ?? 0)
         return recordPosition()
+    }
+
+    /// Back to the lesson list; after a finished lesson the cursor waits on the next one.
+    mutating func leaveLesson() {
+        page = .browser
+        if lessonEntries.indices.contains(lessonIndex), lessonEntries[lessonIndex].isFinished, lessonIndex + 1 < lessons.count {
+            lessonIndex += 1
+        }
     }
 
     private mutating func open(step: Int) {
@@ -153,15 +175,27 @@ extension TutorState {
         focusedBlock = interactiveBlocks.first
     }
 
+    /// Moves `offset` steps; past the last step into the next lesson and, on the projector, before
+    /// the first into the previous lesson's last step, so a clicker walks the whole course.
     mutating func moveStep(by offset: Int) -> [TutorEffect] {
         guard let lesson else { return [] }
         let target = stepIndex + offset
-        guard lesson.steps.indices.contains(target) else {
-            message = offset > 0 ? "Last step of this lesson. Esc: lessons" : "First step of this lesson."
+        if lesson.steps.indices.contains(target) {
+            open(step: target)
+            return recordPosition()
+        }
+        if offset > 0 {
+            guard lessons.indices.contains(lessonIndex + 1) else {
+                message = "The end of the course. Esc: lessons"
+                return []
+            }
+            return openLesson(lessonIndex + 1, atStep: isProjector ? 0 : nil)
+        }
+        guard isProjector, lessons.indices.contains(lessonIndex - 1) else {
+            message = "First step of this lesson."
             return []
         }
-        open(step: target)
-        return recordPosition()
+        return openLesson(lessonIndex - 1, atStep: lessons[lessonIndex - 1].steps.count - 1)
     }
 
     /// Saves the open step as the learner's place in the lesson.
@@ -169,6 +203,7 @@ extension TutorState {
         guard let lesson else { return [] }
         var saved = progress.lessons[lesson.id] ?? LessonProgress(updated: now)
         saved.currentStep = stepIndex
+        saved.furthestStep = max(saved.reachedStep, stepIndex)
         saved.updated = now
         progress.lessons[lesson.id] = saved
         progress.updated = now
@@ -180,6 +215,13 @@ extension TutorState {
     /// Rows of the step view between the header and the status bar.
     var bodyHeight: Int { max(0, height - 2) }
 
+    /// Rows the step's content shows: the whole body, less the row that says how much more there
+    /// is when the step does not fit.
+    func viewportHeight(contentHeight: Int) -> Int { contentHeight > bodyHeight ? max(0, bodyHeight - 1) : bodyHeight }
+
+    /// Rows a page key scrolls: a screenful less two, so the reader keeps their place.
+    var pageRows: Int { max(1, bodyHeight - 3) }
+
     mutating func scroll(by rows: Int) {
         scroll = max(0, scroll &+ rows)
         clampScroll()
@@ -189,7 +231,7 @@ extension TutorState {
     mutating func clampScroll(contentHeight: Int? = nil) {
         guard page == .lesson else { return }
         let content = contentHeight ?? TutorView(state: self).stepLayout.height
-        scroll = max(0, min(scroll, content - bodyHeight))
+        scroll = max(0, min(scroll, content - viewportHeight(contentHeight: content)))
     }
 
     private mutating func moveFocus(by offset: Int) {
@@ -205,7 +247,7 @@ extension TutorState {
         guard let focusedBlock else { return }
         let layout = TutorView(state: self).stepLayout
         guard let frame = layout.blockFrames[focusedBlock] else { return }
-        if frame.top < scroll || frame.top >= scroll + bodyHeight { scroll = frame.top }
+        if frame.top < scroll || frame.top >= scroll + viewportHeight(contentHeight: layout.height) { scroll = frame.top }
         clampScroll(contentHeight: layout.height)
     }
 

@@ -41,6 +41,11 @@ public struct TutorState: Equatable {
     public var jumpInput: String?
     public var timerStart: Date
     public var now: Date
+    /// When each live block's finished curve started drawing itself in, by block id: a run that
+    /// ends before the first frame would otherwise show no motion at all.
+    public var revealStarted: [String: Date] = [:]
+    /// When each live block's latest run began, by block id.
+    public var runStarted: [String: Date] = [:]
     /// A one-line note in the status bar (a save that failed, a file set aside).
     public var message: String?
     public var width: Int
@@ -102,9 +107,28 @@ public struct TutorState: Equatable {
             let right = lesson.quizzes.filter { saved?.quizzes[$0.id]?.verdict == .correct }.count
             return LessonList.Entry(
                 title: lesson.title,
-                stepsSeen: saved.map { max(0, min(lesson.steps.count - 1, $0.currentStep) + 1) } ?? 0, stepCount: lesson.steps.count,
+                stepsSeen: saved.map { max(0, min(lesson.steps.count - 1, $0.reachedStep) + 1) } ?? 0, stepCount: lesson.steps.count,
                 quizzesRight: right, quizCount: lesson.quizzes.count)
         }
+    }
+
+    /// How long a finished loss curve takes to draw itself in.
+    static let revealDuration: TimeInterval = 1.2
+
+    /// How far a block's curve has drawn itself in, 0...1; nil once it is whole.
+    public func revealFraction(of blockID: String) -> Double? {
+        guard let started = revealStarted[blockID] else { return nil }
+        let fraction = now.timeIntervalSince(started) / Self.revealDuration
+        return fraction < 1 ? max(0, fraction) : nil
+    }
+
+    /// Whether something on screen is moving, so the loop should draw again soon.
+    public var isAnimating: Bool { revealStarted.keys.contains { revealFraction(of: $0) != nil } }
+
+    /// Overall progress for the lesson list's header: lessons finished, quizzes answered right.
+    public var courseProgress: (lessonsDone: Int, quizzesRight: Int, quizCount: Int) {
+        let entries = lessonEntries
+        return (entries.filter { $0.mark == "✓" }.count, entries.reduce(0) { $0 + $1.quizzesRight }, entries.reduce(0) { $0 + $1.quizCount })
     }
 
     /// A token for a new run.

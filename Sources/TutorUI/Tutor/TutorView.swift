@@ -37,7 +37,12 @@ public struct TutorView {
     private func drawBrowser(on screen: inout Screen) {
         let bounds = screen.bounds
         screen.put(" qlora-tutor", x: 0, y: 0, style: theme.heading)
-        screen.put("  lessons", x: 12, y: 0, style: theme.dim)
+        let progress = state.courseProgress
+        let summary = "\(progress.lessonsDone)/\(state.lessons.count) lessons done · \(progress.quizzesRight)/\(progress.quizCount) quizzes right "
+        let end = screen.put("  lessons", x: 12, y: 0, style: theme.dim)
+        if bounds.width - summary.terminalWidth > end + 1 {
+            screen.put(summary, x: bounds.width - summary.terminalWidth, y: 0, style: theme.dim)
+        }
         let list = LessonList(entries: state.lessonEntries, selected: state.lessonIndex, theme: theme)
         list.draw(in: Self.browserListRect(width: bounds.width, height: bounds.height), on: &screen)
         if state.lessons.isEmpty { screen.put(" No lessons found.", x: 0, y: 2, style: theme.failure) }
@@ -69,7 +74,8 @@ public struct TutorView {
                 let selected = min(max(0, live.tweaks.count - 1), state.selectedTweak[live.id] ?? 0)
                 let panel = LiveBlockPanel(
                     block: live, run: state.runs[live.id], tweakValues: live.tweaks.map { state.currentValue(of: $0, in: live) },
-                    selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows)
+                    selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows,
+                    revealFraction: state.revealFraction(of: live.id))
                 children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             case .quiz(let quiz):
                 let key = state.quizKey(quiz)
@@ -81,7 +87,25 @@ public struct TutorView {
             }
             indices.append(index)
         }
+        if state.stepIndex == lesson.steps.count - 1 {
+            children.append(LinesWidget(nextLessonLines))
+            indices.append(nil)
+        }
         return (StackWidget(children), indices)
+    }
+
+    /// The end of a lesson: what comes next and the key that goes there.
+    var nextLessonLines: [StyledLine] {
+        let rule = StyledLine("───", style: theme.border)
+        let next = state.lessonIndex + 1
+        guard state.lessons.indices.contains(next) else {
+            return [rule, StyledLine([.init("✓ ", style: theme.success), .init("The end of the course.", style: theme.strong), .init(state.isProjector ? "" : "  Esc: lessons", style: theme.dim)])]
+        }
+        return [rule, StyledLine([
+            .init("→ ", style: theme.accent), .init("Next lesson: ", style: theme.dim),
+            .init("\(next + 1). \(state.lessons[next].title)", style: theme.strong),
+            .init(state.isProjector ? "" : "   → or n to go on, Esc: lessons", style: theme.dim),
+        ])]
     }
 
     var bodyRect: Rect { Rect(x: 1, y: 1, width: state.width - 2, height: state.bodyHeight) }
@@ -103,20 +127,30 @@ public struct TutorView {
         let bounds = screen.bounds
         let stepCounter = "step \(state.stepIndex + 1)/\(lesson.steps.count)"
         if !state.isProjector {
-            screen.put(" " + lesson.title, x: 0, y: 0, style: theme.strong, limit: bounds.width - stepCounter.count - 2)
+            let titleLimit = bounds.width - stepCounter.count - 2
+            screen.put(TableWidget.truncated(" " + lesson.title, to: titleLimit), x: 0, y: 0, style: theme.strong, limit: titleLimit)
             screen.put(stepCounter, x: bounds.width - stepCounter.count - 1, y: 0, style: theme.dim)
+        } else if state.scroll > 0, let step = state.step {
+            // The big heading has scrolled away: the step's title stays on the top row.
+            screen.put(TableWidget.truncated(" " + step.title, to: bounds.width - 1), x: 0, y: 0, style: theme.heading)
         }
         let content = stepContent.stack
         let body = bodyRect
         let frames = content.frames(width: body.width)
-        content.draw(in: body, scrolledBy: state.scroll, frames: frames, on: &screen)
-        let more = StackWidget.height(of: frames) - state.scroll - body.height
-        if more > 0 { screen.put("↓ \(more) more", x: max(0, bounds.width - 12), y: body.maxY - 1, style: theme.dim) }
+        let contentHeight = StackWidget.height(of: frames)
+        let viewport = state.viewportHeight(contentHeight: contentHeight)
+        content.draw(in: Rect(x: body.x, y: body.y, width: body.width, height: viewport), scrolledBy: state.scroll, frames: frames, on: &screen)
+        if viewport < body.height {
+            // The row under the content, never over it: how much more there is, and which way.
+            let below = contentHeight - state.scroll - viewport
+            let more = below > 0 ? "↓ \(below) more" + (state.isProjector ? " (space)" : "") : "↑ \(state.scroll) above"
+            screen.put(more, x: max(0, bounds.width - more.terminalWidth - 1), y: body.y + viewport, style: below > 0 ? theme.accent : theme.dim)
+        }
         let keys: String
         if state.isEditingAnswer {
             keys = "type the answer  Enter check  Esc leave"
         } else if state.isProjector {
-            keys = "→ next  ← back  r run  ? help"
+            keys = "space next  ← back  r run  ? help"
         } else {
             keys = "←→ step  ↑↓ scroll  Tab focus  Enter run  ? help"
         }
@@ -137,17 +171,22 @@ public struct TutorView {
     // MARK: Help
 
     var helpBindings: [(keys: String, action: String)] {
-        var bindings: [(keys: String, action: String)] = [
+        if state.isProjector {
+            return [
+                ("space → PgDn", "next: the rest of the step, then the next step"),
+                ("← PgUp", "back"), ("r", "run the focused block"), ("Tab", "focus the next block or quiz"),
+                ("1-9  + -", "pick a parameter, change it"), ("j k", "scroll a row"),
+                ("b", "blank the screen"), ("t", "reset the timer"), ("g N Enter", "jump to lesson N"),
+                ("Esc", "stop a run / back to lessons"), ("Ctrl-L", "redraw"),
+            ]
+        }
+        return [
             ("↑ ↓  j k", state.page == .browser ? "choose a lesson" : "scroll"),
             ("Enter", state.page == .browser ? "open (resumes where you stopped)" : "run the focused block / answer"),
-            ("→ n space", "next step"), ("← p", "previous step"),
-            ("Tab", "focus the next block or quiz"), ("1-9  + -", "pick a parameter, change it"),
-            ("h", "a hint for the focused quiz"), ("Esc", "stop a run / back to lessons"),
-            ("Ctrl-L", "redraw"), ("q", "quit"),
+            ("→ n space", "next step (the next lesson after the last)"), ("← p", "previous step"),
+            ("PgDn PgUp", "scroll a page"), ("Tab", "focus the next block or quiz"),
+            ("1-9  + -", "pick a parameter, change it; pick a choice"),
+            ("h", "a hint for the focused quiz"), ("Esc", "stop a run / back to lessons"), ("Ctrl-L", "redraw"),
         ]
-        if state.isProjector {
-            bindings += [("PgDn PgUp", "next / back (clickers)"), ("b", "blank the screen"), ("t", "reset the timer"), ("g N Enter", "jump to lesson N")]
-        }
-        return bindings
     }
 }

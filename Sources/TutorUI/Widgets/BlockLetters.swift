@@ -29,6 +29,22 @@ public enum BlockLetters {
         return rows
     }
 
+    /// `text` in big letters broken at spaces into lines of at most `width` columns, a blank row
+    /// between lines; nil when a word alone is too wide or it takes more than `maximumLines` lines.
+    public static func wrappedRows(_ text: String, width: Int, maximumLines: Int) -> [String]? {
+        var lines: [String] = []
+        for word in text.split(separator: " ").map(String.init) {
+            guard self.width(of: word) <= width else { return nil }
+            if let last = lines.last, self.width(of: last + " " + word) <= width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
+        guard !lines.isEmpty, lines.count <= maximumLines else { return nil }
+        return lines.enumerated().flatMap { index, line in (index > 0 ? [""] : []) + rows(line) }
+    }
+
     private static func pixel(_ glyph: [String], _ row: Int, _ column: Int) -> Bool {
         guard row < glyph.count else { return false }
         let line = Array(glyph[row])

@@ -6,12 +6,27 @@ public struct BrailleChart: Widget {
     public var theme: Theme
     /// Rows for the plot.
     public var plotRows: Int
+    /// How much of each line to draw, 0...1, while a finished curve draws itself in; nil for all of it.
+    public var revealFraction: Double?
 
-    public init(_ series: Series, theme: Theme, plotRows: Int? = nil) {
+    /// Legend marks, one per line: distinct without colour too.
+    static let marks = ["━━", "──", "┅┅", "··", "══", "┄┄"]
+
+    public init(_ series: Series, theme: Theme, plotRows: Int? = nil, revealFraction: Double? = nil) {
         self.series = series
         self.theme = theme
         self.plotRows = plotRows ?? (theme.isProjector ? 14 : 10)
+        self.revealFraction = revealFraction
     }
+
+    /// The values of a line drawn now: all of them, or the first part while revealing.
+    func shownCount(of line: Series.Line) -> Int {
+        guard let revealFraction else { return line.values.count }
+        return min(line.values.count, Int((Double(line.values.count) * max(0, revealFraction)).rounded(.up)))
+    }
+
+    /// Whether the chart is colourless, so lines are told apart by letters at their ends and the legend's marks.
+    var isMonochrome: Bool { theme.depth == .monochrome }
 
     public func height(forWidth width: Int) -> Int { plotRows + 3 }
 
@@ -31,7 +46,7 @@ public struct BrailleChart: Widget {
     public func draw(in rect: Rect, on screen: inout Screen) {
         guard !rect.isEmpty else { return }
         let (titleRow, rest) = rect.splitTop(1)
-        screen.put(series.title, x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
+        screen.put(TableWidget.truncated(series.title, to: titleRow.width), x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
         let (upper, legendRow) = rest.splitBottom(rest.height >= 4 ? 1 : 0)
         let (plotAndAxis, xLabelRow) = upper.splitBottom(upper.height >= 3 ? 1 : 0)
         let (low, high) = valueRange
@@ -45,15 +60,16 @@ public struct BrailleChart: Widget {
         screen.fill(Rect(x: plotArea.x, y: plotArea.maxY, width: plotArea.width, height: 1), with: Cell("─", style: theme.border))
         screen.put(highLabel, x: plotArea.x - 1 - highLabel.count, y: plotArea.y, style: theme.dim)
         screen.put(lowLabel, x: plotArea.x - 1 - lowLabel.count, y: plotArea.maxY - 1, style: theme.dim)
-        // Dots, line by line; a cell takes the colour of the last line through it.
+        // Dots, line by line; a cell one line passes through takes its colour, a cell two or more
+        // share takes the text colour, so a line under another still shows where they part.
         let dotColumns = plotArea.width * 2, dotRows = plotArea.height * 4
         var bits = [UInt32](repeating: 0, count: plotArea.width * plotArea.height)
-        var colors = [Color](repeating: .terminalDefault, count: bits.count)
+        var owners = [Set<Int>](repeating: [], count: bits.count)
+        var ends: [(cell: Int, index: Int)] = []
         let points = series.lines.map(\.values.count).max() ?? 0
         for (index, line) in series.lines.enumerated() {
-            let color = theme.seriesColors[index % theme.seriesColors.count]
             var previous: (x: Int, y: Int)?
-            for (i, value) in line.values.enumerated() {
+            for (i, value) in line.values.prefix(shownCount(of: line)).enumerated() {
                 guard value.isFinite else { previous = nil; continue }
                 let x = points > 1 ? i * (dotColumns - 1) / (points - 1) : 0
                 // In Double: a Float span can overflow, and a flat range of large values stays flat after widening by 1.
@@ -64,14 +80,23 @@ public struct BrailleChart: Widget {
                     let cell = (py / 4) * plotArea.width + px / 2
                     guard px >= 0, py >= 0, px < dotColumns, py < dotRows, cell < bits.count else { continue }
                     bits[cell] |= Self.dotBit(column: px % 2, row: py % 4)
-                    colors[cell] = color
+                    owners[cell].insert(index)
                 }
                 previous = (x, y)
             }
+            if let previous { ends.append(((previous.y / 4) * plotArea.width + previous.x / 2, index)) }
         }
+        let shared = theme.text.foreground
         for (cell, bit) in bits.enumerated() where bit != 0 {
             let character = Unicode.Scalar(0x2800 + bit) ?? "·"
-            screen[plotArea.x + cell % plotArea.width, plotArea.y + cell / plotArea.width] = Cell(character, style: Style(foreground: colors[cell], background: theme.base.background))
+            let color = owners[cell].count == 1 ? owners[cell].first.map(color(of:)) ?? shared : shared
+            screen[plotArea.x + cell % plotArea.width, plotArea.y + cell / plotArea.width] = Cell(character, style: Style(foreground: color, background: theme.base.background))
+        }
+        if isMonochrome {
+            for end in ends where end.cell < bits.count {
+                let initial = series.lines[end.index].name.first.map { String($0).uppercased() } ?? "?"
+                screen.put(initial, x: plotArea.x + end.cell % plotArea.width, y: plotArea.y + end.cell / plotArea.width, style: theme.strong)
+            }
         }
         if !xLabelRow.isEmpty {
             let last = "\(max(0, points - 1))"
@@ -87,12 +112,28 @@ public struct BrailleChart: Widget {
             var x = legendRow.x
             let yLabel = series.yLabel.isEmpty ? "" : series.yLabel + ":  "
             x = screen.put(yLabel, x: x, y: legendRow.y, style: theme.dim, limit: legendRow.maxX)
+            let hidden = Self.mostlyShared(owners, lineCount: series.lines.count)
             for (index, line) in series.lines.enumerated() {
-                let color = theme.seriesColors[index % theme.seriesColors.count]
-                x = screen.put("━━ ", x: x, y: legendRow.y, style: Style(foreground: color, background: theme.base.background), limit: legendRow.maxX)
-                let last = line.values.last(where: \.isFinite).map { " " + NumberFormat.compact($0) } ?? ""
-                x = screen.put(line.name + last + "   ", x: x, y: legendRow.y, style: theme.text, limit: legendRow.maxX)
+                let mark = (isMonochrome ? (line.name.first.map { String($0).uppercased() } ?? "") : "") + Self.marks[index % Self.marks.count]
+                x = screen.put(mark + " ", x: x, y: legendRow.y, style: Style(foreground: color(of: index), background: theme.base.background), limit: legendRow.maxX)
+                let last = line.values.prefix(shownCount(of: line)).last(where: \.isFinite).map { " " + NumberFormat.compact($0) } ?? ""
+                let under = hidden[index].map { " (≈ \(series.lines[$0].name))" } ?? ""
+                x = screen.put(line.name + last + under + "   ", x: x, y: legendRow.y, style: theme.text, limit: legendRow.maxX)
             }
+        }
+    }
+
+    private func color(of line: Int) -> Color { theme.seriesColors[line % theme.seriesColors.count] }
+
+    /// For each line, another line it shares most of its cells with (so one hides the other), or nil.
+    static func mostlyShared(_ owners: [Set<Int>], lineCount: Int) -> [Int?] {
+        (0..<lineCount).map { line in
+            let cells = owners.filter { $0.contains(line) }
+            guard !cells.isEmpty else { return nil }
+            var counts: [Int: Int] = [:]
+            for cell in cells { for other in cell where other != line { counts[other, default: 0] += 1 } }
+            guard let (other, count) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { return nil }
+            return count * 2 >= cells.count ? other : nil
         }
     }
 

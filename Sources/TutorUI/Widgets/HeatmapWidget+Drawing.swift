@@ -46,8 +46,25 @@ extension HeatmapWidget {
         }
     }
 
-    /// One row: the low end, a colour ramp, the high end, and a note when the map was pooled.
-    func drawLegend(scale: Heatmap.Scale, colors: [Color], poolFactor: Int, in rect: Rect, on screen: inout Screen) {
+    /// Stripes beside the map, alternating with each matrix row: one block per row.
+    func drawRowBlockStripes(layout: Layout, at rect: Rect, on screen: inout Screen) {
+        let even = theme.accent.foreground, odd = theme.border.foreground
+        for (y, displayRow) in layout.displayRows.prefix(rect.height).enumerated() {
+            guard let rows = displayRow else { continue }
+            let cell: Cell
+            if usesHalfBlocks {
+                let bottom = rows.bottom.map { $0 % 2 == 0 ? even : odd } ?? theme.base.background
+                cell = Cell(Self.upperHalfBlock, style: Style(foreground: rows.top % 2 == 0 ? even : odd, background: bottom))
+            } else {
+                cell = Cell(rows.top % 2 == 0 ? "▌" : "╎", style: theme.base)
+            }
+            screen[rect.x, rect.y + y] = cell
+        }
+    }
+
+    /// One row: the low end, a colour ramp, the high end, and a note when the map was pooled or
+    /// when stripes mark blocks of `rowBlocks` values, one per row.
+    func drawLegend(scale: Heatmap.Scale, colors: [Color], poolFactor: Int, rowBlocks: Int? = nil, in rect: Rect, on screen: inout Screen) {
         let (low, high): (Float, Float)
         switch scale {
         case .magnitude(let maximum): (low, high) = (0, maximum)
@@ -66,7 +83,10 @@ extension HeatmapWidget {
         }
         x = screen.put(" " + NumberFormat.compact(high), x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
         if poolFactor > 1 {
-            screen.put("  max-pooled \(poolFactor)×\(poolFactor)", x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
+            x = screen.put("  max-pooled \(poolFactor)×\(poolFactor)", x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
+        }
+        if let rowBlocks {
+            screen.put(TableWidget.truncated("  ▌ a block of \(rowBlocks) per row", to: rect.maxX - x), x: x, y: rect.y, style: theme.dim, limit: rect.maxX)
         }
     }
 }

@@ -46,7 +46,7 @@ public struct HeatmapWidget: Widget {
     public func height(forWidth width: Int) -> Int {
         guard !heatmaps.isEmpty else { return 0 }
         let panelWidth = Self.panelWidth(total: width, count: heatmaps.count)
-        let mapRows = heatmaps.map { layout(for: $0, width: panelWidth, rows: maximumRows - 2).displayRows.count }.max() ?? 0
+        let mapRows = heatmaps.map { layout(for: $0, width: panelWidth - gutterWidth(for: $0), rows: maximumRows - 2).displayRows.count }.max() ?? 0
         return mapRows + 2
     }
 
@@ -57,20 +57,34 @@ public struct HeatmapWidget: Widget {
         let (titleRow, rest) = rect.splitTop(1)
         let (mapArea, legendRow) = rest.splitBottom(rect.height >= 3 ? 1 : 0)
         let scale = sharedScale
-        let colors = Self.colormap(for: scale).lookupTable(count: 65, depth: theme.depth)
+        let colors = Self.colormap(for: scale, theme: theme).lookupTable(count: 65, depth: theme.depth)
         var pooled = 1
+        var stripedBlocks: Int?
         for (panel, heatmap) in zip(rect.columns(heatmaps.count, gap: Self.gap), heatmaps) {
-            let layout = layout(for: heatmap, width: panel.width, rows: mapArea.height)
+            let gutter = gutterWidth(for: heatmap)
+            let layout = layout(for: heatmap, width: panel.width - gutter, rows: mapArea.height)
             pooled = max(pooled, layout.poolFactor)
             let title = "\(heatmap.title) \(heatmap.rows)×\(heatmap.columns)"
-            screen.put(title, x: panel.x, y: titleRow.y, style: theme.strong, limit: panel.maxX)
-            drawMap(heatmap, layout: layout, scale: scale, colors: colors, at: Rect(x: panel.x, y: mapArea.y, width: panel.width, height: mapArea.height), on: &screen)
+            screen.put(TableWidget.truncated(title, to: panel.width), x: panel.x, y: titleRow.y, style: theme.strong, limit: panel.maxX)
+            let map = Rect(x: panel.x + gutter, y: mapArea.y, width: panel.width - gutter, height: mapArea.height)
+            if gutter > 0, layout.poolFactor == 1 {
+                drawRowBlockStripes(layout: layout, at: Rect(x: panel.x, y: mapArea.y, width: 1, height: mapArea.height), on: &screen)
+                stripedBlocks = heatmap.blockGrid?.columns
+            }
+            drawMap(heatmap, layout: layout, scale: scale, colors: colors, at: map, on: &screen)
         }
-        if !legendRow.isEmpty { drawLegend(scale: scale, colors: colors, poolFactor: pooled, in: legendRow, on: &screen) }
+        if !legendRow.isEmpty { drawLegend(scale: scale, colors: colors, poolFactor: pooled, rowBlocks: stripedBlocks, in: legendRow, on: &screen) }
     }
 
-    static func colormap(for scale: Heatmap.Scale) -> Colormap {
-        if case .signed = scale { return .diverging }
+    /// A column left of the map for blocks one row tall, which grid lines cannot mark (a line
+    /// between every row would double the map's height): stripes alternate block by block.
+    func gutterWidth(for heatmap: Heatmap) -> Int {
+        guard showsBlockGrid, let grid = heatmap.blockGrid, grid.rows == 1, grid.columns >= heatmap.columns, heatmap.rows > 1 else { return 0 }
+        return 1
+    }
+
+    static func colormap(for scale: Heatmap.Scale, theme: Theme) -> Colormap {
+        if case .signed = scale { return theme.isLight || theme.isProjector ? .divergingHighContrast : .diverging }
         return .viridis
     }
 

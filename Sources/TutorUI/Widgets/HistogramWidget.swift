@@ -18,7 +18,29 @@ public struct HistogramWidget: Widget {
         self.barRows = barRows ?? (theme.isProjector ? 12 : 8)
     }
 
-    public func height(forWidth width: Int) -> Int { barRows + 3 }
+    public func height(forWidth width: Int) -> Int { barRows + 3 + (showsCounts(width: width) ? 1 : 0) }
+
+    /// Whether the bins count integer codes: bins one unit wide from a whole number. The ends are
+    /// then labelled with the first and the last code, not the edges of the range.
+    var isDiscrete: Bool {
+        let lower = histogram.range.lowerBound, span = histogram.range.upperBound - lower
+        return !histogram.counts.isEmpty && lower.rounded() == lower && span == Float(histogram.counts.count)
+    }
+
+    /// The labels under the two ends of the axis.
+    var endLabels: (low: String, high: String) {
+        let high = isDiscrete ? histogram.range.upperBound - 1 : histogram.range.upperBound
+        return (NumberFormat.compact(histogram.range.lowerBound), NumberFormat.compact(high))
+    }
+
+    /// Columns a bin takes when every bin gets the same number of columns; 0 when bins are merged.
+    func columnsPerBin(width: Int) -> Int { histogram.counts.isEmpty ? 0 : width / histogram.counts.count }
+
+    /// Whether each bar's count fits under it, with a space to spare.
+    func showsCounts(width: Int) -> Bool {
+        let widest = histogram.counts.map { "\($0)".count }.max() ?? 0
+        return columnsPerBin(width: width) > widest
+    }
 
     /// Counts per screen column: bins summed into columns (or spread over several).
     func columnCounts(columns: Int) -> [Int] {
@@ -36,9 +58,15 @@ public struct HistogramWidget: Widget {
     public func draw(in rect: Rect, on screen: inout Screen) {
         guard !rect.isEmpty else { return }
         let (titleRow, rest) = rect.splitTop(1)
-        screen.put(histogram.title, x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
+        let tallest = histogram.counts.max() ?? 0
+        let title = TableWidget.truncated(histogram.title, to: titleRow.width)
+        let end = screen.put(title, x: titleRow.x, y: titleRow.y, style: theme.strong, limit: titleRow.maxX)
+        let count = "   tallest bar: \(tallest)"
+        if end + count.terminalWidth <= titleRow.maxX { screen.put(count, x: end, y: titleRow.y, style: theme.dim) }
         let (upper, labelRow) = rest.splitBottom(1)
-        let (bars, markerRow) = upper.splitBottom(1)
+        let (barsAndCounts, markerRow) = upper.splitBottom(1)
+        let withCounts = showsCounts(width: rect.width) && barsAndCounts.height > 1
+        let (bars, countRow) = barsAndCounts.splitBottom(withCounts ? 1 : 0)
         let counts = columnCounts(columns: bars.width)
         let largest = max(1, counts.max() ?? 1)
         let barStyle = Style(foreground: theme.seriesColors.first ?? .terminalDefault, background: theme.base.background)
@@ -54,6 +82,13 @@ public struct HistogramWidget: Widget {
         }
         let drawnWidth = counts.count
         guard drawnWidth > 0 else { return }
+        if withCounts {
+            let perBin = columnsPerBin(width: bars.width)
+            for (bin, count) in histogram.counts.enumerated() {
+                let label = "\(count)"
+                screen.put(label, x: countRow.x + bin * perBin + (perBin - label.count) / 2, y: countRow.y, style: theme.dim, limit: countRow.maxX)
+            }
+        }
         if !markerRow.isEmpty {
             screen.fill(Rect(x: markerRow.x, y: markerRow.y, width: drawnWidth, height: 1), with: Cell("─", style: theme.border))
             for marker in histogram.markers {
@@ -62,7 +97,7 @@ public struct HistogramWidget: Widget {
             }
         }
         if !labelRow.isEmpty {
-            let low = NumberFormat.compact(histogram.range.lowerBound), high = NumberFormat.compact(histogram.range.upperBound)
+            let (low, high) = endLabels
             screen.put(low, x: labelRow.x, y: labelRow.y, style: theme.dim, limit: labelRow.x + drawnWidth)
             let note = histogram.markers.isEmpty ? "" : "▲ \(histogram.markers.count) levels"
             let noteX = labelRow.x + (drawnWidth - note.terminalWidth) / 2

@@ -18,9 +18,12 @@ public struct LessonList: Widget {
             self.quizCount = quizCount
         }
 
+        /// Whether the learner has reached the last step (paging back afterwards keeps it reached).
+        public var isFinished: Bool { stepCount > 0 && stepsSeen >= stepCount }
+
         /// `✓` done (last step reached and every quiz right), `◐` started, `·` not started.
         public var mark: String {
-            if stepsSeen >= stepCount && quizzesRight >= quizCount && stepCount > 0 { return "✓" }
+            if isFinished && quizzesRight >= quizCount { return "✓" }
             return stepsSeen > 0 ? "◐" : "·"
         }
     }

@@ -27,8 +27,8 @@ public struct MarkdownWidget: LineWidget {
         switch block {
         case .heading(let level, let inlines):
             let text = inlines.map(\.plainText).joined()
-            if theme.isProjector, level <= 2, BlockLetters.width(of: text) <= width {
-                return BlockLetters.rows(text).map { StyledLine($0, style: theme.heading) }
+            if theme.isProjector, level <= 2, let rows = BlockLetters.wrappedRows(text, width: width, maximumLines: 3) {
+                return rows.map { StyledLine($0, style: theme.heading) }
             }
             let style = level <= 2 ? theme.heading : theme.strong
             var lines = StyledLine(text, style: style).wrapped(width: width)
@@ -48,12 +48,7 @@ public struct MarkdownWidget: LineWidget {
             let inner = MarkdownWidget(blocks, theme: theme.quoted)
             return prefixed(inner.lines(width: width - 2), first: "│ ", rest: "│ ", style: theme.quote)
         case .code(_, let text):
-            var lines: [StyledLine] = []
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                let expanded = line.replacingOccurrences(of: "\t", with: "    ")
-                lines += StyledLine.hardWrapped(" " + expanded, width: width, style: theme.codeBlock).map { StyledLine($0.spans, fill: theme.codeBlock) }
-            }
-            return lines
+            return CodeBlock(text, theme: theme).lines(width: width)
         case .table(let header, let alignments, let rows):
             let table = OutputTable(
                 headers: header.map { $0.map(\.plainText).joined() }, alignments: alignments,

@@ -14,7 +14,7 @@ public struct MemoryBarsWidget: Widget {
 
     public func draw(in rect: Rect, on screen: inout Screen) {
         guard !rect.isEmpty else { return }
-        screen.put(memory.title, x: rect.x, y: rect.y, style: theme.strong, limit: rect.maxX)
+        screen.put(TableWidget.truncated(memory.title, to: rect.width), x: rect.x, y: rect.y, style: theme.strong, limit: rect.maxX)
         let rows: [(String, Double)] = memory.parts.map { ($0.name, $0.bytes) } + [("total", memory.totalBytes)]
         let nameWidth = min(rect.width / 3, rows.map { $0.0.terminalWidth }.max() ?? 0)
         let valueWidth = 11

@@ -6,11 +6,14 @@ public struct OutputWidget: Widget {
     public var theme: Theme
     /// The most rows a heatmap may take (the lesson view passes what is left of the screen).
     public var maximumHeatmapRows: Int
+    /// How much of a chart's lines to draw while it draws itself in; nil for all.
+    public var revealFraction: Double?
 
-    public init(_ output: Output, theme: Theme, maximumHeatmapRows: Int = 24) {
+    public init(_ output: Output, theme: Theme, maximumHeatmapRows: Int = 24, revealFraction: Double? = nil) {
         self.output = output
         self.theme = theme
         self.maximumHeatmapRows = maximumHeatmapRows
+        self.revealFraction = revealFraction
     }
 
     var widget: any Widget {
@@ -20,7 +23,7 @@ public struct OutputWidget: Widget {
         case .heatmap(let heatmap): HeatmapWidget([heatmap], theme: theme, maximumRows: maximumHeatmapRows)
         case .heatmaps(let heatmaps): HeatmapWidget(heatmaps, theme: theme, maximumRows: maximumHeatmapRows)
         case .histogram(let histogram): HistogramWidget(histogram, theme: theme)
-        case .series(let series): BrailleChart(series, theme: theme)
+        case .series(let series): BrailleChart(series, theme: theme, revealFraction: revealFraction)
         case .memory(let memory): MemoryBarsWidget(memory, theme: theme)
         }
     }

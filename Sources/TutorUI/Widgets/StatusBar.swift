@@ -15,9 +15,14 @@ public struct StatusBar: Widget {
     public func draw(in rect: Rect, on screen: inout Screen) {
         guard !rect.isEmpty else { return }
         screen.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), with: Cell(" ", style: theme.statusBar))
-        let end = screen.put(" " + left, x: rect.x, y: rect.y, style: theme.statusBar, limit: rect.maxX)
+        // The keys on the right go first when the note is short enough to leave them room; a note
+        // cut short ends in `…`.
+        let leftWidth = left.terminalWidth + 1
         let rightWidth = right.terminalWidth + 1
-        if end + 1 + rightWidth <= rect.maxX {
+        let showsRight = leftWidth + 1 + rightWidth <= rect.width || rect.width - rightWidth - 1 >= 16
+        let leftLimit = showsRight ? rect.maxX - rightWidth - 1 : rect.maxX
+        screen.put(" " + TableWidget.truncated(left, to: leftLimit - rect.x - 1), x: rect.x, y: rect.y, style: theme.statusBar, limit: leftLimit)
+        if showsRight {
             screen.put(right, x: rect.maxX - rightWidth, y: rect.y, style: theme.statusBar, limit: rect.maxX)
         }
     }
