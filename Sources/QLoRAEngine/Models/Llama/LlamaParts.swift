@@ -35,11 +35,11 @@ enum LlamaParts {
 
     /// y = w ⊙ x · r with r = 1 / sqrt(mean(x²) + ε), per row; keeps r for backward.
     static func rmsNormForward(
-        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>, epsilon: Float, rows: Int,
+        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>, epsilon: Float, rows: Range<Int>,
         into y: UnsafeMutableBufferPointer<Float>, inverseRMS: UnsafeMutableBufferPointer<Float>
     ) {
         let width = w.count
-        for n in 0..<rows {
+        for n in rows {
             let row = n * width
             var sumOfSquares: Float = 0
             for c in 0..<width { sumOfSquares += x[row + c] * x[row + c] }
@@ -49,14 +49,14 @@ enum LlamaParts {
         }
     }
 
-    /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)),  dw += Σ_rows dy ⊙ x̂.
+    /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)).
     static func rmsNormBackward(
         _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>,
-        inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, rows: Int,
-        inputGradient dx: UnsafeMutableBufferPointer<Float>, weightGradient dw: UnsafeMutableBufferPointer<Float>?
+        inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, rows: Range<Int>,
+        inputGradient dx: UnsafeMutableBufferPointer<Float>
     ) {
         let width = w.count
-        for n in 0..<rows {
+        for n in rows {
             let row = n * width
             let r = inverseRMS[n]
             var dot: Float = 0
@@ -67,7 +67,14 @@ enum LlamaParts {
                 dx[row + c] += r * (w[c] * dy[row + c] - normalized * meanDot)
             }
         }
-        guard let dw else { return }
+    }
+
+    /// dw += Σ_rows dy ⊙ x̂, rows in order.
+    static func rmsNormWeightBackward(
+        _ x: UnsafeBufferPointer<Float>, inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>,
+        rows: Int, weightGradient dw: UnsafeMutableBufferPointer<Float>
+    ) {
+        let width = dw.count
         for n in 0..<rows {
             let row = n * width
             for c in 0..<width { dw[c] += dy[row + c] * (x[row + c] * inverseRMS[n]) }
@@ -96,11 +103,11 @@ enum LlamaParts {
     /// Rotates each head's pairs (i, i + d/2) by the angle of its token's position, in place
     /// (transformers' `x cos + rotate_half(x) sin`):  x₁' = x₁ c - x₂ s,  x₂' = x₂ c + x₁ s.
     static func rotaryForward(
-        _ x: UnsafeMutableBufferPointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension d: Int,
+        _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
     ) {
         let half = d / 2
-        for n in 0..<rows {
+        for n in rows {
             let t = n % sequenceLength
             for h in 0..<heads {
                 let head = (n * heads + h) * d
@@ -117,11 +124,11 @@ enum LlamaParts {
     /// The rotation is orthogonal, so its backward rotates the gradient back, in place:
     /// dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s.
     static func rotaryBackward(
-        _ dx: UnsafeMutableBufferPointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension d: Int,
+        _ dx: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
     ) {
         let half = d / 2
-        for n in 0..<rows {
+        for n in rows {
             let t = n % sequenceLength
             for h in 0..<heads {
                 let head = (n * heads + h) * d
@@ -169,11 +176,12 @@ enum LlamaParts {
 
     // MARK: SwiGLU
 
-    /// a = silu(g) ⊙ u, with silu(g) = g σ(g).
+    /// a = silu(g) ⊙ u, with silu(g) = g σ(g), for the values in `elements`.
     static func swiGLUForward(
-        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>
+        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>,
+        elements: Range<Int>
     ) {
-        for index in 0..<a.count {
+        for index in elements {
             let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
             a[index] = g[index] * sigmoid * u[index]
         }
@@ -182,9 +190,10 @@ enum LlamaParts {
     /// dg = da ⊙ u ⊙ σ(g)(1 + g(1 - σ(g))),  du = da ⊙ silu(g).
     static func swiGLUBackward(
         gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, outputGradient da: UnsafeBufferPointer<Float>,
-        gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>
+        gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>,
+        elements: Range<Int>
     ) {
-        for index in 0..<da.count {
+        for index in elements {
             let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
             dg[index] = da[index] * u[index] * sigmoid * (1 + g[index] * (1 - sigmoid))
             du[index] = da[index] * g[index] * sigmoid
@@ -193,19 +202,18 @@ enum LlamaParts {
 
     // MARK: Causal-LM loss
 
-    /// Mean cross-entropy of logits[:, t] against ids[:, t + 1] over t < T - 1 (the last position
-    /// has nothing to predict), and, when `gradient` is given, d loss / d logits: (softmax - onehot) / count
-    /// on predicting rows and 0 on the last.
+    /// Cross-entropy of logits[:, t] against ids[:, t + 1] for the rows in `rows`, into `rowLosses`
+    /// (0 on the last position of a sequence, which has nothing to predict), and, when `gradient` is
+    /// given, d mean loss / d logits: (softmax - onehot) / `predicted` on predicting rows and 0 on the last.
     static func crossEntropy(
         logits z: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, vocabulary: Int,
+        rows: Range<Int>, predicted: Int, rowLosses: UnsafeMutableBufferPointer<Float>,
         gradient: UnsafeMutableBufferPointer<Float>?
-    ) -> Float {
-        let rows = ids.count
-        let predicted = rows / sequenceLength * (sequenceLength - 1)
-        var total: Double = 0
-        for n in 0..<rows {
+    ) {
+        for n in rows {
             let row = n * vocabulary
             guard n % sequenceLength != sequenceLength - 1 else {
+                rowLosses[n] = 0
                 if let gradient { for v in 0..<vocabulary { gradient[row + v] = 0 } }
                 continue
             }
@@ -214,14 +222,12 @@ enum LlamaParts {
             for v in 0..<vocabulary { maximum = max(maximum, z[row + v]) }
             var sum: Float = 0
             for v in 0..<vocabulary { sum += Foundation.exp(z[row + v] - maximum) }
-            let logSumExp = maximum + Foundation.log(sum)
-            total += Double(logSumExp - z[row + target])
+            rowLosses[n] = maximum + Foundation.log(sum) - z[row + target]
             guard let gradient else { continue }
             let scale = 1 / (sum * Float(predicted))
             for v in 0..<vocabulary { gradient[row + v] = Foundation.exp(z[row + v] - maximum) * scale }
             gradient[row + target] -= 1 / Float(predicted)
         }
-        return Float(total / Double(predicted))
     }
 }
 

@@ -48,6 +48,8 @@ public final class LlamaWorkspace {
     let residuals: [UnsafeMutableBufferPointer<Float>]
     let layers: [LayerActivations]
     let finalInverseRMS, finalNormed, logits: UnsafeMutableBufferPointer<Float>
+    /// Each position's cross-entropy, summed in order into the loss.
+    let rowLosses: UnsafeMutableBufferPointer<Float>
     /// Scratch of the backward pass, reused by every layer.
     let residualGradient, normedGradient, queryGradient, keyGradient, valueGradient, attentionGradient: UnsafeMutableBufferPointer<Float>
     let gateGradient, upGradient, activatedGradient, logitsGradient, hiddenGradient: UnsafeMutableBufferPointer<Float>
@@ -117,6 +119,7 @@ public final class LlamaWorkspace {
         finalInverseRMS = make(n)
         finalNormed = make(n * h)
         logits = make(n * v)
+        rowLosses = make(n)
         let backward = training != .none
         let widest = max(h, i, queryWidth)
         residualGradient = make(backward ? n * h : 0)
