@@ -159,10 +159,13 @@ public final class LlamaWorkspace {
     /// Bytes the plan holds.
     public var bytes: Int { allocations.reduce(0) { $0 + $1.count } }
 
-    /// Whether the plan was made for `model`'s shape and adapters.
+    /// Whether the plan was made for `model`'s shape and adapters (checked every step, so without allocating).
     func fits(_ model: LlamaModel) -> Bool {
-        model.configuration == configuration
-            && model.layers.map { layer in layer.projections.map { $0.adapter?.rank ?? 0 } } == adapterRanks
+        guard model.configuration == configuration, model.layers.count == adapterRanks.count else { return false }
+        for (layer, ranks) in zip(model.layers, adapterRanks) {
+            for (linear, rank) in zip(layer.projections, ranks) where (linear.adapter?.rank ?? 0) != rank { return false }
+        }
+        return true
     }
 }
 
