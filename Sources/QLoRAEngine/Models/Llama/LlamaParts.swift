@@ -144,10 +144,12 @@ enum LlamaParts {
 
     // MARK: Causal softmax
 
-    /// Row i of a T x T score matrix becomes softmax over columns 0...i; columns after i become 0.
-    static func causalSoftmaxForward(_ scores: UnsafeMutablePointer<Float>, size: Int) {
-        for i in 0..<size {
-            let row = scores + i * size
+    /// Rows `firstRow ..< firstRow + rows` of a causal score matrix, stored `width` wide (columns
+    /// past `width` are all masked): row i becomes softmax over columns 0...i; columns after i become 0.
+    static func causalSoftmaxForward(_ scores: UnsafeMutablePointer<Float>, firstRow: Int, rows: Int, width: Int) {
+        for local in 0..<rows {
+            let i = firstRow + local
+            let row = scores + local * width
             var maximum = -Float.infinity
             for j in 0...i { maximum = max(maximum, row[j]) }
             var sum: Float = 0
@@ -157,20 +159,22 @@ enum LlamaParts {
             }
             let inverse = 1 / sum
             for j in 0...i { row[j] *= inverse }
-            for j in (i + 1)..<size { row[j] = 0 }
+            for j in (i + 1)..<width { row[j] = 0 }
         }
     }
 
-    /// With P the probabilities and dP their gradient, in place: dS = P ⊙ (dP - Σ_j dP ⊙ P) per row.
+    /// With P the probabilities and dP their gradient, laid out as in `causalSoftmaxForward`, in
+    /// place: dS = P ⊙ (dP - Σ_j dP ⊙ P) per row.
     static func causalSoftmaxBackward(
-        probabilities p: UnsafePointer<Float>, gradient dP: UnsafeMutablePointer<Float>, size: Int
+        probabilities p: UnsafePointer<Float>, gradient dP: UnsafeMutablePointer<Float>, firstRow: Int, rows: Int, width: Int
     ) {
-        for i in 0..<size {
-            let (pRow, gRow) = (p + i * size, dP + i * size)
+        for local in 0..<rows {
+            let i = firstRow + local
+            let (pRow, gRow) = (p + local * width, dP + local * width)
             var dot: Float = 0
             for j in 0...i { dot += pRow[j] * gRow[j] }
             for j in 0...i { gRow[j] = pRow[j] * (gRow[j] - dot) }
-            for j in (i + 1)..<size { gRow[j] = 0 }
+            for j in (i + 1)..<width { gRow[j] = 0 }
         }
     }
 
@@ -248,15 +252,33 @@ extension LlamaParts {
         var group: Int { heads / keyValueHeads }
         /// Floats of scratch one worker needs.
         var scratchPerWorker: Int { sequenceLength * sequenceLength + 3 * sequenceLength * headDimension }
+
+        /// Query rows computed together. A causal row block [r0, r1) sees keys 0..<r1 only, so the
+        /// blocks skip the masked upper triangle's work: about half of it.
+        static let rowBlock = 16
+
+        /// The row blocks of a head: rows, and where the block's `rows.count` x `rows.upperBound`
+        /// scores start within the head's T x T probabilities.
+        var rowBlocks: some Sequence<(rows: Range<Int>, offset: Int)> {
+            let t = sequenceLength
+            return stride(from: 0, to: t, by: Self.rowBlock).lazy.map { start in
+                let end = min(start + Self.rowBlock, t)
+                // Full block j before this one holds B rows of (j + 1) B scores: B² (1 + ... + k) in all.
+                let fullBlocks = start / Self.rowBlock
+                let offset = Self.rowBlock * Self.rowBlock * fullBlocks * (fullBlocks + 1) / 2
+                return (start..<end, offset)
+            }
+        }
     }
 
     /// Causal attention per sequence b and query head h, over key/value head g = h / group:
     ///
     ///     S = Q_bh K_bgᵀ / sqrt(d),   P = causal softmax(S),   O_bh = P V_bg
     ///
-    /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); P is kept, `[B, heads, T, T]`,
-    /// for backward; O is written as `[N, heads·d]`, the layout `o_proj` reads. The (b, g) pairs
-    /// run in parallel; each writes its own rows.
+    /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); O is written as
+    /// `[N, heads·d]`, the layout `o_proj` reads. P is kept for backward, each row block of a head
+    /// as its `rows` x `r1` scores (`AttentionShape.rowBlocks`). The (b, g) pairs run in parallel;
+    /// each writes its own rows.
     static func attentionForward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
@@ -269,28 +291,38 @@ extension LlamaParts {
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
             let headOutput = scratch.baseAddress! + worker * shape.scratchPerWorker
-            let keys = MatrixMultiply.Operand(k, offset: b * T * shape.keyValueWidth + g * d, rows: T, columns: d, rowStride: shape.keyValueWidth)
-            let values = MatrixMultiply.Operand(v, offset: b * T * shape.keyValueWidth + g * d, rows: T, columns: d, rowStride: shape.keyValueWidth)
+            let keyOffset = b * T * shape.keyValueWidth + g * d
             for h in g * shape.group..<(g + 1) * shape.group {
-                let queries = MatrixMultiply.Operand(q, offset: b * T * shape.queryWidth + h * d, rows: T, columns: d, rowStride: shape.queryWidth)
-                let p = UnsafeMutableBufferPointer(rebasing: probabilities[(b * shape.heads + h) * T * T..<(b * shape.heads + h + 1) * T * T])
-                MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
-                causalSoftmaxForward(p.baseAddress!, size: T)
-                let o = UnsafeMutableBufferPointer(start: headOutput, count: T * d)
-                MatrixMultiply.multiply(MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: T, columns: T), values, into: o, panels: panels)
-                for t in 0..<T {
-                    let row = (b * T + t) * shape.queryWidth + h * d
-                    for i in 0..<d { output[row + i] = o[t * d + i] }
+                let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
+                for (rows, offset) in shape.rowBlocks {
+                    let seen = rows.upperBound
+                    let queries = MatrixMultiply.Operand(
+                        q, offset: (b * T + rows.lowerBound) * shape.queryWidth + h * d, rows: rows.count, columns: d,
+                        rowStride: shape.queryWidth)
+                    let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let p = UnsafeMutableBufferPointer(start: head + offset, count: rows.count * seen)
+                    MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
+                    causalSoftmaxForward(p.baseAddress!, firstRow: rows.lowerBound, rows: rows.count, width: seen)
+                    let o = UnsafeMutableBufferPointer(start: headOutput, count: rows.count * d)
+                    MatrixMultiply.multiply(
+                        MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: rows.count, columns: seen), values, into: o,
+                        panels: panels)
+                    for (local, t) in rows.enumerated() {
+                        let row = (b * T + t) * shape.queryWidth + h * d
+                        for i in 0..<d { output[row + i] = o[local * d + i] }
+                    }
                 }
             }
         }
     }
 
-    /// Backward of `attentionForward`, given dO; per (b, h), with dS the softmax's backward of dP:
+    /// Backward of `attentionForward`, given dO; per (b, h) and row block, with dS the softmax's
+    /// backward of dP:
     ///
     ///     dP = dO Vᵀ      dV += Pᵀ dO      dQ = dS K / sqrt(d)      dK += dSᵀ Q / sqrt(d)
     ///
-    /// the query heads of a group adding into their shared dK and dV in head order.
+    /// the query heads of a group, and their row blocks, adding into their shared dK and dV in order.
     static func attentionBackward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeBufferPointer<Float>, outputGradient dO: UnsafeBufferPointer<Float>,
@@ -304,30 +336,43 @@ extension LlamaParts {
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
             let base = scratch.baseAddress! + worker * shape.scratchPerWorker
-            let dP = UnsafeMutableBufferPointer(start: base, count: T * T)
-            let dQHead = UnsafeMutableBufferPointer(start: base + T * T, count: T * d)
+            let dP = base
+            let dQBlock = base + T * T
             let dKGroup = UnsafeMutableBufferPointer(start: base + T * T + T * d, count: T * d)
             let dVGroup = UnsafeMutableBufferPointer(start: base + T * T + 2 * T * d, count: T * d)
+            dKGroup.update(repeating: 0)
+            dVGroup.update(repeating: 0)
             let keyOffset = b * T * shape.keyValueWidth + g * d
-            let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: T, columns: d, rowStride: shape.keyValueWidth)
-            let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: T, columns: d, rowStride: shape.keyValueWidth)
-            for (index, h) in (g * shape.group..<(g + 1) * shape.group).enumerated() {
-                let queryOffset = b * T * shape.queryWidth + h * d
-                let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: T, columns: d, rowStride: shape.queryWidth)
-                let outputGradient = MatrixMultiply.Operand(dO, offset: queryOffset, rows: T, columns: d, rowStride: shape.queryWidth)
-                let p = MatrixMultiply.Operand(
-                    UnsafeBufferPointer(rebasing: probabilities[(b * shape.heads + h) * T * T..<(b * shape.heads + h + 1) * T * T]),
-                    rows: T, columns: T)
-                let accumulate = index > 0
-                MatrixMultiply.multiply(p.transposed, outputGradient, into: dVGroup, accumulate: accumulate, panels: panels)
-                MatrixMultiply.multiply(outputGradient, values.transposed, into: dP, panels: panels)
-                causalSoftmaxBackward(probabilities: p.buffer.baseAddress!, gradient: dP.baseAddress!, size: T)
-                let dS = MatrixMultiply.Operand(UnsafeBufferPointer(dP), rows: T, columns: T)
-                MatrixMultiply.multiply(dS, keys, into: dQHead, scale: scale, panels: panels)
-                MatrixMultiply.multiply(dS.transposed, queries, into: dKGroup, scale: scale, accumulate: accumulate, panels: panels)
-                for t in 0..<T {
-                    let row = (b * T + t) * shape.queryWidth + h * d
-                    for i in 0..<d { dQ[row + i] = dQHead[t * d + i] }
+            for h in g * shape.group..<(g + 1) * shape.group {
+                let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
+                for (rows, offset) in shape.rowBlocks {
+                    let seen = rows.upperBound
+                    let queryOffset = (b * T + rows.lowerBound) * shape.queryWidth + h * d
+                    let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
+                    let outputGradient = MatrixMultiply.Operand(
+                        dO, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
+                    let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let p = MatrixMultiply.Operand(
+                        UnsafeBufferPointer(start: head + offset, count: rows.count * seen), rows: rows.count, columns: seen)
+                    let block = UnsafeMutableBufferPointer(start: dP, count: rows.count * seen)
+                    MatrixMultiply.multiply(
+                        p.transposed, outputGradient, into: UnsafeMutableBufferPointer(rebasing: dVGroup[0..<seen * d]),
+                        accumulate: true, panels: panels)
+                    MatrixMultiply.multiply(outputGradient, values.transposed, into: block, panels: panels)
+                    causalSoftmaxBackward(
+                        probabilities: head + offset, gradient: dP, firstRow: rows.lowerBound, rows: rows.count, width: seen)
+                    let dS = MatrixMultiply.Operand(UnsafeBufferPointer(block), rows: rows.count, columns: seen)
+                    MatrixMultiply.multiply(
+                        dS, keys, into: UnsafeMutableBufferPointer(start: dQBlock, count: rows.count * d), scale: scale,
+                        panels: panels)
+                    MatrixMultiply.multiply(
+                        dS.transposed, queries, into: UnsafeMutableBufferPointer(rebasing: dKGroup[0..<seen * d]),
+                        scale: scale, accumulate: true, panels: panels)
+                    for (local, t) in rows.enumerated() {
+                        let row = (b * T + t) * shape.queryWidth + h * d
+                        for i in 0..<d { dQ[row + i] = dQBlock[local * d + i] }
+                    }
                 }
             }
             for t in 0..<T {
