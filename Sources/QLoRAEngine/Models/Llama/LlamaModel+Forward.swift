@@ -1,0 +1,139 @@
+extension LlamaModel {
+    /// The causal-LM loss of `batch`: mean cross-entropy of logits[:, :-1] against ids[:, 1:].
+    ///
+    /// - Throws: `InputError` when the batch does not fit the workspace or the workspace was made
+    ///   for another model.
+    public func loss(_ batch: LlamaBatch, workspace: LlamaWorkspace) throws -> Float {
+        try check(batch, workspace)
+        return batch.ids.withUnsafeBufferPointer { ids in
+            forward(ids, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, workspace: workspace)
+            return lossAndLogitsGradient(ids, sequenceLength: batch.sequenceLength, workspace: workspace, gradient: false)
+        }
+    }
+
+    /// The logits of every position, `[batch, sequence, vocabulary]`.
+    public func logits(_ batch: LlamaBatch, workspace: LlamaWorkspace) throws -> Tensor {
+        try check(batch, workspace)
+        batch.ids.withUnsafeBufferPointer { ids in
+            forward(ids, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, workspace: workspace)
+        }
+        let count = batch.tokenCount * configuration.vocabularySize
+        return Tensor(
+            shape: [batch.batchSize, batch.sequenceLength, configuration.vocabularySize],
+            scalars: Array(workspace.logits[0..<count]))
+    }
+
+    /// Throws unless `batch` fits `workspace` and the workspace was made for this model.
+    func check(_ batch: LlamaBatch, _ workspace: LlamaWorkspace) throws {
+        guard workspace.fits(self) else {
+            throw InputError("workspace", "made for another model or other adapters; make a new one")
+        }
+        guard batch.batchSize <= workspace.batchSize, batch.sequenceLength <= workspace.sequenceLength else {
+            throw InputError(
+                "tokens",
+                "expected at most \(workspace.batchSize) sequences of \(workspace.sequenceLength) tokens, got \(batch.batchSize) of \(batch.sequenceLength)")
+        }
+        guard batch.ids.allSatisfy({ $0 >= 0 && Int($0) < configuration.vocabularySize }) else {
+            throw InputError("tokens", "expected ids in 0..<\(configuration.vocabularySize)")
+        }
+    }
+
+    /// Runs the model on `batchSize` x `sequenceLength` ids and leaves the logits (and everything
+    /// backward needs) in `workspace`.
+    func forward(_ ids: UnsafeBufferPointer<Int32>, batchSize: Int, sequenceLength: Int, workspace w: LlamaWorkspace) {
+        let c = configuration
+        let n = batchSize * sequenceLength
+        let context = w.context
+        let shape = LlamaParts.AttentionShape(
+            batchSize: batchSize, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+            keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension)
+        let cos = UnsafeBufferPointer(w.ropeCos), sin = UnsafeBufferPointer(w.ropeSin)
+        embedding.scalars.withUnsafeBufferPointer { table in
+            LlamaParts.embeddingForward(ids: ids, table: table, width: c.hiddenSize, into: w.residuals[0])
+        }
+        for (index, layer) in layers.enumerated() {
+            let a = w.layers[index]
+            let x = UnsafeBufferPointer(w.residuals[index])
+            // Attention: x + o_proj(attention(rotary(q_proj(n)), rotary(k_proj(n)), v_proj(n))), n = RMSNorm(x).
+            rmsNorm(x, gain: layer.inputNorm, rows: n, into: a.normed1, inverseRMS: a.inverseRMS1, context: context)
+            let normed1 = UnsafeBufferPointer(a.normed1)
+            func project(_ projection: LlamaProjection, _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false) {
+                layer[projection].forward(
+                    input, rows: n, into: output, accumulate: accumulate, hidden: a.adapterHidden[projection.rawValue],
+                    context: context)
+            }
+            project(.query, normed1, into: a.query)
+            project(.key, normed1, into: a.key)
+            project(.value, normed1, into: a.value)
+            context.forEachBlock(of: n) { rows in
+                LlamaParts.rotaryForward(
+                    a.query, rows: rows, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+                    headDimension: c.headDimension, cos: cos, sin: sin)
+                LlamaParts.rotaryForward(
+                    a.key, rows: rows, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
+                    headDimension: c.headDimension, cos: cos, sin: sin)
+            }
+            LlamaParts.attentionForward(
+                query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
+                shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
+                context: context)
+            _ = a.middle.update(fromContentsOf: x[0..<n * c.hiddenSize])
+            project(.output, UnsafeBufferPointer(a.attention), into: a.middle, accumulate: true)
+            // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).
+            let middle = UnsafeBufferPointer(a.middle)
+            rmsNorm(middle, gain: layer.postAttentionNorm, rows: n, into: a.normed2, inverseRMS: a.inverseRMS2, context: context)
+            let normed2 = UnsafeBufferPointer(a.normed2)
+            project(.gate, normed2, into: a.gate)
+            project(.up, normed2, into: a.up)
+            context.forEachBlock(of: n) { rows in
+                LlamaParts.swiGLUForward(
+                    gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up), into: a.activated,
+                    elements: rows.lowerBound * c.intermediateSize..<rows.upperBound * c.intermediateSize)
+            }
+            let next = w.residuals[index + 1]
+            _ = next.update(fromContentsOf: middle[0..<n * c.hiddenSize])
+            project(.down, UnsafeBufferPointer(a.activated), into: next, accumulate: true)
+        }
+        rmsNorm(
+            UnsafeBufferPointer(w.residuals[c.layerCount]), gain: finalNorm, rows: n, into: w.finalNormed,
+            inverseRMS: w.finalInverseRMS, context: context)
+        // logits = n Wᵀ, with W the head or, tied, the embedding.
+        (head ?? embedding).scalars.withUnsafeBufferPointer { weight in
+            MatrixMultiply.multiply(
+                MatrixMultiply.Operand(UnsafeBufferPointer(w.finalNormed), rows: n, columns: c.hiddenSize),
+                MatrixMultiply.Operand(weight, rows: c.vocabularySize, columns: c.hiddenSize).transposed,
+                into: w.logits, panels: context.panels,
+                threads: context.threads(m: n, n: c.vocabularySize, k: c.hiddenSize))
+        }
+    }
+
+    /// y = RMSNorm(x) with `gain`, blocks of rows in parallel.
+    func rmsNorm(
+        _ x: UnsafeBufferPointer<Float>, gain: Tensor, rows: Int, into y: UnsafeMutableBufferPointer<Float>,
+        inverseRMS: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
+    ) {
+        gain.scalars.withUnsafeBufferPointer { gain in
+            context.forEachBlock(of: rows) { rows in
+                LlamaParts.rmsNormForward(
+                    x, weight: gain, epsilon: configuration.rmsNormEpsilon, rows: rows, into: y, inverseRMS: inverseRMS)
+            }
+        }
+    }
+
+    /// The loss of the logits `forward` left, and with `gradient` d loss / d logits in the workspace;
+    /// rows in parallel, their losses summed in order.
+    func lossAndLogitsGradient(
+        _ ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, workspace w: LlamaWorkspace, gradient: Bool
+    ) -> Float {
+        let predicted = ids.count / sequenceLength * (sequenceLength - 1)
+        w.context.forEachBlock(of: ids.count) { rows in
+            LlamaParts.crossEntropy(
+                logits: UnsafeBufferPointer(w.logits), ids: ids, sequenceLength: sequenceLength,
+                vocabulary: configuration.vocabularySize, rows: rows, predicted: predicted, rowLosses: w.rowLosses,
+                gradient: gradient ? w.logitsGradient : nil)
+        }
+        var total: Double = 0
+        for n in 0..<ids.count { total += Double(w.rowLosses[n]) }
+        return Float(total / Double(predicted))
+    }
+}
