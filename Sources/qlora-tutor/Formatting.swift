@@ -1,3 +1,4 @@
+import QLoRAEngine
 import Foundation
 import TutorLessons
 
@@ -10,7 +11,7 @@ enum Formatting {
 
     /// A byte count with thousands separators, and in KiB/MiB/GiB when that is easier to read.
     static func bytes(_ count: Int) -> String {
-        let exact = count.withThousandsSeparators + " B"
+        let exact = NumberFormat.count(count) + " B"
         let units = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
         guard let (size, unit) = units.first(where: { count >= $0.0 }) else { return exact }
         return String(format: "%.2f", Double(count) / Double(size)) + " \(unit) (\(exact))"

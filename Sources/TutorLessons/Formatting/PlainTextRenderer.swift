@@ -1,3 +1,4 @@
+import QLoRAEngine
 /// Draws lessons and outputs as plain text: for `qlora-tutor run`, pipes and `TERM=dumb`.
 ///
 /// No colour and no escape sequences; heatmaps become ASCII density ramps, histograms bars of `#`.
@@ -41,7 +42,7 @@ public struct PlainTextRenderer {
                 }
                 if !run.expectations.isEmpty { lines.append("") }
                 for outcome in run.expectations {
-                    let values = outcome.values.map { "\($0.name) = \($0.value.compact)" }.joined(separator: ", ")
+                    let values = outcome.values.map { "\($0.name) = \(NumberFormat.result($0.value))" }.joined(separator: ", ")
                     lines += wrap("expect \(outcome.expectation.text): \(outcome.passed ? "holds" : "FAILS") (\(values))")
                 }
                 if !live.tweaks.isEmpty {
