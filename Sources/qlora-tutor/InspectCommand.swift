@@ -23,7 +23,7 @@ struct InspectCommand: ParsableCommand {
         var lines = ["\(self.file): \(file.entries.count) tensors, \(NumberFormat.binaryBytes(dataBytes)) of data"]
         var table = TextTable(header: ["name", "dtype", "shape", "bytes"], rightAligned: [3])
         for entry in file.entries.sorted(by: { $0.name < $1.name }) {
-            table.rows.append([entry.name, entry.elementType.rawValue, Formatting.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)])
+            table.rows.append([entry.name, entry.elementType.rawValue, NumberFormat.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)])
         }
         lines.append(table.render(indent: "  "))
         if !file.metadata.isEmpty {
@@ -38,7 +38,7 @@ struct InspectCommand: ParsableCommand {
 
     /// What a 4-bit weight holds: its quantization, the range of its scales and values, and how often each code occurs.
     private func summary(of weight: FourBitQuantized, named name: String) -> String {
-        var lines = ["\(name): \(weight.type.rawValue) \(Formatting.shape(weight.shape)), blocksize \(weight.blocksize)"]
+        var lines = ["\(name): \(weight.type.rawValue) \(NumberFormat.shape(weight.shape)), blocksize \(weight.blocksize)"]
         if case .doubleQuantized(let quantized) = weight.scales {
             lines[0] += ", double quantization (nested blocksize \(quantized.nestedBlocksize), offset \(NumberFormat.significant(Double(quantized.offset))))"
         }

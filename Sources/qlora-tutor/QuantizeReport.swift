@@ -91,7 +91,7 @@ struct QuantizeReport: Encodable {
     var text: String {
         let name = input.tensor.map { " \($0)" } ?? ""
         var lines = [
-            "\(input.file)\(name): \(input.dtype) \(Formatting.shape(input.shape)), \(NumberFormat.count(input.count)) values",
+            "\(input.file)\(name): \(input.dtype) \(NumberFormat.shape(input.shape)), \(NumberFormat.count(input.count)) values",
             "\(quantizer.type)" + (quantizer.blocksize.map { ", blocksize \($0)" } ?? ", one block")
                 + (quantizer.doubleQuant ? ", double quantization" : ""),
             "",

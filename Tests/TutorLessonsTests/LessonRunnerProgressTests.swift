@@ -81,18 +81,21 @@ private final class SteppingSection: LessonSection, @unchecked Sendable {
         #expect(section.runs == 2)
     }
 
-    @Test func aSectionWithoutProgressRunsInOneGo() throws {
+    @Test func aSectionWithoutProgressReportsNothingAndStillStopsWhenAsked() throws {
         let section = CodebookSection()
         let text = LessonFixtures.withBlock("run: codebook\nshow: [levels]")
         let lesson = try LessonParser().parse(text, id: "t", sourcePath: "t.md")
         let block = try #require(lesson.liveBlocks.first)
         var reports = 0
-        let run = try LessonRunner().run(block, progress: { _ in reports += 1 }, isCancelled: { true })
+        let run = try LessonRunner().run(block, progress: { _ in reports += 1 }, isCancelled: { false })
         #expect(reports == 0)
         #expect(run == (try LessonRunner().run(block)))
-        let checked = try section.run(section.defaultParameters, request: .everything, progress: { _ in reports += 1 }, isCancelled: { true })
-        let plain = try section.run(section.defaultParameters)
-        #expect(checked.results == plain.results && checked.outputs == plain.outputs)
+        #expect(throws: CancellationError.self) {
+            try LessonRunner().run(block, progress: { _ in reports += 1 }, isCancelled: { true })
+        }
+        #expect(throws: CancellationError.self) {
+            try section.run(section.defaultParameters, request: .everything, progress: { _ in }, isCancelled: { true })
+        }
     }
 
     @Test func spacingReportsTheFirstCallAndThenNoMoreOftenThanItsInterval() {

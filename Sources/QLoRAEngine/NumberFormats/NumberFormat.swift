@@ -108,6 +108,11 @@ public enum NumberFormat {
         return value == 0 ? "0" : String(format: "%.3g", Double(value))
     }
 
+    /// A tensor's shape as PyTorch prints it inside brackets: `[4096, 11008]`.
+    public static func shape(_ shape: [Int]) -> String {
+        "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    }
+
     /// `nan`, `inf` or `-inf` for a value that is not finite; nil for a finite one.
     private static func nonFinite(_ value: Double) -> String? {
         if value.isNaN { return "nan" }

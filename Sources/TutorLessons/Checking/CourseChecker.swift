@@ -70,8 +70,7 @@ public struct CourseChecker {
             CheckCase(
                 kind: .expectation, name: "\(block.id): \(outcome.expectation.text)",
                 source: "\(lesson.sourcePath):\(outcome.expectation.line)", passed: outcome.passed,
-                message: outcome.unmeasured.map(String.init(describing:))
-                    ?? outcome.values.map { "\($0.name) = \(NumberFormat.result($0.value))" }.joined(separator: ", "))
+                message: outcome.valuesText)
         }
         let unmeasured = run.expectations.compactMap { outcome in
             outcome.unmeasured.map { "\(lesson.sourcePath):\(outcome.expectation.line): in `\(outcome.expectation.text)` over block `\(block.id)`: \($0)" }

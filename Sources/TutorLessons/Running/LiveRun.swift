@@ -1,3 +1,5 @@
+import QLoRAEngine
+
 /// One run of a live block: what to show, the numbers measured, and whether each expectation held.
 public struct LiveRun: Equatable {
     /// The block that ran.
@@ -46,6 +48,15 @@ public struct ExpectationOutcome: Equatable {
         lhs.expectation == rhs.expectation && lhs.passed == rhs.passed && lhs.unmeasured == rhs.unmeasured
             && lhs.values.map(\.name) == rhs.values.map(\.name)
             && zip(lhs.values, rhs.values).allSatisfy { $0.value == $1.value || ($0.value.isNaN && $1.value.isNaN) }
+    }
+}
+
+extension ExpectationOutcome {
+    /// What the expectation read, as every front end prints it: `mse = 1.2e-05, blocks = 1,024`, or
+    /// the result it could not read and why.
+    public var valuesText: String {
+        unmeasured.map(String.init(describing:))
+            ?? values.map { "\($0.name) = \(NumberFormat.result($0.value))" }.joined(separator: ", ")
     }
 }
 

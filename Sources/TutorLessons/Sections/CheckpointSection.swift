@@ -108,7 +108,7 @@ public struct CheckpointSection: LessonSection {
             // Names relative to the weight's, `W` standing for it, so the table fits a narrow screen.
             let rows = file.entries.sorted { $0.name < $1.name }.map { entry in
                 ["W" + entry.name.dropFirst(weightName.count), entry.elementType.rawValue,
-                 "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", NumberFormat.count(entry.dataOffsets.count)]
+                 NumberFormat.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)]
             }
             run.outputs[.tensors] = [.table(OutputTable(
                 title: "W = \(weightName): \(NumberFormat.count(bytes.count)) bytes in all",

@@ -1,4 +1,3 @@
-import QLoRAEngine
 import TutorLessons
 
 /// A live block on the lesson page: what it runs, its tweaks with their keys, its outputs and
@@ -53,7 +52,7 @@ struct LiveBlockPanel: Widget {
     }
 
     private func expectationLine(_ outcome: ExpectationOutcome) -> StyledLine {
-        let values = outcome.values.map { "\($0.name) = \(NumberFormat.result($0.value))" }.joined(separator: ", ")
+        let values = outcome.valuesText
         return StyledLine([
             .init(outcome.passed ? "✓ " : "✗ ", style: outcome.passed ? theme.success : theme.failure),
             .init(outcome.expectation.text, style: theme.code),
