@@ -20,10 +20,10 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let file = try SafetensorsFile(path: self.file)
         let dataBytes = file.entries.reduce(0) { $0 + $1.dataOffsets.count }
-        var lines = ["\(self.file): \(file.entries.count) tensors, \(Formatting.bytes(dataBytes)) of data"]
+        var lines = ["\(self.file): \(file.entries.count) tensors, \(NumberFormat.binaryBytes(dataBytes)) of data"]
         var table = TextTable(header: ["name", "dtype", "shape", "bytes"], rightAligned: [3])
         for entry in file.entries.sorted(by: { $0.name < $1.name }) {
-            table.rows.append([entry.name, entry.elementType.rawValue, Formatting.shape(entry.shape), entry.dataOffsets.count.withThousandsSeparators])
+            table.rows.append([entry.name, entry.elementType.rawValue, NumberFormat.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)])
         }
         lines.append(table.render(indent: "  "))
         if !file.metadata.isEmpty {
@@ -38,18 +38,18 @@ struct InspectCommand: ParsableCommand {
 
     /// What a 4-bit weight holds: its quantization, the range of its scales and values, and how often each code occurs.
     private func summary(of weight: FourBitQuantized, named name: String) -> String {
-        var lines = ["\(name): \(weight.type.rawValue) \(Formatting.shape(weight.shape)), blocksize \(weight.blocksize)"]
+        var lines = ["\(name): \(weight.type.rawValue) \(NumberFormat.shape(weight.shape)), blocksize \(weight.blocksize)"]
         if case .doubleQuantized(let quantized) = weight.scales {
-            lines[0] += ", double quantization (nested blocksize \(quantized.nestedBlocksize), offset \(Formatting.number(Double(quantized.offset))))"
+            lines[0] += ", double quantization (nested blocksize \(quantized.nestedBlocksize), offset \(NumberFormat.significant(Double(quantized.offset))))"
         }
         let values = weight.dequantized().scalars
         let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
         let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)
         var table = TextTable()
         table.rows = [
-            ["absmax", "min \(Formatting.number(Double(weight.absmax.min() ?? 0)))", "max \(Formatting.number(Double(weight.absmax.max() ?? 0)))", "\(weight.absmax.count.withThousandsSeparators) blocks"],
-            ["values", "min \(Formatting.number(Double(values.min() ?? 0)))", "max \(Formatting.number(Double(values.max() ?? 0)))", "mean \(Formatting.number(mean))  std \(Formatting.number(variance.squareRoot()))"],
-            ["stored", "\(weight.storedBytes.withThousandsSeparators) B", "\(Formatting.number(weight.bitsPerParameter)) bits/param", "\(Formatting.number(weight.bitsPerParameterIncludingCodebooks)) with codebooks"],
+            ["absmax", "min \(NumberFormat.significant(Double(weight.absmax.min() ?? 0)))", "max \(NumberFormat.significant(Double(weight.absmax.max() ?? 0)))", "\(NumberFormat.count(weight.absmax.count)) blocks"],
+            ["values", "min \(NumberFormat.significant(Double(values.min() ?? 0)))", "max \(NumberFormat.significant(Double(values.max() ?? 0)))", "mean \(NumberFormat.significant(mean))  std \(NumberFormat.significant(variance.squareRoot()))"],
+            ["stored", "\(NumberFormat.count(weight.storedBytes)) B", "\(NumberFormat.significant(weight.bitsPerParameter)) bits/param", "\(NumberFormat.significant(weight.bitsPerParameterIncludingCodebooks)) with codebooks"],
         ]
         lines.append(table.render(indent: "  "))
 
@@ -59,7 +59,7 @@ struct InspectCommand: ParsableCommand {
         var histogram = TextTable(header: ["code", "level", "count", ""], rightAligned: [0, 1, 2])
         for (code, count) in counts.enumerated() {
             histogram.rows.append([
-                String(code), String(format: "%.4f", weight.type.codebook[code]), count.withThousandsSeparators,
+                String(code), String(format: "%.4f", weight.type.codebook[code]), NumberFormat.count(count),
                 Formatting.bar(Double(count) / Double(max(largest, 1)), width: 32),
             ])
         }

@@ -46,8 +46,8 @@ extension MemoryCommand {
         ]
         if estimates.contains(where: { $0.parameters.trainable < $0.parameters.all }) {
             lines.append(
-                "LoRA r = \(configuration.rank), alpha = \(Formatting.number(configuration.alpha)) "
-                    + "(scaling \(Formatting.number(configuration.scaling))), "
+                "LoRA r = \(configuration.rank), alpha = \(NumberFormat.significant(configuration.alpha)) "
+                    + "(scaling \(NumberFormat.significant(configuration.scaling))), "
                     + "targets \(configuration.targets.map(\.rawValue).joined(separator: ","))")
         }
         lines.append(
@@ -108,7 +108,7 @@ extension MemoryCommand {
     private static func fitText(_ fit: GPUFit) -> String {
         let sizes = fit.fittingCapacities
         guard !sizes.isEmpty else {
-            return "none: \(fit.bytes.formattedAsGigabytes) is more than 80 GB"
+            return "none: \(NumberFormat.gigabytes(Double(fit.bytes))) is more than 80 GB"
         }
         return sizes.map { "\($0)" }.joined(separator: ", ") + " GB"
     }

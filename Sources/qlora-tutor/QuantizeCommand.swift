@@ -99,7 +99,7 @@ struct QuantizeCommand: ParsableCommand {
     /// writes; for the other methods what they are, so the file explains itself.
     private func metadata(for input: InputTensor) -> [String: String] {
         guard type != .nf4, type != .fp4 else { return ["format": "pt"] }
-        var metadata = ["quantizer": type.rawValue, "shape": Formatting.shape(input.tensor.shape)]
+        var metadata = ["quantizer": type.rawValue, "shape": NumberFormat.shape(input.tensor.shape)]
         if let blocksize { metadata["blocksize"] = String(blocksize) }
         if type == .int4 { metadata["packing"] = "two's-complement nibbles, element 2k in the high nibble" }
         return metadata

@@ -91,7 +91,7 @@ struct QuantizeReport: Encodable {
     var text: String {
         let name = input.tensor.map { " \($0)" } ?? ""
         var lines = [
-            "\(input.file)\(name): \(input.dtype) \(Formatting.shape(input.shape)), \(input.count.withThousandsSeparators) values",
+            "\(input.file)\(name): \(input.dtype) \(NumberFormat.shape(input.shape)), \(NumberFormat.count(input.count)) values",
             "\(quantizer.type)" + (quantizer.blocksize.map { ", blocksize \($0)" } ?? ", one block")
                 + (quantizer.doubleQuant ? ", double quantization" : ""),
             "",
@@ -99,30 +99,30 @@ struct QuantizeReport: Encodable {
         ]
         var errorTable = TextTable()
         errorTable.rows = [
-            ["mean absolute error", Formatting.number(error.meanAbsoluteError)],
-            ["mean squared error", Formatting.number(error.meanSquaredError)],
-            ["root mean squared error", Formatting.number(error.rootMeanSquaredError)],
-            ["max absolute error", Formatting.number(error.maximumAbsoluteError)],
-            ["SQNR", error.sqnrDecibels.map { Formatting.number($0) + " dB" } ?? "infinite (exact)"],
+            ["mean absolute error", NumberFormat.significant(error.meanAbsoluteError)],
+            ["mean squared error", NumberFormat.significant(error.meanSquaredError)],
+            ["root mean squared error", NumberFormat.significant(error.rootMeanSquaredError)],
+            ["max absolute error", NumberFormat.significant(error.maximumAbsoluteError)],
+            ["SQNR", error.sqnrDecibels.map { NumberFormat.significant($0) + " dB" } ?? "infinite (exact)"],
         ]
         if let worst = error.worstBlock, let mse = error.worstBlockMeanSquaredError, error.blockCount > 1 {
-            errorTable.rows.append(["worst block MSE", "\(Formatting.number(mse)) (block \(worst) of \(error.blockCount))"])
+            errorTable.rows.append(["worst block MSE", "\(NumberFormat.significant(mse)) (block \(worst) of \(error.blockCount))"])
         }
         lines.append(errorTable.render(indent: "  "))
 
         var bytesTable = TextTable(header: ["", "buffer", "dtype", "count", "bytes"], rightAligned: [3, 4])
-        bytesTable.rows.append(["before", input.tensor ?? "input", input.dtype, input.count.withThousandsSeparators, input.bytes.withThousandsSeparators])
+        bytesTable.rows.append(["before", input.tensor ?? "input", input.dtype, NumberFormat.count(input.count), NumberFormat.count(input.bytes)])
         for (index, buffer) in stored.buffers.enumerated() {
             bytesTable.rows.append([
                 index == 0 ? "after" : "", buffer.name + (buffer.codebook ? " (codebook)" : ""), buffer.dtype,
-                buffer.count.withThousandsSeparators, buffer.bytes.withThousandsSeparators,
+                NumberFormat.count(buffer.count), NumberFormat.count(buffer.bytes),
             ])
         }
-        bytesTable.rows.append(["", "total", "", "", stored.bytes.withThousandsSeparators])
+        bytesTable.rows.append(["", "total", "", "", NumberFormat.count(stored.bytes)])
         lines += ["", "bytes", bytesTable.render(indent: "  ")]
         let ratio = stored.bytes > 0 ? Double(input.bytes) / Double(stored.bytes) : 0
         lines.append(
-            "  \(Formatting.number(stored.bitsPerParam)) bits/param (\(Formatting.number(stored.bitsPerParamWithCodebooks)) with codebooks), "
+            "  \(NumberFormat.significant(stored.bitsPerParam)) bits/param (\(NumberFormat.significant(stored.bitsPerParamWithCodebooks)) with codebooks), "
                 + String(format: "%.2f", ratio) + "x smaller than \(input.dtype)")
         if let out {
             lines += ["", "wrote \(out.file): \(out.tensors.joined(separator: ", "))"]

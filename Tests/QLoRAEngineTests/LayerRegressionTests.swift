@@ -10,9 +10,13 @@ import Testing
     }
 
     /// Large enough that the base product is split between two threads: the losses keep every bit.
-    @Test func twoThreadsGiveTheBitsOfOne() throws {
-        var one = try LayerRegression.workload(features: 256, rank: 4, alpha: 8, inputShape: [64, 256], seed: 2, threads: 1)
-        var two = try LayerRegression.workload(features: 256, rank: 4, alpha: 8, inputShape: [64, 256], seed: 2, threads: 2)
+    @Test(.enabled(if: Cores.available >= 2, "splitting needs two cores"))
+    func twoThreadsGiveTheBitsOfOne() throws {
+        // 256 x 256 x 256 multiply-adds reach the threshold where a product takes a second thread.
+        #expect(TrainingWorkspace.threads(2, m: 256, n: 256, k: 256) == 2, "the product is split")
+        #expect(TrainingWorkspace(threads: 2).threads == 2)
+        var one = try LayerRegression.workload(features: 256, rank: 4, alpha: 8, inputShape: [256, 256], seed: 2, threads: 1)
+        var two = try LayerRegression.workload(features: 256, rank: 4, alpha: 8, inputShape: [256, 256], seed: 2, threads: 2)
         for _ in 0..<2 { #expect(one.step().bitPattern == two.step().bitPattern) }
         #expect(one.layer.a == two.layer.a)
     }

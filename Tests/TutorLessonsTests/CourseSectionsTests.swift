@@ -1,3 +1,4 @@
+import QLoRAEngine
 import Testing
 @testable import TutorLessons
 
@@ -5,11 +6,11 @@ import Testing
 @Suite struct CourseSectionsTests {
     @Test func formatsComputeTheNotebookCorrections() throws {
         let section = NumberFormatsSection()
-        let results = try section.run(section.defaultParameters).results
+        let results = try section.run(section.defaultParameters).byName
         #expect(results["saving_percent_int8"] == 75)
         #expect(results["saving_percent_4bit"] == 87.5)
         #expect(results["model_params"] == 6_738_415_616)
-        let overflow = try section.run(section.defaultParameters.merging(["value": .number(70000)])).results
+        let overflow = try section.run(section.defaultParameters.merging(["value": .number(70000)])).byName
         #expect(overflow["fp16_overflows"] == 1 && overflow["bf16_overflows"] == 0)
     }
 
@@ -38,7 +39,7 @@ import Testing
 
     @Test func memoryGivesTheNotebookFormulaAndPeftsCount() throws {
         let section = MemoryTableSection()
-        let results = try section.run(section.defaultParameters.merging(["method": .word("full-mixed")])).results
+        let results = try section.run(section.defaultParameters.merging(["method": .word("full-mixed")])).byName
         #expect(results["notebook_formula_full_gb"] == 112)
         #expect(results["notebook_table_full_gb"] == 28)
         #expect(results["bytes_per_param"] == 16)
@@ -52,10 +53,10 @@ import Testing
             "rank": .number(8), "alpha": .number(32), "double_quant": .word("false"), "quant_type": .word("fp4"),
         ])
         let result = try section.run(parameters)
-        #expect(result.results["scaling"] == 4)
-        guard case .text(let bitsandbytes)? = result.outputs["bitsandbytes"]?.first,
-              case .text(let peft)? = result.outputs["peft"]?.first,
-              case .text(let unsloth)? = result.outputs["unsloth"]?.first
+        #expect(result.byName["scaling"] == 4)
+        guard case .text(let bitsandbytes)? = result.outputsByName["bitsandbytes"]?.first,
+              case .text(let peft)? = result.outputsByName["peft"]?.first,
+              case .text(let unsloth)? = result.outputsByName["unsloth"]?.first
         else {
             Issue.record("expected code text for every library")
             return
@@ -69,7 +70,7 @@ import Testing
 
     @Test func printedCodeKeepsItsIndentation() throws {
         let section = ProductionSection()
-        let output = try #require(section.run(section.defaultParameters).outputs["peft"]?.first)
+        let output = try #require(section.run(section.defaultParameters).outputsByName["peft"]?.first)
         let lines = PlainTextRenderer(width: 80).render(output)
         #expect(lines.contains("    r=16,"))
         #expect(lines.allSatisfy { $0.count <= 80 })
@@ -80,13 +81,13 @@ import Testing
         let lines = PlainTextRenderer(width: 80).render(.memory(memory))
         #expect(lines.contains { $0.contains("2.5 kB") })
         #expect(lines.last == "fits in 24 GB")
-        #expect(DecimalByteCount(999).isBytes)
-        #expect(DecimalByteCount(3.5e15).value == 3500 && DecimalByteCount(3.5e15).unit == "TB")
+        #expect(NumberFormat.decimalUnit(999).unit == "B")
+        #expect(NumberFormat.decimalUnit(3.5e15) == (3500, "TB"))
     }
 
     @Test func qloraLayerStartsAsTheBaseAndOnlyBMovesFirst() throws {
         let section = QLoRALayerSection()
-        let results = try section.run(section.defaultParameters.merging(["in": .number(64), "out": .number(64)])).results
+        let results = try section.run(section.defaultParameters.merging(["in": .number(64), "out": .number(64)])).byName
         #expect(results["initial_output_difference"] == 0)
         #expect(results["grad_a_norm_step1"] == 0)
         #expect((results["grad_b_norm_step1"] ?? 0) > 0)
@@ -96,17 +97,17 @@ import Testing
 
     @Test func checkpointReadsBackBitForBit() throws {
         let section = CheckpointSection()
-        for doubleQuant in ["yes", "no"] {
-            let results = try section.run(section.defaultParameters.merging(["double_quant": .word(doubleQuant)])).results
+        for doubleQuant in ["true", "false"] {
+            let results = try section.run(section.defaultParameters.merging(["double_quant": .word(doubleQuant)])).byName
             #expect(results["roundtrip_max_difference"] == 0)
-            #expect(results["tensor_count"] == (doubleQuant == "yes" ? 6 : 4))
+            #expect(results["tensor_count"] == (doubleQuant == "true" ? 6 : 4))
             #expect(results["first_code_is_high_nibble"] == 1)
         }
     }
 
     @Test func comparisonRanksNF4FirstOnNormalWeights() throws {
         let section = ComparisonSection()
-        let results = try section.run(section.defaultParameters).results
+        let results = try section.run(section.defaultParameters).byName
         #expect((results["mse_nf4"] ?? .infinity) < (results["mse_int4"] ?? 0))
         #expect(results["bits_per_param_b64"] == 4.5)
         #expect((results["bits_per_param_with_dq"] ?? .infinity) < (results["bits_per_param_without_dq"] ?? 0))
@@ -117,7 +118,7 @@ import Testing
         let section = TrainingSection(reportInterval: .zero)
         let parameters = section.defaultParameters.merging(["steps": .number(50), "methods": .word("full,lora,qlora-nf4")])
         var reports: [SectionProgress] = []
-        let result = try section.run(parameters, progress: { reports.append($0) }, isCancelled: { false })
+        let result = try section.run(parameters, request: .everything, progress: { reports.append($0) }, isCancelled: { false })
         #expect(reports.count == 3 * 50)
         guard case .series(let first)? = reports.first?.outputs["curves"]?.first,
               case .series(let last)? = reports.last?.outputs["curves"]?.first else {
@@ -126,17 +127,17 @@ import Testing
         }
         #expect(first.lines.count == 1 && first.lines.first?.values.count == 1)
         #expect(last.lines.map(\.values.count) == [50, 50, 50])
-        #expect(result.outputs["curves"] == [.series(last)])
+        #expect(result.outputsByName["curves"] == [.series(last)])
         // Reports change when the curves are seen, never what the run computes (its step times aside).
         let plain = try section.run(parameters)
         #expect(result.results == plain.results)
-        #expect(result.outputs.filter { $0.key != "speed" } == plain.outputs.filter { $0.key != "speed" })
+        #expect(result.outputs.filter { $0.key != .speed } == plain.outputs.filter { $0.key != .speed })
 
         // A report after every step, a check after every step: stopped after the fifth, the run
         // takes no sixth and throws instead of returning.
         var stepsReported = 0
         #expect(throws: CancellationError.self) {
-            _ = try section.run(parameters, progress: { _ in stepsReported += 1 }, isCancelled: { stepsReported == 5 })
+            _ = try section.run(parameters, request: .everything, progress: { _ in stepsReported += 1 }, isCancelled: { stepsReported == 5 })
         }
         #expect(stepsReported == 5)
     }

@@ -61,13 +61,23 @@ import Testing
 
     @Test func numbersAreNumbersNotConditions() throws {
         let expression = try Expression.parse("bits * 2", names: names, kind: .number)
-        #expect(expression.number(results) == 9)
+        #expect(try expression.number(results) == 9)
         #expect(throws: ExpressionError.self) { try Expression.parse("bits > 2", names: names, kind: .number) }
     }
 
-    @Test func namesAreCollectedAndMissingResultsFailComparisons() throws {
+    @Test func namesAreCollectedAndAMissingResultIsAnErrorNamingIt() throws {
         let expression = try Expression.parse("mse < scale or scale > mse", names: names, kind: .boolean)
         #expect(expression.names == ["mse", "scale"])
-        #expect(expression.truth([:]) == false)
+        #expect(throws: Expression.MissingResult(name: "mse", isNaN: false)) { try expression.truth(["scale": 1]) }
+    }
+
+    /// `!=` is true on NaN and `<` false: either would give a verdict on a value never computed.
+    @Test(arguments: ["mse != 0", "mse < 1", "not (mse > 1)", "abs(mse) >= 0 or bits > 0"])
+    func aNaNResultIsAnErrorNamingIt(_ text: String) throws {
+        let expression = try Expression.parse(text, names: names, kind: .boolean)
+        var withNaN = results
+        withNaN["mse"] = .nan
+        #expect(throws: Expression.MissingResult(name: "mse", isNaN: true)) { try expression.truth(withNaN) }
+        #expect(throws: Never.self) { try expression.truth(results) }
     }
 }

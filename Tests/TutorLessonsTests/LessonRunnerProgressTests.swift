@@ -13,22 +13,32 @@ private final class SteppingSection: LessonSection, @unchecked Sendable {
     let name = "steps"
     let summary = "adds up ones, step by step"
     let parameters = [ParameterSpec(name: "n", summary: "steps", domain: .range(1...20, step: 1), defaultValue: .number(10))]
-    let outputs: [(name: String, summary: String)] = [("total", "the running total"), ("note", "a note only the end has")]
-    let results: [(name: String, summary: String)] = [("total", "the sum")]
 
-    func run(_ parameters: ParameterValues) throws -> SectionResult {
-        try run(parameters, progress: { _ in }, isCancelled: { false })
+    enum OutputKey: String, SectionOutputKey {
+        case total, note
+        var summary: String { self == .total ? "the running total" : "a note only the end has" }
     }
 
-    func run(_ parameters: ParameterValues, progress: (SectionProgress) -> Void, isCancelled: () -> Bool) throws -> SectionResult {
+    enum ResultKey: String, SectionResultKey {
+        case total
+        var name: String { rawValue }
+        var summary: String { "the sum" }
+    }
+
+    func run(
+        _ parameters: ParameterValues, request: SectionRequest<SteppingSection>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<SteppingSection> {
         lock.withLock { count += 1 }
         var total = 0
-        for _ in 0..<parameters.integer("n") {
+        for _ in 0..<(try parameters.integer("n")) {
             total += 1
             progress(SectionProgress(outputs: ["total": [.text("total \(total)")]]))
             if isCancelled() { throw CancellationError() }
         }
-        return SectionResult(outputs: ["total": [.text("total \(total)")], "note": [.text("done")]], results: ["total": Double(total)])
+        var run = SectionRun<SteppingSection>()
+        run.outputs = [.total: [.text("total \(total)")], .note: [.text("done")]]
+        run.results = [.total: Double(total)]
+        return run
     }
 }
 
@@ -71,16 +81,21 @@ private final class SteppingSection: LessonSection, @unchecked Sendable {
         #expect(section.runs == 2)
     }
 
-    @Test func aSectionWithoutProgressRunsInOneGo() throws {
+    @Test func aSectionWithoutProgressReportsNothingAndStillStopsWhenAsked() throws {
         let section = CodebookSection()
         let text = LessonFixtures.withBlock("run: codebook\nshow: [levels]")
         let lesson = try LessonParser().parse(text, id: "t", sourcePath: "t.md")
         let block = try #require(lesson.liveBlocks.first)
         var reports = 0
-        let run = try LessonRunner().run(block, progress: { _ in reports += 1 }, isCancelled: { true })
+        let run = try LessonRunner().run(block, progress: { _ in reports += 1 }, isCancelled: { false })
         #expect(reports == 0)
         #expect(run == (try LessonRunner().run(block)))
-        #expect(try section.run(section.defaultParameters, progress: { _ in reports += 1 }, isCancelled: { true }) == section.run(section.defaultParameters))
+        #expect(throws: CancellationError.self) {
+            try LessonRunner().run(block, progress: { _ in reports += 1 }, isCancelled: { true })
+        }
+        #expect(throws: CancellationError.self) {
+            try section.run(section.defaultParameters, request: .everything, progress: { _ in }, isCancelled: { true })
+        }
     }
 
     @Test func spacingReportsTheFirstCallAndThenNoMoreOftenThanItsInterval() {

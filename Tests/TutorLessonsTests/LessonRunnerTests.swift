@@ -12,13 +12,26 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
     let name = "count"
     let summary = "counts its runs"
     let parameters = [ParameterSpec(name: "x", summary: "a number", domain: .range(0...10, step: 1), defaultValue: .number(1))]
-    let outputs: [(name: String, summary: String)] = [("value", "the value")]
-    let results: [(name: String, summary: String)] = [("x", "the value"), ("twice", "twice the value")]
+    enum OutputKey: String, SectionOutputKey {
+        case value
+        var summary: String { "the value" }
+    }
 
-    func run(_ parameters: ParameterValues) throws -> SectionResult {
+    enum ResultKey: String, SectionResultKey {
+        case x, twice
+        var name: String { rawValue }
+        var summary: String { self == .x ? "the value" : "twice the value" }
+    }
+
+    func run(
+        _ parameters: ParameterValues, request: SectionRequest<CountingSection>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<CountingSection> {
         lock.withLock { count += 1 }
-        let x = parameters.number("x")
-        return SectionResult(outputs: ["value": [.text("x = \(x)")]], results: ["x": x, "twice": 2 * x])
+        let x = try parameters.number("x")
+        var run = SectionRun<CountingSection>()
+        run.outputs = [.value: [.text("x = \(x)")]]
+        run.results = [.x: x, .twice: 2 * x]
+        return run
     }
 }
 
@@ -115,5 +128,32 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
         let runner = LessonRunner()
         #expect(try runner.computedAnswer(to: quizzes[2], in: lesson) == 5)
         #expect(try runner.computedAnswer(to: quizzes[0], in: lesson) == nil)
+    }
+}
+
+@Suite struct ResultCacheTests {
+    @Test func keepsAtMostItsCapacityAndEvictsTheLeastRecentlyUsed() {
+        var cache = ResultCache<Int, String>(capacity: 2)
+        cache.insert("one", for: 1)
+        cache.insert("two", for: 2)
+        #expect(cache.value(for: 1) == "one", "1 is now the most recently used")
+        cache.insert("three", for: 3)
+        #expect(cache.count == 2)
+        #expect(!cache.contains(2) && cache.contains(1) && cache.contains(3))
+    }
+
+    @Test func aRunnerRunsAnEvictedParameterSetAgain() throws {
+        let section = CountingSection()
+        let registry = SectionRegistry([section])
+        let text = LessonFixtures.withBlock("run: count\nshow: [value]\ntweak: {x: [1, 2, 3]}\nexpect:\n  - twice == 2 * x")
+        let block = try #require(try LessonParser(registry: registry).parse(text, id: "t", sourcePath: "t.md").liveBlocks.first)
+        let runner = LessonRunner(registry: registry, cacheCapacity: 2)
+        for x in [1.0, 2, 3] { _ = try runner.run(block, tweaks: ["x": .number(x)]) }
+        #expect(section.runs == 3 && runner.cachedRunCount == 2)
+        _ = try runner.run(block, tweaks: ["x": .number(3)])
+        #expect(section.runs == 3, "the newest set is still cached")
+        _ = try runner.run(block, tweaks: ["x": .number(1)])
+        #expect(section.runs == 4, "the oldest set was evicted and runs again")
+        #expect(runner.cachedRunCount == 2)
     }
 }

@@ -26,7 +26,7 @@ import TutorLessons
 
     @Test(arguments: awkwardSizes)
     func anySize(width: Int, height: Int) {
-        #expect(render(TableWidget(table, theme: theme), width: width, height: height).lines.count == height)
+        expectDrawsAtAnySize(TableWidget(table, theme: theme), width: width, height: height, showing: "nf4   1.2e-05")
     }
 }
 
@@ -51,7 +51,7 @@ import TutorLessons
     @Test(arguments: awkwardSizes)
     func anySize(width: Int, height: Int) {
         let series = Series(title: "loss", xLabel: "step", yLabel: "loss", lines: [.init(name: "a", values: [1, .nan, 2]), .init(name: "b", values: [])])
-        #expect(render(BrailleChart(series, theme: theme), width: width, height: height).lines.count == height)
+        expectDrawsAtAnySize(BrailleChart(series, theme: theme), width: width, height: height, showing: "loss")
     }
 
     @Test(arguments: [[Float(3e9), 3e9], [-Float.greatestFiniteMagnitude, .greatestFiniteMagnitude]])
@@ -72,8 +72,8 @@ import TutorLessons
 
     @Test(arguments: awkwardSizes)
     func anySize(width: Int, height: Int) {
-        let histogram = Histogram(title: "w", range: 0...1, counts: Array(repeating: 3, count: 100), markers: [0.5])
-        #expect(render(HistogramWidget(histogram, theme: Theme(depth: .monochrome)), width: width, height: height).lines.count == height)
+        let histogram = Histogram(title: "weights", range: 0...1, counts: Array(repeating: 3, count: 100), markers: [0.5])
+        expectDrawsAtAnySize(HistogramWidget(histogram, theme: Theme(depth: .monochrome)), width: width, height: height, showing: "weights")
     }
 }
 
@@ -101,7 +101,7 @@ import TutorLessons
 
     @Test(arguments: awkwardSizes)
     func anySize(width: Int, height: Int) {
-        #expect(render(LessonList(entries: entries, selected: 4, theme: theme), width: width, height: height).lines.count == height)
+        expectDrawsAtAnySize(LessonList(entries: entries, selected: 4, theme: theme), width: width, height: height, showing: "Lesson 9")
     }
 }
 
@@ -142,11 +142,11 @@ import TutorLessons
 
     @Test(arguments: awkwardSizes)
     func anySize(width: Int, height: Int) {
-        let memory = MemoryBreakdown(title: "m", parts: [.init(name: "a", bytes: 1e9)], capacities: [2e9, .infinity])
+        let memory = MemoryBreakdown(title: "m", parts: [.init(name: "weights", bytes: 1e9)], capacities: [2e9, .infinity])
         let theme = Theme(depth: .monochrome)
-        #expect(render(MemoryBarsWidget(memory, theme: theme), width: width, height: height).lines.count == height)
-        #expect(render(HelpOverlay(bindings: [("q", "quit")], theme: theme), width: width, height: height).lines.count == height)
-        #expect(render(StatusBar(left: "left", right: "right", theme: theme), width: width, height: height).lines.count == height)
+        expectDrawsAtAnySize(MemoryBarsWidget(memory, theme: theme), width: width, height: height, showing: "weights")
+        expectDrawsAtAnySize(HelpOverlay(bindings: [("q", "quit")], theme: theme), width: width, height: height, showing: "quit")
+        expectDrawsAtAnySize(StatusBar(left: "left", right: "right", theme: theme), width: width, height: height, showing: "right")
     }
 }
 

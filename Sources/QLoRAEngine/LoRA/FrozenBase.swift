@@ -87,17 +87,35 @@ extension FrozenBase {
     /// Bytes of every buffer the base keeps.
     public var storedBytes: Int { storedBuffers.reduce(0) { $0 + $1.bytes } }
 
+    /// x Wᵀ for a batch `x` (any shape ending in `in`): the layer's output without an adapter.
+    public func product(_ x: Tensor) -> Tensor {
+        precondition(x.columns == inFeatures, "expected \(inFeatures) features, got \(x.columns)")
+        var output = [Float](repeating: 0, count: x.rows * outFeatures)
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: 1))
+        x.scalars.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                panels.withUnsafeMutableBufferPointer { panels in
+                    multiply(MatrixMultiply.Operand(input, rows: x.rows, columns: inFeatures), transposed: true, into: output, panels: panels)
+                }
+            }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [outFeatures], scalars: output)
+    }
+
     /// Computes `c = scale · a · W`, or `a · Wᵀ` when `transposed`, adding to `c` when `accumulate`.
     ///
     /// A packed weight is decoded inside the product, a panel at a time (`PackedWeightPanels`), so
     /// no float32 copy of it is made and nothing is allocated.
+    ///
+    /// - Returns: how many weights the product dequantized: 0 for a float32 base.
+    @discardableResult
     func multiply(
         _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1,
         vectorLevel: qlora_vector_level = .detected
-    ) {
+    ) -> Int {
         let (out, inFeatures) = (outFeatures, self.inFeatures)
-        func run(_ b: some PanelSource) {
+        func run(_ b: some PanelSource) -> Int {
             MatrixMultiply.multiply(
                 a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
                 vectorLevel: vectorLevel)
@@ -108,8 +126,9 @@ extension FrozenBase {
                 let w = MatrixMultiply.Operand(values, rows: out, columns: inFeatures)
                 run(transposed ? w.transposed : w)
             }
+            return 0
         case .fourBit(let packed):
-            packed.packed.withUnsafeBufferPointer { codes in
+            return packed.packed.withUnsafeBufferPointer { codes in
                 packed.type.codebook.withUnsafeBufferPointer { codebook in
                     packed.absmax.withUnsafeBufferPointer { absmax in
                         run(PackedWeightPanels(
@@ -120,7 +139,7 @@ extension FrozenBase {
                 }
             }
         case .integer(let packed):
-            packed.codes.withUnsafeBufferPointer { codes in
+            return packed.codes.withUnsafeBufferPointer { codes in
                 packed.scales.withUnsafeBufferPointer { scales in
                     codes.withMemoryRebound(to: UInt8.self) { codes in
                         run(PackedWeightPanels(

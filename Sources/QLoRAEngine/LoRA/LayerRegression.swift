@@ -59,6 +59,21 @@ public struct LayerRegression {
         return try LayerRegression(layer: layer, input: x, target: y, threads: threads)
     }
 
+    /// The gradients of A and B at the layer as it is now, without updating it.
+    public func gradients() -> LoRALinear.Gradients {
+        var noDropout: SeededGenerator? = nil
+        let (output, buffers) = layer.forward(input, dropoutGenerator: &noDropout)
+        var outputGradient = [Float](repeating: 0, count: output.count)
+        output.scalars.withUnsafeBufferPointer { output in
+            target.scalars.withUnsafeBufferPointer { target in
+                outputGradient.withUnsafeMutableBufferPointer { gradient in
+                    _ = Loss.meanSquaredError(prediction: output, target: target, gradient: gradient)
+                }
+            }
+        }
+        return layer.backward(input, outputGradient: Tensor(shape: output.shape, scalars: outputGradient), buffers: buffers)
+    }
+
     /// One training step; returns the loss before the update.
     public mutating func step() -> Float {
         var noDropout: SeededGenerator? = nil

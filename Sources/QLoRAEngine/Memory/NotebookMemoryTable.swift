@@ -83,13 +83,13 @@ extension NotebookMemoryTable {
         let configuration = ours.configuration
         let model = configuration.model
         // Each figure formatted once, so the sentences below stay simple for the type checker.
-        let formula: String = row.formulaBytes.formattedAsGigabytes
-        let weights: String = ours[.weights].bytes.formattedAsGigabytes
-        let constants: String = ours[.quantizationConstants].bytes.formattedAsGigabytes
-        let beforeActivations: String = ours.totalBeforeActivations.bytes.formattedAsGigabytes
+        let formula: String = NumberFormat.gigabytes(Double(row.formulaBytes))
+        let weights: String = NumberFormat.gigabytes(Double(ours[.weights].bytes))
+        let constants: String = NumberFormat.gigabytes(Double(ours[.quantizationConstants].bytes))
+        let beforeActivations: String = NumberFormat.gigabytes(Double(ours.totalBeforeActivations.bytes))
         let adapterState: Int = ours[.adapterWeights].bytes + ours[.gradients].bytes + ours[.optimizerStates].bytes
 
-        var activations: String = "activations add \(ours[.activations].bytes.formattedAsGigabytes) at batch "
+        var activations: String = "activations add \(NumberFormat.gigabytes(Double(ours[.activations].bytes))) at batch "
         activations += "\(configuration.batch), sequence \(configuration.sequenceLength)"
         if configuration.gradientCheckpointing { activations += " with gradient checkpointing" }
         activations += " (\(ours.activations.setting.attention.rawValue) attention, "
@@ -98,9 +98,9 @@ extension NotebookMemoryTable {
         let unquantizedType: String = unquantizedBytes == 4 ? "float32" : "16-bit"
         let adapters: String = "Here the adapters are r x (in + out) per adapted matrix: \(ours.parameters.trainable) "
             + "values (\(number(ours.parameters.percent))%; the table says about 16M, 0.2%), kept in fp32 "
-            + "by peft, so adapters, gradients and optimizer states take \(adapterState.formattedAsGigabytes)"
+            + "by peft, so adapters, gradients and optimizer states take \(NumberFormat.gigabytes(Double(adapterState)))"
         let adapterFormula: String = "the formula's 1% fp16 adapters with gradients and Adam states add "
-            + "\((formulaAdapterParameters * 8).formattedAsGigabytes), \(formula) in all"
+            + "\(NumberFormat.gigabytes(Double(formulaAdapterParameters * 8))), \(formula) in all"
 
         switch configuration.method {
         case .fullFP32, .fullMixedPrecision:

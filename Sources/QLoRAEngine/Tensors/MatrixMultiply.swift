@@ -79,57 +79,64 @@ public enum MatrixMultiply {
     }
 
     /// `multiply` with the kernel's vector instructions chosen: every level gives the same bits.
+    ///
+    /// - Returns: how many values of B were copied (or decoded) into panels: B's size once when
+    ///   the columns are shared out, once per worker when the rows are.
+    @discardableResult
     static func multiply<B: PanelSource>(
         _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float, accumulate: Bool, panels: UnsafeMutableBufferPointer<Float>, threads: Int,
         vectorLevel: qlora_vector_level
-    ) {
+    ) -> Int {
         precondition(a.columns == b.rows, "inner dimensions \(a.columns) and \(b.rows) differ")
         precondition(c.count >= a.rows * b.columns, "result buffer too small")
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
         let m = a.rows, n = b.columns
-        if m == 0 || n == 0 { return }
+        if m == 0 || n == 0 { return 0 }
         if !accumulate { UnsafeMutableBufferPointer(rebasing: c[0..<m * n]).update(repeating: 0) }
-        if a.columns == 0 { return }
+        if a.columns == 0 { return 0 }
         let panelCount = n.dividedRoundingUp(by: panelWidth)
         let workers = max(1, min(threads, max(panelCount, m)))
         if workers == 1 {
-            multiplyPanels(0..<panelCount, rows: 0..<m, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel)
-            return
+            return multiplyPanels(0..<panelCount, rows: 0..<m, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel)
         }
         // The workers share out the panels (the columns of C) when there are enough of them, or
         // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
-        // a and b and write disjoint parts of c and of panels.
+        // a and b and write disjoint parts of c, of panels and of the packed-value counts.
         nonisolated(unsafe) let (a, b, c) = (a, b, c)
         nonisolated(unsafe) let scratch = { (worker: Int) in panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock }
-        guard panelCount >= workers else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let rows = m * worker / workers..<m * (worker + 1) / workers
-                multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch(worker), vectorLevel)
-            }
-            return
-        }
-        // Panels are claimed a few at a time, so a thread the machine slows down does less of the
-        // work; which thread computes a panel never changes its bits.
-        let pieces = min(panelCount, workers * 4)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { counter in
-            counter[0] = 0
-            nonisolated(unsafe) let next = counter.baseAddress.unsafelyUnwrapped
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while case let piece = qlora_claim_next(next), piece < pieces {
-                    let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
-                    multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch(worker), vectorLevel)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
+            counts.initialize(repeating: 0)
+            nonisolated(unsafe) let packed = counts.baseAddress.unsafelyUnwrapped
+            if panelCount < workers {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let rows = m * worker / workers..<m * (worker + 1) / workers
+                    packed[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch(worker), vectorLevel)
+                }
+            } else {
+                // Panels are claimed a few at a time, so a thread the machine slows down does less of the
+                // work; which thread computes a panel never changes its bits.
+                let pieces = min(panelCount, workers * 4)
+                nonisolated(unsafe) let next = packed + workers
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    while case let piece = qlora_claim_next(next), piece < pieces {
+                        let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
+                        packed[worker] += multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch(worker), vectorLevel)
+                    }
                 }
             }
+            return counts.prefix(workers).reduce(0, +)
         }
     }
 
     /// Produces the columns of C covered by `panelRange` in `rows`, one depth block at a time.
+    /// Returns how many values of B it packed.
     private static func multiplyPanels<B: PanelSource>(
         _ panelRange: Range<Int>, rows: Range<Int>, _ a: Operand, _ b: B, _ c: UnsafeMutableBufferPointer<Float>,
         _ scale: Float, _ panel: UnsafeMutablePointer<Float>, _ vectorLevel: qlora_vector_level
-    ) {
+    ) -> Int {
         let n = b.columns, k = a.columns
+        var packed = 0
         let cRows = c.baseAddress.unsafelyUnwrapped + rows.lowerBound * n
         for depthStart in stride(from: 0, to: k, by: depthBlock) {
             let depth = min(depthBlock, k - depthStart)
@@ -139,10 +146,12 @@ public enum MatrixMultiply {
                 b.pack(
                     rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel,
                     vectorLevel: vectorLevel)
+                packed += depth * width
                 qlora_multiply_panel(
                     vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride, a.columnStride,
                     rows.count, depth, panel, cRows + column, n, width, scale)
             }
         }
+        return packed
     }
 }

@@ -54,6 +54,8 @@ public struct FineTuningComparison {
         public var final: Trainer.Evaluation
         /// Values that trained.
         public var trainableParameters: Int
+        /// Weights of packed bases one forward pass dequantized (0 when nothing is packed).
+        public var dequantizedValuesPerForward: Int
         /// The bytes the run held, by what they were for.
         public var memory: Trainer.Memory
         /// Wall-clock time of each step: for display, never deterministic.
@@ -120,7 +122,8 @@ public struct FineTuningComparison {
             if cancelled { throw CancellationError() }
             results.append(MethodResult(
                 method: method, losses: reports.map(\.loss), final: trainer.evaluate(on: task.targetTest),
-                trainableParameters: network.trainableParameterCount, memory: trainer.memory,
+                trainableParameters: trainer.trainedValueCount, dequantizedValuesPerForward: trainer.dequantizedValuesPerForward,
+                memory: trainer.memory,
                 stepDurations: reports.map(\.duration)))
         }
         self.settings = settings

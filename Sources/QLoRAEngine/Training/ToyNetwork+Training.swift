@@ -25,6 +25,12 @@ extension ToyNetwork {
             4 * weightGradients.reduce(0) { $0 + $1.count } + adapterBuffers.reduce(0) { $0 + ($1?.gradientBytes ?? 0) }
         }
 
+        /// Values the backward pass writes a gradient for: every dense weight's, and A's and B's of each adapted layer.
+        public var gradientValueCount: Int {
+            weightGradients.reduce(0) { $0 + $1.count }
+                + adapterBuffers.reduce(0) { $0 + ($1.map { $0.gradientA.count + $0.gradientB.count } ?? 0) }
+        }
+
         /// Bytes of scratch: the matrix kernel's panels, where packed weights are decoded.
         public var scratchBytes: Int { workspace.bytes }
     }

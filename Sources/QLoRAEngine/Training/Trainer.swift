@@ -49,6 +49,8 @@ public struct Trainer {
     public private(set) var optimizer: Adam
     /// Steps taken so far.
     public private(set) var stepsTaken = 0
+    /// Weights of packed bases the last step's forward pass dequantized, as the kernel counted them.
+    public private(set) var dequantizedValuesPerForward = 0
     private var state: ToyNetwork.StepState
     private var labels: [Int]
     private var batchGenerator: SeededGenerator
@@ -81,7 +83,9 @@ public struct Trainer {
             }
         }
         var dropout: SeededGenerator? = dropoutGenerator
+        let dequantizedBefore = state.workspace.dequantizedValues
         network.forward(&state, dropoutGenerator: &dropout)
+        dequantizedValuesPerForward = state.workspace.dequantizedValues - dequantizedBefore
         dropoutGenerator = dropout ?? dropoutGenerator
         let last = state.activations.count - 1
         let classes = network.outFeatures
@@ -143,6 +147,10 @@ public struct Trainer {
         }
         return Evaluation(loss: loss, accuracy: Double(correct) / Double(dataset.count))
     }
+
+    /// Values that receive a gradient each step and that the optimizer updates from it: read off
+    /// the gradient buffers of the backward pass, not off the network's description.
+    public var trainedValueCount: Int { state.gradientValueCount }
 
     /// The bytes this run holds, by what they are for.
     public var memory: Memory {

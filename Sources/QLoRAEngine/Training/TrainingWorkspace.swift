@@ -7,6 +7,9 @@ public struct TrainingWorkspace {
     var panels: [Float]
     /// Threads the matrix kernel may use to split large products.
     public let threads: Int
+    /// Weights of packed bases decoded in the products run with this scratch so far: what a QLoRA
+    /// step really dequantizes, counted as the kernel decodes it.
+    public internal(set) var dequantizedValues = 0
 
     /// Creates scratch for products on up to `threads` threads, at most one per core.
     public init(threads: Int = 1) {

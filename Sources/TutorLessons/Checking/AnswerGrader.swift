@@ -107,10 +107,10 @@ public struct AnswerGrader {
         switch quiz.answer {
         case .choice(let choice): return "`\(choice)`"
         case .number(let value, let tolerance):
-            return tolerance > 0 ? "\(value.compact) ± \(tolerance.compact)" : value.compact
+            return tolerance > 0 ? "\(NumberFormat.significant(value)) ± \(NumberFormat.significant(tolerance))" : NumberFormat.significant(value)
         case .computed(_, _, _, let tolerance):
-            let value = computed?.compact ?? "nan"
-            return tolerance > 0 ? "\(value) ± \(tolerance.compact)" : value
+            let value = computed.map { NumberFormat.significant($0) } ?? "nan"
+            return tolerance > 0 ? "\(value) ± \(NumberFormat.significant(tolerance))" : value
         }
     }
 }

@@ -25,47 +25,68 @@ public struct CourseChecker {
     }
 
     /// Checks one parsed lesson.
+    ///
+    /// An expression that names a result its block's run gave no number for makes the lesson one
+    /// the checker cannot use (exit status 2): neither a pass nor a fail would be true.
     public func check(_ lesson: Lesson) -> CheckSuite {
         var cases: [CheckCase] = []
+        var unmeasured: [String] = []
         for step in lesson.steps {
             for block in step.blocks {
                 switch block {
-                case .live(let live): cases += check(live, in: lesson)
-                case .quiz(let quiz): cases.append(check(quiz, in: lesson))
+                case .live(let live):
+                    let (blockCases, errors) = check(live, in: lesson)
+                    cases += blockCases
+                    unmeasured += errors
+                case .quiz(let quiz):
+                    do {
+                        cases.append(try check(quiz, in: lesson))
+                    } catch {
+                        unmeasured.append("\(lesson.sourcePath):\(error.line): \(error)")
+                    }
                 case .markdown: continue
                 }
             }
         }
-        return CheckSuite(name: lesson.id, source: lesson.sourcePath, cases: cases)
+        return CheckSuite(
+            name: lesson.id, source: lesson.sourcePath, cases: cases,
+            error: unmeasured.isEmpty ? nil : unmeasured.joined(separator: "; "))
     }
 
-    private func check(_ block: LiveBlock, in lesson: Lesson) -> [CheckCase] {
+    /// The block's cases, and a `file:line: ...` line for each expectation naming a result the run
+    /// gave no number for.
+    private func check(_ block: LiveBlock, in lesson: Lesson) -> (cases: [CheckCase], unmeasured: [String]) {
         let location = "\(lesson.sourcePath):\(block.line)"
         let run: LiveRun
         do {
             run = try runner.run(block)
         } catch {
-            return [CheckCase(kind: .block, name: "\(block.id) runs", source: location, passed: false, message: describe(error))]
+            return ([CheckCase(kind: .block, name: "\(block.id) runs", source: location, passed: false, message: describe(error))], [])
         }
         let ran = CheckCase(
             kind: .block, name: "\(block.id) runs", source: location, passed: true,
             message: "\(block.section) with \(run.parameters.canonicalText)")
-        return [ran] + run.expectations.map { outcome in
+        let cases = run.expectations.map { outcome in
             CheckCase(
                 kind: .expectation, name: "\(block.id): \(outcome.expectation.text)",
                 source: "\(lesson.sourcePath):\(outcome.expectation.line)", passed: outcome.passed,
-                message: outcome.values.map { "\($0.name) = \($0.value.compact)" }.joined(separator: ", "))
+                message: outcome.valuesText)
         }
+        let unmeasured = run.expectations.compactMap { outcome in
+            outcome.unmeasured.map { "\(lesson.sourcePath):\(outcome.expectation.line): in `\(outcome.expectation.text)` over block `\(block.id)`: \($0)" }
+        }
+        return ([ran] + cases, unmeasured)
     }
 
-    private func check(_ quiz: Quiz, in lesson: Lesson) -> CheckCase {
+    /// The quiz's case; throws when its computed answer names a result the block gave no number for.
+    private func check(_ quiz: Quiz, in lesson: Lesson) throws(UnmeasuredResultError) -> CheckCase {
         let location = "\(lesson.sourcePath):\(quiz.line)"
         let name = "quiz \(quiz.id)"
         switch quiz.answer {
         case .choice(let choice):
             return CheckCase(kind: .quiz, name: name, source: location, passed: true, message: "answer: \(choice)")
         case .number(let value, let tolerance):
-            return CheckCase(kind: .quiz, name: name, source: location, passed: true, message: "answer: \(value.compact) within \(tolerance.compact)")
+            return CheckCase(kind: .quiz, name: name, source: location, passed: true, message: "answer: \(NumberFormat.significant(value)) within \(NumberFormat.significant(tolerance))")
         case .computed(let blockID, _, let text, let tolerance):
             do {
                 guard let value = try runner.computedAnswer(to: quiz, in: lesson), value.isFinite else {
@@ -73,7 +94,9 @@ public struct CourseChecker {
                 }
                 return CheckCase(
                     kind: .quiz, name: name, source: location, passed: true,
-                    message: "answer: \(text) over \(blockID) = \(value.compact) within \(tolerance.compact)")
+                    message: "answer: \(text) over \(blockID) = \(NumberFormat.significant(value)) within \(NumberFormat.significant(tolerance))")
+            } catch let unmeasured as UnmeasuredResultError {
+                throw unmeasured
             } catch {
                 return CheckCase(kind: .quiz, name: name, source: location, passed: false, message: describe(error))
             }

@@ -7,18 +7,39 @@ extension Expression {
         case boolean(Bool)
     }
 
-    /// Evaluates the expression over `results`; a name missing from `results` counts as NaN,
-    /// which makes every comparison with it false.
-    public func evaluate(_ results: [String: Double]) -> Value {
+    /// A result an expression names that the run did not give a number for.
+    public struct MissingResult: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The result's name.
+        public var name: String
+        /// Whether the run produced it as NaN rather than not at all.
+        public var isNaN: Bool
+
+        public var description: String {
+            isNaN ? "result `\(name)` is not a number (NaN)" : "result `\(name)` was not produced by this run"
+        }
+    }
+
+    /// Evaluates the expression over `results`.
+    ///
+    /// A name missing from `results`, or whose value is NaN, throws `MissingResult` naming it: a
+    /// comparison with it would be silently false (or, for `!=`, silently true).
+    public func evaluate(_ results: [String: Double]) throws(MissingResult) -> Value {
         switch self {
         case .number(let value): return .number(value)
-        case .name(let name): return .number(results[name] ?? .nan)
-        case .negate(let operand): return .number(-operand.number(results))
-        case .not(let operand): return .boolean(!operand.truth(results))
-        case .and(let left, let right): return .boolean(left.truth(results) && right.truth(results))
-        case .or(let left, let right): return .boolean(left.truth(results) || right.truth(results))
+        case .name(let name):
+            guard let value = results[name] else { throw MissingResult(name: name, isNaN: false) }
+            guard !value.isNaN else { throw MissingResult(name: name, isNaN: true) }
+            return .number(value)
+        case .negate(let operand): return .number(-(try operand.number(results)))
+        case .not(let operand): return .boolean(!(try operand.truth(results)))
+        case .and(let left, let right):
+            guard try left.truth(results) else { return .boolean(false) }
+            return .boolean(try right.truth(results))
+        case .or(let left, let right):
+            if try left.truth(results) { return .boolean(true) }
+            return .boolean(try right.truth(results))
         case .arithmetic(let operation, let left, let right):
-            let (a, b) = (left.number(results), right.number(results))
+            let (a, b) = (try left.number(results), try right.number(results))
             switch operation {
             case .add: return .number(a + b)
             case .subtract: return .number(a - b)
@@ -26,7 +47,7 @@ extension Expression {
             case .divide: return .number(a / b)
             }
         case .comparison(let comparison, let left, let right):
-            let (a, b) = (left.number(results), right.number(results))
+            let (a, b) = (try left.number(results), try right.number(results))
             switch comparison {
             case .less: return .boolean(a < b)
             case .lessOrEqual: return .boolean(a <= b)
@@ -36,9 +57,11 @@ extension Expression {
             case .notEqual: return .boolean(a != b)
             }
         case .approximately(let left, let right, let tolerance):
-            return .boolean(abs(left.number(results) - right.number(results)) <= tolerance.number(results))
+            let (a, b, within) = (try left.number(results), try right.number(results), try tolerance.number(results))
+            return .boolean(abs(a - b) <= within)
         case .call(let function, let arguments):
-            let values = arguments.map { $0.number(results) }
+            var values: [Double] = []
+            for argument in arguments { values.append(try argument.number(results)) }
             switch function {
             case .abs: return .number(Swift.abs(values[0]))
             case .min: return .number(Swift.min(values[0], values[1]))
@@ -49,14 +72,14 @@ extension Expression {
         }
     }
 
-    /// The expression's value as a number (NaN for a condition).
-    public func number(_ results: [String: Double]) -> Double {
-        if case .number(let value) = evaluate(results) { value } else { .nan }
+    /// The expression's value as a number (NaN for a condition, which the parser never lets through).
+    public func number(_ results: [String: Double]) throws(MissingResult) -> Double {
+        if case .number(let value) = try evaluate(results) { value } else { .nan }
     }
 
-    /// The expression's value as a condition (false for a number).
-    public func truth(_ results: [String: Double]) -> Bool {
-        if case .boolean(let value) = evaluate(results) { value } else { false }
+    /// The expression's value as a condition (false for a number, which the parser never lets through).
+    public func truth(_ results: [String: Double]) throws(MissingResult) -> Bool {
+        if case .boolean(let value) = try evaluate(results) { value } else { false }
     }
 
     /// The result names the expression reads, sorted.

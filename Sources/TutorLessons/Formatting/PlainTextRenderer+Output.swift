@@ -33,9 +33,9 @@ extension PlainTextRenderer {
         var lines = ["\(heatmap.title)  (\(heatmap.rows) x \(heatmap.columns)\(pooled.factor > 1 ? ", each character the largest of \(pooled.factor) x \(pooled.factor)" : ""))"]
         switch heatmap.scale {
         case .magnitude(let maximum):
-            lines.append("scale: ' ' = 0 ... '@' = \(Double(maximum).compact)")
+            lines.append("scale: ' ' = 0 ... '@' = \(NumberFormat.significant(Double(maximum)))")
         case .signed(let limit):
-            lines.append("scale: '.' near 0; + * @ above, - = # below, up to ±\(Double(limit).compact)")
+            lines.append("scale: '.' near 0; + * @ above, - = # below, up to ±\(NumberFormat.significant(Double(limit)))")
         }
         for row in 0..<pooled.rows {
             var line = ""
@@ -88,12 +88,12 @@ extension PlainTextRenderer {
         let barWidth = max(10, width - 34)
         var lines = [histogram.title]
         for (index, count) in counts.enumerated() {
-            let from = (lower + Double(index) * binWidth).compact
+            let from = NumberFormat.significant(lower + Double(index) * binWidth)
             let bar = String(repeating: "#", count: Int((Double(count) / Double(largest) * Double(barWidth)).rounded()))
             lines.append("\(pad(from, 12)) \(pad(String(count), 7)) \(bar)")
         }
         if !histogram.markers.isEmpty {
-            lines += wrap("marked levels: " + histogram.markers.map { Double($0).compact }.joined(separator: ", "))
+            lines += wrap("marked levels: " + histogram.markers.map { NumberFormat.significant(Double($0)) }.joined(separator: ", "))
         }
         return lines
     }
@@ -106,7 +106,7 @@ extension PlainTextRenderer {
                 continue
             }
             let lowest = line.values.min() ?? first
-            lines.append("  \(line.name): \(line.values.count) points, first \(Double(first).compact), last \(Double(last).compact), lowest \(Double(lowest).compact)")
+            lines.append("  \(line.name): \(line.values.count) points, first \(NumberFormat.significant(Double(first))), last \(NumberFormat.significant(Double(last))), lowest \(NumberFormat.significant(Double(lowest)))")
         }
         return lines
     }
@@ -125,8 +125,8 @@ extension PlainTextRenderer {
 
     /// Bytes in decimal units with up to six significant digits: `512 B`, `2.5 kB`, `3.5 GB`.
     static func bytes(_ count: Double) -> String {
-        let scaled = DecimalByteCount(count)
-        return "\(scaled.value.compact) \(scaled.unit)"
+        let scaled = NumberFormat.decimalUnit(count)
+        return "\(NumberFormat.significant(scaled.value)) \(scaled.unit)"
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -41,8 +41,7 @@ public struct PlainTextRenderer {
                 }
                 if !run.expectations.isEmpty { lines.append("") }
                 for outcome in run.expectations {
-                    let values = outcome.values.map { "\($0.name) = \($0.value.compact)" }.joined(separator: ", ")
-                    lines += wrap("expect \(outcome.expectation.text): \(outcome.passed ? "holds" : "FAILS") (\(values))")
+                    lines += wrap("expect \(outcome.expectation.text): \(outcome.passed ? "holds" : "FAILS") (\(outcome.valuesText))")
                 }
                 if !live.tweaks.isEmpty {
                     lines += wrap("try: " + live.tweaks.map { "\($0.parameter) (\($0.allowed.description))" }.joined(separator: "; "))

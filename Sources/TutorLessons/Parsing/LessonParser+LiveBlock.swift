@@ -91,12 +91,14 @@ extension LessonParser {
 
     private func parseExpectation(_ node: LessonYAML, section: any LessonSection) throws -> Expectation {
         let text = try node.nonEmptyText("a condition")
-        let names = Set(section.results.map(\.name))
+        let condition: Expression
         do {
-            return Expectation(text: text, line: node.line, condition: try Expression.parse(text, names: names, kind: .boolean))
+            condition = try Expression.parse(text, names: section.expressionNames, kind: .boolean)
         } catch {
             throw node.failure("in `\(text)`, column \(error.column): \(error.message)")
         }
+        if let given = section.givenError(in: condition) { throw node.failure("in `\(text)`: \(given)") }
+        return Expectation(text: text, line: node.line, condition: condition)
     }
 
     /// `tweak: [a, b]` lets the learner choose any value of the section's own domain for each name;

@@ -67,13 +67,15 @@ extension LessonParser {
                 block = last
             }
             let text = try computeNode.nonEmptyText("an expression")
-            let names = Set(registry.section(named: block.section)?.results.map(\.name) ?? [])
+            let section = registry.section(named: block.section)
+            let expression: Expression
             do {
-                let expression = try Expression.parse(text, names: names, kind: .number)
-                answer = .computed(block: block.id, expression: expression, text: text, tolerance: tolerance)
+                expression = try Expression.parse(text, names: section?.expressionNames ?? [], kind: .number)
             } catch {
                 throw computeNode.failure("in `\(text)`, column \(error.column): \(error.message)")
             }
+            if let given = section?.givenError(in: expression) { throw computeNode.failure("in `\(text)`: \(given)") }
+            answer = .computed(block: block.id, expression: expression, text: text, tolerance: tolerance)
         }
         return Quiz(id: id, line: line, question: question, choices: choices, answer: answer, hints: hints, explanation: explanation)
     }

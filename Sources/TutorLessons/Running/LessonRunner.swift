@@ -4,28 +4,45 @@ import QLoRAEngine
 /// Turns live blocks into outputs and checked expectations: the one code path that computes what
 /// every front end shows.
 ///
-/// Results are cached per section and parameter set, so stepping back and forth through tweaks,
-/// or checking a course where blocks share parameters, runs the engine once per distinct set.
+/// A block's run asks its section for what the block shows and the results its expectations read,
+/// nothing more. Results are cached per section, parameter set and request, up to `cacheCapacity`
+/// runs (the least recently used make room), so stepping back and forth through tweaks, or checking
+/// a course where blocks share parameters, runs the engine once per distinct set.
 public final class LessonRunner {
     /// The sections blocks may run.
     public let registry: SectionRegistry
+    /// The most section runs the cache keeps.
+    public let cacheCapacity: Int
     private let lock = NSLock()
-    /// Results by section name and the full parameter set (compared as values, never as text).
-    private var cache: [CacheKey: SectionResult] = [:]
+    private var cache: ResultCache<CacheKey, SectionResult>
 
+    /// A run as the cache knows it: the full parameter set (compared as values, never as text) and
+    /// what was asked of the section.
     private struct CacheKey: Hashable {
         var section: String
         var parameters: ParameterValues
+        var outputs: [String]
+        var results: Set<String>
     }
 
-    public init(registry: SectionRegistry = .standard) {
+    /// Enough for every block of a lesson and a few dozen tweaks; a run keeps its outputs, which are
+    /// at most a few hundred kilobytes of heatmaps.
+    public static let defaultCacheCapacity = 64
+
+    public init(registry: SectionRegistry = .standard, cacheCapacity: Int = defaultCacheCapacity) {
         self.registry = registry
+        self.cacheCapacity = cacheCapacity
+        cache = ResultCache(capacity: cacheCapacity)
     }
+
+    /// How many section runs the cache holds now.
+    public var cachedRunCount: Int { lock.withLock { cache.count } }
 
     /// Runs `block` with the learner's `tweaks` applied.
     ///
     /// A tweak of a parameter the block does not offer, or to a value it does not allow, is an
-    /// `InputError`; so is a failure the engine reports.
+    /// `InputError`; so is a failure the engine reports. An expectation that names a result the run
+    /// gave no number for fails with that result named in its outcome.
     public func run(_ block: LiveBlock, tweaks: [String: ParameterValue] = [:]) throws -> LiveRun {
         try run(block, tweaks: tweaks, progress: { _ in }, isCancelled: { false })
     }
@@ -39,6 +56,30 @@ public final class LessonRunner {
     public func run(
         _ block: LiveBlock, tweaks: [String: ParameterValue] = [:], progress: ([Output]) -> Void, isCancelled: () -> Bool
     ) throws -> LiveRun {
+        try run(block, tweaks: tweaks, reading: [], progress: progress, isCancelled: isCancelled)
+    }
+
+    /// The engine's value for a quiz whose answer is computed, from the block it names run as written;
+    /// nil for a quiz with a fixed answer.
+    public func computedAnswer(to quiz: Quiz, in lesson: Lesson) throws -> Double? {
+        guard case .computed(let blockID, let expression, let text, _) = quiz.answer else { return nil }
+        guard let block = lesson.liveBlocks.first(where: { $0.id == blockID }) else {
+            throw InputError("\(lesson.sourcePath):\(quiz.line)", "quiz `\(quiz.id)` reads unknown live block `\(blockID)`")
+        }
+        let run = try run(block, reading: Set(expression.names), progress: { _ in }, isCancelled: { false })
+        do throws(Expression.MissingResult) {
+            return try expression.number(run.results)
+        } catch {
+            throw UnmeasuredResultError(blockID: blockID, line: quiz.line, text: text, missing: error)
+        }
+    }
+
+    /// Runs `block`, asking its section for the outputs it shows and the results its expectations
+    /// and `extraResults` read.
+    private func run(
+        _ block: LiveBlock, tweaks: [String: ParameterValue] = [:], reading extraResults: Set<String>,
+        progress: ([Output]) -> Void, isCancelled: () -> Bool
+    ) throws -> LiveRun {
         for (name, value) in tweaks.sorted(by: { $0.key < $1.key }) {
             guard let tweak = block.tweaks.first(where: { $0.parameter == name }) else {
                 throw InputError("tweak `\(name)`", "block `\(block.id)` does not offer `\(name)`; expected one of \(block.tweaks.map(\.parameter).joined(separator: ", "))")
@@ -51,38 +92,32 @@ public final class LessonRunner {
             throw InputError("block `\(block.id)`", "unknown section `\(block.section)`")
         }
         let parameters = block.parameters.merging(tweaks)
-        let result = try sectionResult(section, parameters, isCancelled: isCancelled) { partial in
+        let key = CacheKey(
+            section: section.name, parameters: parameters, outputs: block.show,
+            results: extraResults.union(block.expectations.flatMap(\.condition.names)))
+        let result = try sectionResult(section, key, isCancelled: isCancelled) { partial in
             let shown = block.show.flatMap { partial.outputs[$0] ?? [] }
             if !shown.isEmpty { progress(shown) }
         }
         let outputs = block.show.flatMap { result.outputs[$0] ?? [] }
         let outcomes = block.expectations.map { expectation in
-            ExpectationOutcome(
-                expectation: expectation,
-                passed: expectation.condition.truth(result.results),
-                values: expectation.condition.names.map { ($0, result.results[$0] ?? .nan) })
+            let values = expectation.condition.names.map { ($0, result.results[$0] ?? .nan) }
+            do throws(Expression.MissingResult) {
+                return ExpectationOutcome(expectation: expectation, passed: try expectation.condition.truth(result.results), values: values)
+            } catch {
+                return ExpectationOutcome(expectation: expectation, passed: false, values: values, unmeasured: error)
+            }
         }
         return LiveRun(blockID: block.id, parameters: parameters, outputs: outputs, results: result.results, expectations: outcomes)
     }
 
-    /// The engine's value for a quiz whose answer is computed, from the block it names run as written;
-    /// nil for a quiz with a fixed answer.
-    public func computedAnswer(to quiz: Quiz, in lesson: Lesson) throws -> Double? {
-        guard case .computed(let blockID, let expression, _, _) = quiz.answer else { return nil }
-        guard let block = lesson.liveBlocks.first(where: { $0.id == blockID }) else {
-            throw InputError("\(lesson.sourcePath):\(quiz.line)", "quiz `\(quiz.id)` reads unknown live block `\(blockID)`")
-        }
-        return expression.number(try run(block).results)
-    }
-
-    /// The section's result for `parameters`, from the cache or computed (and then cached).
+    /// The section's result for `key`, from the cache or computed (and then cached).
     private func sectionResult(
-        _ section: any LessonSection, _ parameters: ParameterValues, isCancelled: () -> Bool, progress: (SectionProgress) -> Void
+        _ section: any LessonSection, _ key: CacheKey, isCancelled: () -> Bool, progress: (SectionProgress) -> Void
     ) throws -> SectionResult {
-        let key = CacheKey(section: section.name, parameters: parameters)
-        if let cached = lock.withLock({ cache[key] }) { return cached }
-        let result = try section.run(parameters, progress: progress, isCancelled: isCancelled)
-        lock.withLock { cache[key] = result }
+        if let cached = lock.withLock({ cache.value(for: key) }) { return cached }
+        let result = try section.run(key.parameters, outputs: key.outputs, results: key.results, progress: progress, isCancelled: isCancelled)
+        lock.withLock { cache.insert(result, for: key) }
         return result
     }
 }

@@ -18,3 +18,10 @@ public struct ParameterSpec: Equatable {
 }
 
 extension ParameterSpec: Sendable {}
+
+extension ParameterSpec {
+    /// A yes-or-no parameter: every section spells it `true` or `false`.
+    public static func flag(name: String, summary: String, defaultValue: Bool) -> ParameterSpec {
+        ParameterSpec(name: name, summary: summary, domain: .choices(["true", "false"]), defaultValue: .word(defaultValue ? "true" : "false"))
+    }
+}

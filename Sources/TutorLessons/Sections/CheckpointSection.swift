@@ -26,38 +26,59 @@ public struct CheckpointSection: LessonSection {
             ParameterSpec(
                 name: "blocksize", summary: "Values per absmax block.",
                 domain: .numbers(FourBitQuantized.supportedBlocksizes.map(Double.init)), defaultValue: .number(64)),
-            ParameterSpec(
-                name: "double_quant", summary: "`yes` to store the absmax values in 8 bits.",
-                domain: .choices(["no", "yes"]), defaultValue: .word("yes")),
+            .flag(name: "double_quant", summary: "`true` to store the absmax values in 8 bits.", defaultValue: true),
         ]
     }
 
-    public var outputs: [(name: String, summary: String)] {
-        [
-            ("tensors", "Every tensor in the file: name, dtype, shape, bytes."),
-            ("quant_state", "The JSON quant state, as stored in its uint8 tensor."),
-            ("inspect", "The file opened: its header, the first packed bytes split into codes, and the weights they give back."),
-        ]
+    /// What the `checkpoint` section can show.
+    public enum OutputKey: String, SectionOutputKey {
+        case tensors
+        case quantState = "quant_state"
+        case inspect
+
+        public var summary: String {
+            switch self {
+            case .tensors: "Every tensor in the file: name, dtype, shape, bytes."
+            case .quantState: "The JSON quant state, as stored in its uint8 tensor."
+            case .inspect: "The file opened: its header, the first packed bytes split into codes, and the weights they give back."
+            }
+        }
     }
 
-    public var results: [(name: String, summary: String)] {
-        [
-            ("tensor_count", "Tensors in the file."),
-            ("packed_rows", "Rows of the packed weight tensor, shape [rows, 1]: half the number of weights, rounded up."),
-            ("file_bytes", "Bytes of the whole file."),
-            ("header_bytes", "Bytes of its JSON header."),
-            ("header_is_json", "1 when the header reads as a JSON object."),
-            ("roundtrip_max_difference", "Largest |weight read back from the file - weight as quantized|."),
-            ("first_code_is_high_nibble", "1 when the first weight's code is the high four bits of the first byte."),
-        ]
+    /// The numbers the `checkpoint` section reads off the file it wrote.
+    public enum ResultKey: String, SectionResultKey {
+        case tensorCount = "tensor_count"
+        case packedRows = "packed_rows"
+        case fileBytes = "file_bytes"
+        case headerBytes = "header_bytes"
+        case headerIsJSON = "header_is_json"
+        case roundtripMaxDifference = "roundtrip_max_difference"
+        case firstCodeIsHighNibble = "first_code_is_high_nibble"
+
+        public var name: String { rawValue }
+
+        public var summary: String {
+            switch self {
+            case .tensorCount: "Tensors in the file."
+            case .packedRows: "Rows of the packed weight tensor, shape [rows, 1]: half the number of weights, rounded up."
+            case .fileBytes: "Bytes of the whole file."
+            case .headerBytes: "Bytes of its JSON header."
+            case .headerIsJSON: "1 when the header reads as a JSON object."
+            case .roundtripMaxDifference: "Largest |weight read back from the file - weight as quantized|."
+            case .firstCodeIsHighNibble: "1 when the first weight's code is the high four bits of the first byte."
+            }
+        }
     }
 
-    public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        let original = MatrixParameters.matrix(parameters)
-        let weightName = parameters.word("name")
+    public func run(
+        _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<Self> {
+        let original = try MatrixParameters.matrix(parameters)
+        let weightName = try parameters.word("name")
         let quantized = try FourBitQuantized(
-            quantizing: original, type: FourBitType(rawValue: parameters.word("type")) ?? .nf4,
-            blocksize: parameters.integer("blocksize"), doubleQuantization: parameters.word("double_quant") == "yes")
+            quantizing: original, type: try parameters.choice("type", as: FourBitType.self),
+            blocksize: try parameters.integer("blocksize"), doubleQuantization: try parameters.flag("double_quant"))
+        try checkCancellation(isCancelled)
 
         let bytes = SafetensorsFile.encode(BitsandbytesCheckpoint.arrays(for: quantized, named: weightName))
         let file = try SafetensorsFile(decoding: bytes, source: "checkpoint")
@@ -71,53 +92,55 @@ public struct CheckpointSection: LessonSection {
         let codes = readBack.codes()
         let firstByte = readBack.packed.first ?? 0
 
-        let results: [String: Double] = [
-            "tensor_count": Double(file.entries.count),
-            "packed_rows": Double(packedRows),
-            "file_bytes": Double(bytes.count),
-            "header_bytes": Double(headerLength),
-            "header_is_json": headerIsJSON ? 1 : 0,
-            "roundtrip_max_difference": difference,
-            "first_code_is_high_nibble": codes.first.map { Int($0) == Int(firstByte >> 4) ? 1 : 0 } ?? 0,
+        var run = SectionRun<Self>()
+        run.results = [
+            .tensorCount: Double(file.entries.count),
+            .packedRows: Double(packedRows),
+            .fileBytes: Double(bytes.count),
+            .headerBytes: Double(headerLength),
+            .headerIsJSON: headerIsJSON ? 1 : 0,
+            .roundtripMaxDifference: difference,
+            .firstCodeIsHighNibble: codes.first.map { Int($0) == Int(firstByte >> 4) ? 1 : 0 } ?? 0,
         ]
+        try checkCancellation(isCancelled)
 
-        // Names relative to the weight's, `W` standing for it, so the table fits a narrow screen.
-        let tensorRows = file.entries.sorted { $0.name < $1.name }.map { entry in
-            ["W" + entry.name.dropFirst(weightName.count), entry.elementType.rawValue,
-             "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", SectionFormat.count(entry.dataOffsets.count)]
-        }
-        let stateName = "\(weightName).\(BitsandbytesCheckpoint.quantStatePrefix)\(quantized.type.rawValue)"
-        let stateText = (try? file.array(named: stateName)).map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
-
-        var inspectRows: [[String]] = []
-        let codebook = quantized.type.codebook
-        let absmax = readBack.absmax.first ?? 0
-        for (byteIndex, byte) in readBack.packed.prefix(3).enumerated() {
-            for (half, code) in [(0, Int(byte >> 4)), (1, Int(byte & 0x0F))] {
-                let index = 2 * byteIndex + half
-                guard index < original.count, code < codebook.count else { continue }
-                inspectRows.append([
-                    String(format: "%d: 0x%02X", byteIndex, byte),
-                    half == 0 ? "high" : "low", "\(code)", Double(codebook[code]).compact,
-                    Double(codebook[code] * absmax).compact, Double(original.scalars[index]).compact,
-                ])
+        if request.wants(.tensors) {
+            // Names relative to the weight's, `W` standing for it, so the table fits a narrow screen.
+            let rows = file.entries.sorted { $0.name < $1.name }.map { entry in
+                ["W" + entry.name.dropFirst(weightName.count), entry.elementType.rawValue,
+                 NumberFormat.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)]
             }
+            run.outputs[.tensors] = [.table(OutputTable(
+                title: "W = \(weightName): \(NumberFormat.count(bytes.count)) bytes in all",
+                headers: ["tensor", "dtype", "shape", "bytes"], alignments: [.left, .left, .right, .right], rows: rows))]
         }
-
-        return SectionResult(
-            outputs: [
-                "tensors": [.table(OutputTable(
-                    title: "W = \(weightName): \(SectionFormat.count(bytes.count)) bytes in all",
-                    headers: ["tensor", "dtype", "shape", "bytes"], alignments: [.left, .left, .right, .right], rows: tensorRows))],
-                "quant_state": [.text(stateText)],
-                "inspect": [
-                    .text("Header: \(SectionFormat.count(headerLength)) bytes of JSON; block 0's absmax reads back as \(Double(absmax).compact)."),
-                    .table(OutputTable(
-                        title: "The first packed bytes of W",
-                        headers: ["byte", "nibble", "code", "level", "x absmax", "original"],
-                        alignments: [.left, .left, .right, .right, .right, .right], rows: inspectRows)),
-                ],
-            ],
-            results: results)
+        if request.wants(.quantState) {
+            let stateName = "\(weightName).\(BitsandbytesCheckpoint.quantStatePrefix)\(quantized.type.rawValue)"
+            run.outputs[.quantState] = [.text((try? file.array(named: stateName)).map { String(decoding: $0.bytes, as: UTF8.self) } ?? "")]
+        }
+        if request.wants(.inspect) {
+            var rows: [[String]] = []
+            let codebook = quantized.type.codebook
+            let absmax = readBack.absmax.first ?? 0
+            for (byteIndex, byte) in readBack.packed.prefix(3).enumerated() {
+                for (half, code) in [(0, Int(byte >> 4)), (1, Int(byte & 0x0F))] {
+                    let index = 2 * byteIndex + half
+                    guard index < original.count, code < codebook.count else { continue }
+                    rows.append([
+                        String(format: "%d: 0x%02X", byteIndex, byte),
+                        half == 0 ? "high" : "low", "\(code)", NumberFormat.significant(Double(codebook[code])),
+                        NumberFormat.significant(Double(codebook[code] * absmax)), NumberFormat.significant(Double(original.scalars[index])),
+                    ])
+                }
+            }
+            run.outputs[.inspect] = [
+                .text("Header: \(NumberFormat.count(headerLength)) bytes of JSON; block 0's absmax reads back as \(NumberFormat.significant(Double(absmax)))."),
+                .table(OutputTable(
+                    title: "The first packed bytes of W",
+                    headers: ["byte", "nibble", "code", "level", "x absmax", "original"],
+                    alignments: [.left, .left, .right, .right, .right, .right], rows: rows)),
+            ]
+        }
+        return run
     }
 }

@@ -16,61 +16,95 @@ public struct CodebookSection: LessonSection {
         ]
     }
 
-    public var outputs: [(name: String, summary: String)] {
-        [
-            ("levels", "table of the codes, their bits and their values (and the values rebuilt from quantiles, for NF4)"),
-            ("histogram", "the levels marked on [-1, 1], one bin per 1/32, so each level stands alone"),
-        ]
+    /// What the `codebook` section can show.
+    public enum OutputKey: String, SectionOutputKey {
+        case levels, histogram
+
+        public var summary: String {
+            switch self {
+            case .levels: "table of the codes, their bits and their values (and the values rebuilt from quantiles, for NF4)"
+            case .histogram: "the levels marked on [-1, 1], one bin per 1/32, so each level stands alone"
+            }
+        }
     }
 
-    public var results: [(name: String, summary: String)] {
-        [
-            ("levels", "number of distinct levels"),
-            ("zero_code", "the code whose value is exactly 0 (-1 if none)"),
-            ("positive_levels", "levels above 0"),
-            ("negative_levels", "levels below 0"),
-            ("smallest_gap", "smallest distance between neighbouring levels"),
-            ("largest_gap", "largest distance between neighbouring levels"),
-            ("max_rebuild_difference", "NF4: largest |codebook - levels rebuilt from quantiles at `offset`|; FP4: 0"),
-        ]
+    /// The numbers the `codebook` section reads off the engine's codebook.
+    public enum ResultKey: String, SectionResultKey {
+        case levels
+        case zeroCode = "zero_code"
+        case positiveLevels = "positive_levels"
+        case negativeLevels = "negative_levels"
+        case smallestGap = "smallest_gap"
+        case largestGap = "largest_gap"
+        case maxRebuildDifference = "max_rebuild_difference"
+
+        public var name: String { rawValue }
+
+        public var summary: String {
+            switch self {
+            case .levels: "number of distinct levels"
+            case .zeroCode: "the code whose value is exactly 0 (-1 if none)"
+            case .positiveLevels: "levels above 0"
+            case .negativeLevels: "levels below 0"
+            case .smallestGap: "smallest distance between neighbouring levels"
+            case .largestGap: "largest distance between neighbouring levels"
+            case .maxRebuildDifference: "NF4: largest |codebook - levels rebuilt from quantiles at `offset`| (NF4 only)"
+            }
+        }
     }
 
-    public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        let type = FourBitType(rawValue: parameters.word("type")) ?? .nf4
+    public func declaredResults(for parameters: ParameterValues) throws -> Set<ResultKey> {
+        // Only NF4 is built from quantiles; FP4 has nothing to rebuild.
+        let type = try parameters.choice("type", as: FourBitType.self)
+        return Set(ResultKey.allCases).subtracting(type == .nf4 ? [] : [.maxRebuildDifference])
+    }
+
+    public func run(
+        _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<Self> {
+        try checkCancellation(isCancelled)
+        let type = try parameters.choice("type", as: FourBitType.self)
         let codebook = type.codebook
-        let rebuilt = type == .nf4 ? NF4.fromNormalQuantiles(outermostProbability: Float(parameters.number("offset"))) : codebook
+        let rebuilt = type == .nf4 ? NF4.fromNormalQuantiles(outermostProbability: Float(try parameters.number("offset"))) : nil
         let sorted = codebook.sorted()
         let gaps = zip(sorted.dropFirst(), sorted).map { Double($0 - $1) }
-        let difference = zip(codebook, rebuilt).reduce(0.0) { max($0, Double(abs($1.0 - $1.1))) }
 
-        let results: [String: Double] = [
-            "levels": Double(Set(codebook).count),
-            "zero_code": Double(codebook.firstIndex(of: 0) ?? -1),
-            "positive_levels": Double(codebook.filter { $0 > 0 }.count),
-            "negative_levels": Double(codebook.filter { $0 < 0 }.count),
-            "smallest_gap": gaps.min() ?? 0,
-            "largest_gap": gaps.max() ?? 0,
-            "max_rebuild_difference": difference,
+        var run = SectionRun<Self>()
+        run.results = [
+            .levels: Double(Set(codebook).count),
+            .zeroCode: Double(codebook.firstIndex(of: 0) ?? -1),
+            .positiveLevels: Double(codebook.filter { $0 > 0 }.count),
+            .negativeLevels: Double(codebook.filter { $0 < 0 }.count),
+            .smallestGap: gaps.min() ?? 0,
+            .largestGap: gaps.max() ?? 0,
         ]
-        var headers = ["code", "bits", "value"]
-        if type == .nf4 { headers.append("from quantiles") }
-        let rows = codebook.indices.map { code -> [String] in
-            let bits = String(code, radix: 2)
-            var row = [String(code), String(repeating: "0", count: 4 - bits.count) + bits, Double(codebook[code]).compact]
-            if type == .nf4 { row.append(Double(rebuilt[code]).compact) }
-            return row
+        if let rebuilt {
+            run.results[.maxRebuildDifference] = zip(codebook, rebuilt).reduce(0.0) { max($0, Double(abs($1.0 - $1.1))) }
         }
-        let table = OutputTable(
-            title: "\(type.rawValue.uppercased()) codebook", headers: headers,
-            alignments: headers.map { _ in .right }, rows: rows)
-        // Narrow bins, so the levels show as separate spikes, crowded where the codebook is dense.
-        let binCount = 64
-        var counts = [Int](repeating: 0, count: binCount)
-        for level in codebook {
-            let bin = Int(((level + 1) / 2 * Float(binCount)).rounded(.down))
-            counts[min(max(bin, 0), binCount - 1)] += 1
+        if request.wants(.levels) {
+            var headers = ["code", "bits", "value"]
+            if rebuilt != nil { headers.append("from quantiles") }
+            let rows = codebook.indices.map { code -> [String] in
+                let bits = String(code, radix: 2)
+                var row = [String(code), String(repeating: "0", count: 4 - bits.count) + bits, NumberFormat.significant(Double(codebook[code]))]
+                if let rebuilt { row.append(NumberFormat.significant(Double(rebuilt[code]))) }
+                return row
+            }
+            run.outputs[.levels] = [.table(OutputTable(
+                title: "\(type.rawValue.uppercased()) codebook", headers: headers,
+                alignments: headers.map { _ in .right }, rows: rows))]
         }
-        let histogram = Histogram(title: "\(type.rawValue.uppercased()) levels on [-1, 1]", range: -1...1, counts: counts, markers: sorted)
-        return SectionResult(outputs: ["levels": [.table(table)], "histogram": [.histogram(histogram)]], results: results)
+        if request.wants(.histogram) {
+            // Narrow bins, so the levels show as separate spikes, crowded where the codebook is dense.
+            let binCount = 64
+            var counts = [Int](repeating: 0, count: binCount)
+            for level in codebook {
+                let bin = Int(((level + 1) / 2 * Float(binCount)).rounded(.down))
+                counts[min(max(bin, 0), binCount - 1)] += 1
+            }
+            run.outputs[.histogram] = [.histogram(Histogram(
+                title: "\(type.rawValue.uppercased()) levels on [-1, 1]", range: -1...1, counts: counts, markers: sorted))]
+        }
+        return run
     }
 }

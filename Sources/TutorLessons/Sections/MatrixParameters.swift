@@ -20,20 +20,20 @@ enum MatrixParameters {
     ]
 
     /// The matrix the parameters describe.
-    static func matrix(_ parameters: ParameterValues) -> Tensor {
-        let rows = parameters.integer("matrix.rows")
-        let columns = parameters.integer("matrix.cols")
-        let std = Float(parameters.number("matrix.std"))
-        var generator = SeededGenerator(seed: UInt64(clamping: parameters.integer("matrix.seed")))
+    static func matrix(_ parameters: ParameterValues) throws -> Tensor {
+        let rows = try parameters.integer("matrix.rows")
+        let columns = try parameters.integer("matrix.cols")
+        let std = Float(try parameters.number("matrix.std"))
+        var generator = SeededGenerator(seed: UInt64(clamping: try parameters.integer("matrix.seed")))
         var matrix: Tensor
-        if parameters.word("matrix.init") == "uniform" {
+        if try parameters.word("matrix.init") == "uniform" {
             // U(-a, a) has standard deviation a / sqrt(3).
             let halfWidth = std * Float(3).squareRoot()
             matrix = Tensor.uniform(rows: rows, columns: columns, in: -halfWidth...halfWidth, using: &generator)
         } else {
             matrix = Tensor.normal(rows: rows, columns: columns, mean: 0, standardDeviation: std, using: &generator)
         }
-        let outlier = Float(parameters.number("matrix.outlier"))
+        let outlier = Float(try parameters.number("matrix.outlier"))
         if outlier > 0, matrix.count > 0 {
             matrix.scalars[generator.nextIndex(below: matrix.count)] = outlier * std
         }

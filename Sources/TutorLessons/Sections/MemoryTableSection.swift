@@ -37,9 +37,7 @@ public struct MemoryTableSection: LessonSection {
                 name: "seq_len", summary: "Tokens per sequence.", domain: powersOfTwo(17), defaultValue: .number(512)),
             ParameterSpec(
                 name: "batch", summary: "Sequences per step.", domain: powersOfTwo(8), defaultValue: .number(1)),
-            ParameterSpec(
-                name: "checkpointing", summary: "Gradient checkpointing: keep each block's input and recompute the rest.",
-                domain: .choices(["true", "false"]), defaultValue: .word("false")),
+            .flag(name: "checkpointing", summary: "Gradient checkpointing: keep each block's input and recompute the rest.", defaultValue: false),
             ParameterSpec(
                 name: "optimizer", summary: "adam (m and v in fp32), adam-8bit or sgd.",
                 domain: .choices(MemoryEstimate.Optimizer.allCases.map(\.rawValue)), defaultValue: .word("adam")),
@@ -49,97 +47,48 @@ public struct MemoryTableSection: LessonSection {
             ParameterSpec(
                 name: "blocksize", summary: "Values per absmax block of the 4-bit base.",
                 domain: .numbers(MemoryEstimate.FourBitBase.blocksizes.map(Double.init)), defaultValue: .number(64)),
-            ParameterSpec(
-                name: "double_quant", summary: "Quantize the 4-bit base's absmax constants to 8 bits.",
-                domain: .choices(["true", "false"]), defaultValue: .word("true")),
+            .flag(name: "double_quant", summary: "Quantize the 4-bit base's absmax constants to 8 bits.", defaultValue: true),
         ]
     }
 
-    public var outputs: [(name: String, summary: String)] {
-        [
-            ("breakdown", "`method`'s memory, part by part, as a bar against GPU sizes."),
-            ("compare", "full-mixed, lora and qlora with the same settings, part by part."),
-            ("trainable", "LoRA's trainable parameters for ranks 8, 16, 64 on q,v / attention / all linear layers."),
-            ("fits", "`method`'s total against 6 GB and the common GPU sizes: fits or not, and by how much."),
-            ("notebook", "The tutorial notebook's table beside what its own formula adds up to."),
-            ("notebook_comparison", "The notebook's totals beside ours for full, LoRA and QLoRA, with the reasons."),
-        ]
-    }
-
-    public var results: [(name: String, summary: String)] {
-        var results: [(name: String, summary: String)] = [
-            ("total_gb", "`method`'s total in GB (10^9 bytes), activations included."),
-            ("total_gib", "The same total in GiB (2^30 bytes), as PyTorch reports it."),
-            ("total_before_activations_gb", "The total without activations."),
-            ("bytes_per_param", "Bytes per model parameter before activations."),
-            ("trainable_params", "Parameters the optimizer updates."),
-            ("trainable_percent", "Their share of all parameters, as peft prints it."),
-            ("all_params", "All parameters, adapters included, as peft counts them."),
-            ("smallest_gpu_gb", "The smallest GPU size that holds the total, 0 if none does."),
-        ]
-        results += MemoryEstimate.Part.allCases.map { ("\($0.rawValue)_gb", "`method`'s \($0.title), in GB.") }
-        results += Self.gpuSizesInGigabytes.map { ("fits_gpu_\($0)gb", "1 when the total fits \($0) GB, else 0.") }
-        for method in ["full", "lora", "qlora"] {
-            results += [
-                ("\(method)_total_gb", "\(method)'s total with the same settings (full means full-mixed)."),
-                ("\(method)_total_before_activations_gb", "\(method)'s total without activations."),
-                ("\(method)_weights_gb", "\(method)'s weights."),
-                ("\(method)_activations_gb", "\(method)'s activations."),
-                ("notebook_table_\(method)_gb", "What the notebook's table states for \(method)."),
-                ("notebook_formula_\(method)_gb", "What the notebook's own formula adds up to for \(method)."),
-            ]
-        }
-        results += [
-            ("notebook_weights_only_gb", "The notebook's 7e9 parameters in fp32: the weights alone."),
-            ("notebook_trainable_params", "The trainable parameters the notebook's table states."),
-        ]
-        for set in Self.targetSets {
-            for rank in Self.tableRanks {
-                results += [
-                    ("trainable_r\(rank)_\(set.key)", "Trainable parameters at rank \(rank) on \(set.targets)."),
-                    ("trainable_percent_r\(rank)_\(set.key)", "Their share in percent."),
-                ]
-            }
-        }
-        return results
-    }
-
-    public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        let configuration = try Self.configuration(parameters, method: Self.method(parameters.word("method"), parameters))
+    public func run(
+        _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<Self> {
+        let configuration = try Self.configuration(parameters, method: try Self.method(try parameters.word("method"), parameters))
         let estimate = try MemoryEstimate(configuration)
         let model = configuration.model
-        var results: [String: Double] = [
-            "total_gb": estimate.total.gigabytes,
-            "total_gib": estimate.total.gibibytes,
-            "total_before_activations_gb": estimate.totalBeforeActivations.gigabytes,
-            "bytes_per_param": Double(estimate.totalBeforeActivations.bytes) / Double(model.parameterCount),
-            "trainable_params": Double(estimate.parameters.trainable),
-            "trainable_percent": estimate.parameters.percent,
-            "all_params": Double(estimate.parameters.all),
-            "smallest_gpu_gb": Double(estimate.gpuFit.smallestFittingCapacity ?? 0),
-            "notebook_weights_only_gb": Double(4 * NotebookMemoryTable.parameterCount) / 1e9,
-            "notebook_trainable_params": Double(NotebookMemoryTable.tableAdapterParameters),
+        var run = SectionRun<Self>()
+        run.results = [
+            .totalGB: estimate.total.gigabytes,
+            .totalGiB: estimate.total.gibibytes,
+            .totalBeforeActivationsGB: estimate.totalBeforeActivations.gigabytes,
+            .bytesPerParameter: Double(estimate.totalBeforeActivations.bytes) / Double(model.parameterCount),
+            .trainableParameters: Double(estimate.parameters.trainable),
+            .trainablePercent: estimate.parameters.percent,
+            .allParameters: Double(estimate.parameters.all),
+            .smallestGPU: Double(estimate.gpuFit.smallestFittingCapacity ?? 0),
+            .notebookWeightsOnly: Double(4 * NotebookMemoryTable.parameterCount) / 1e9,
+            .notebookTrainableParameters: Double(NotebookMemoryTable.tableAdapterParameters),
         ]
         for part in MemoryEstimate.Part.allCases {
-            results["\(part.rawValue)_gb"] = estimate[part].gigabytes
+            run.results[.part(part)] = estimate[part].gigabytes
         }
         for size in Self.gpuSizesInGigabytes {
-            results["fits_gpu_\(size)gb"] = estimate.total.bytes <= size * 1_000_000_000 ? 1 : 0
+            run.results[.fitsGPU(gigabytes: size)] = estimate.total.bytes <= size * 1_000_000_000 ? 1 : 0
         }
 
         var compared: [(name: String, estimate: MemoryEstimate)] = []
-        for (key, method) in [("full", "full-mixed"), ("lora", "lora"), ("qlora", "qlora")] {
-            let other = try MemoryEstimate(Self.configuration(parameters, method: Self.method(method, parameters)))
-            compared.append((key, other))
-            results["\(key)_total_gb"] = other.total.gigabytes
-            results["\(key)_total_before_activations_gb"] = other.totalBeforeActivations.gigabytes
-            results["\(key)_weights_gb"] = other[.weights].gigabytes
-            results["\(key)_activations_gb"] = other[.activations].gigabytes
-        }
-        for kind in NotebookMemoryTable.Kind.allCases {
+        for (kind, method) in [(NotebookMemoryTable.Kind.full, "full-mixed"), (.lora, "lora"), (.qlora, "qlora")] {
+            try checkCancellation(isCancelled)
+            let other = try MemoryEstimate(Self.configuration(parameters, method: try Self.method(method, parameters)))
+            compared.append((kind.rawValue, other))
+            run.results[.methodTotal(kind)] = other.total.gigabytes
+            run.results[.methodTotalBeforeActivations(kind)] = other.totalBeforeActivations.gigabytes
+            run.results[.methodWeights(kind)] = other[.weights].gigabytes
+            run.results[.methodActivations(kind)] = other[.activations].gigabytes
             let row = NotebookMemoryTable(kind)
-            results["notebook_table_\(kind.rawValue)_gb"] = Double(row.tableGigabytes)
-            results["notebook_formula_\(kind.rawValue)_gb"] = Double(row.formulaBytes) / 1e9
+            run.results[.notebookTable(kind)] = Double(row.tableGigabytes)
+            run.results[.notebookFormula(kind)] = Double(row.formulaBytes) / 1e9
         }
 
         var trainableRows: [[String]] = []
@@ -147,56 +96,59 @@ public struct MemoryTableSection: LessonSection {
             let targets = try LinearModule.targets(set.targets)
             for rank in Self.tableRanks {
                 let count = TrainableParameters.lora(model, rank: rank, targets: targets)
-                results["trainable_r\(rank)_\(set.key)"] = Double(count.trainable)
-                results["trainable_percent_r\(rank)_\(set.key)"] = count.percent
+                run.results[.trainableAt(rank: rank, targets: set.key)] = Double(count.trainable)
+                run.results[.trainablePercentAt(rank: rank, targets: set.key)] = count.percent
                 trainableRows.append([
-                    set.targets, "\(rank)", SectionFormat.count(count.trainable), SectionFormat.percent(count.percent, digits: 3),
+                    set.targets, "\(rank)", NumberFormat.count(count.trainable), NumberFormat.percent(count.percent, digits: 3),
                 ])
             }
         }
 
-        return SectionResult(
-            outputs: [
-                "breakdown": [Self.memoryBar(estimate, title: Self.title(of: configuration))],
-                "compare": [Self.compareTable(compared)],
-                "trainable": [.table(OutputTable(
+        for key in request.outputs {
+            switch key {
+            case .breakdown: run.outputs[key] = [Self.memoryBar(estimate, title: Self.title(of: configuration))]
+            case .compare: run.outputs[key] = [Self.compareTable(compared)]
+            case .trainable:
+                run.outputs[key] = [.table(OutputTable(
                     title: "\(model.name): LoRA's trainable parameters, r x (in + out) per adapted layer",
                     headers: ["target_modules", "r", "trainable", "of all"],
-                    alignments: [.left, .right, .right, .right], rows: trainableRows))],
-                "fits": [Self.fitsTable(estimate, title: Self.title(of: configuration))],
-                "notebook": [Self.notebookTable()],
-                "notebook_comparison": [Self.notebookComparisonTable(compared)]
-                    + compared.map { .text("\($0.name): " + NotebookMemoryTable.reason(comparedWith: $0.estimate)) },
-            ],
-            results: results)
+                    alignments: [.left, .right, .right, .right], rows: trainableRows))]
+            case .fits: run.outputs[key] = [Self.fitsTable(estimate, title: Self.title(of: configuration))]
+            case .notebook: run.outputs[key] = [Self.notebookTable()]
+            case .notebookComparison:
+                run.outputs[key] = [Self.notebookComparisonTable(compared)]
+                    + compared.map { .text("\($0.name): " + NotebookMemoryTable.reason(comparedWith: $0.estimate)) }
+            }
+        }
+        return run
     }
 }
 
 extension MemoryTableSection {
     /// The method a name stands for, with the 4-bit storage the block sets for QLoRA.
-    static func method(_ name: String, _ parameters: ParameterValues) -> MemoryEstimate.Method {
+    static func method(_ name: String, _ parameters: ParameterValues) throws -> MemoryEstimate.Method {
         switch name {
         case "full-fp32": return .fullFP32
         case "full-mixed": return .fullMixedPrecision
         case "lora": return .lora
         default:
             return .qlora(MemoryEstimate.FourBitBase(
-                dataType: MemoryEstimate.FourBitBase.DataType(rawValue: parameters.word("quant_type")) ?? .nf4,
-                blocksize: parameters.integer("blocksize"),
-                doubleQuantization: parameters.word("double_quant") == "true"))
+                dataType: try parameters.choice("quant_type", as: MemoryEstimate.FourBitBase.DataType.self),
+                blocksize: try parameters.integer("blocksize"),
+                doubleQuantization: try parameters.flag("double_quant")))
         }
     }
 
     /// The engine's configuration for the block's settings and `method`.
     static func configuration(_ parameters: ParameterValues, method: MemoryEstimate.Method) throws -> MemoryEstimate.Configuration {
-        let rank = parameters.integer("rank")
+        let rank = try parameters.integer("rank")
         return MemoryEstimate.Configuration(
-            model: try ModelArchitecture.named(parameters.word("model")),
+            model: try ModelArchitecture.named(try parameters.word("model")),
             method: method, rank: rank, alpha: Double(rank),
-            targets: try LinearModule.targets(parameters.word("targets")),
-            batch: parameters.integer("batch"), sequenceLength: parameters.integer("seq_len"),
-            gradientCheckpointing: parameters.word("checkpointing") == "true",
-            optimizer: try MemoryEstimate.Optimizer(named: parameters.word("optimizer")))
+            targets: try LinearModule.targets(try parameters.word("targets")),
+            batch: try parameters.integer("batch"), sequenceLength: try parameters.integer("seq_len"),
+            gradientCheckpointing: try parameters.flag("checkpointing"),
+            optimizer: try parameters.choice("optimizer", as: MemoryEstimate.Optimizer.self))
     }
 
     /// A one-line description of a run: model, method and batch.
@@ -221,10 +173,10 @@ extension MemoryTableSection {
     /// Parts as rows, methods as columns.
     static func compareTable(_ compared: [(name: String, estimate: MemoryEstimate)]) -> Output {
         var rows = MemoryEstimate.Part.allCases.map { part in
-            [part.title] + compared.map { SectionFormat.gigabytes(Double($0.estimate[part].bytes)) }
+            [part.title] + compared.map { NumberFormat.gigabytes(Double($0.estimate[part].bytes)) }
         }
-        rows.append(["total"] + compared.map { SectionFormat.gigabytes(Double($0.estimate.total.bytes)) })
-        rows.append(["trainable"] + compared.map { SectionFormat.count($0.estimate.parameters.trainable) })
+        rows.append(["total"] + compared.map { NumberFormat.gigabytes(Double($0.estimate.total.bytes)) })
+        rows.append(["trainable"] + compared.map { NumberFormat.count($0.estimate.parameters.trainable) })
         let title = compared.first.map { "\($0.estimate.configuration.model.name), same batch and adapters" } ?? ""
         return .table(OutputTable(
             title: title, headers: ["part"] + compared.map { $0.estimate.configuration.method.name },
@@ -237,11 +189,11 @@ extension MemoryTableSection {
             let margin = Double(size) * 1e9 - Double(estimate.total.bytes)
             return [
                 "\(size) GB", margin >= 0 ? "fits" : "does not fit",
-                (margin >= 0 ? "" : "-") + SectionFormat.gigabytes(abs(margin)),
+                (margin >= 0 ? "" : "-") + NumberFormat.gigabytes(abs(margin)),
             ]
         }
         return .table(OutputTable(
-            title: "\(title): \(SectionFormat.gigabytes(Double(estimate.total.bytes)))",
+            title: "\(title): \(NumberFormat.gigabytes(Double(estimate.total.bytes)))",
             headers: ["GPU", "", "left over"], alignments: [.left, .left, .right], rows: rows))
     }
 
@@ -252,9 +204,9 @@ extension MemoryTableSection {
             let row = NotebookMemoryTable(kind)
             for (index, term) in row.formulaTerms.enumerated() {
                 rows.append([index == 0 ? kind.rawValue : "", index == 0 ? "\(row.tableGigabytes) GB" : "", term.name,
-                             SectionFormat.gigabytes(Double(term.bytes))])
+                             NumberFormat.gigabytes(Double(term.bytes))])
             }
-            rows.append(["", "", "formula total", SectionFormat.gigabytes(Double(row.formulaBytes))])
+            rows.append(["", "", "formula total", NumberFormat.gigabytes(Double(row.formulaBytes))])
         }
         return .table(OutputTable(
             title: "The tutorial notebook's 7B table against its own formula",
@@ -268,9 +220,9 @@ extension MemoryTableSection {
             let row = NotebookMemoryTable(comparingWith: entry.estimate.configuration.method)
             return [
                 entry.estimate.configuration.method.name, "\(row.tableGigabytes) GB",
-                SectionFormat.gigabytes(Double(row.formulaBytes)),
-                SectionFormat.gigabytes(Double(entry.estimate.totalBeforeActivations.bytes)),
-                SectionFormat.gigabytes(Double(entry.estimate.total.bytes)),
+                NumberFormat.gigabytes(Double(row.formulaBytes)),
+                NumberFormat.gigabytes(Double(entry.estimate.totalBeforeActivations.bytes)),
+                NumberFormat.gigabytes(Double(entry.estimate.total.bytes)),
             ]
         }
         let settings = compared.first.map { entry in

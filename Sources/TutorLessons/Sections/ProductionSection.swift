@@ -18,7 +18,6 @@ public struct ProductionSection: LessonSection {
     ]
 
     public var parameters: [ParameterSpec] {
-        let yesNo = ParameterDomain.choices(["true", "false"])
         let powersOfTwo = { (upTo: Int) in ParameterDomain.numbers((0...upTo).map { pow(2, Double($0)) }) }
         return [
             ParameterSpec(
@@ -27,9 +26,7 @@ public struct ProductionSection: LessonSection {
             ParameterSpec(
                 name: "quant_type", summary: "`bnb_4bit_quant_type`: the 4-bit codebook.",
                 domain: .choices(FourBitType.allCases.map(\.rawValue)), defaultValue: .word("nf4")),
-            ParameterSpec(
-                name: "double_quant", summary: "`bnb_4bit_use_double_quant`: quantize the absmax constants.",
-                domain: yesNo, defaultValue: .word("true")),
+            .flag(name: "double_quant", summary: "`bnb_4bit_use_double_quant`: quantize the absmax constants.", defaultValue: true),
             ParameterSpec(
                 name: "compute_dtype", summary: "`bnb_4bit_compute_dtype`: what the base is dequantized into for matmuls.",
                 domain: .choices(["bfloat16", "float16", "float32"]), defaultValue: .word("bfloat16")),
@@ -41,53 +38,71 @@ public struct ProductionSection: LessonSection {
             ParameterSpec(
                 name: "targets", summary: "`target_modules`.",
                 domain: .choices(MemoryTableSection.targetSets.map(\.targets)), defaultValue: .word(LinearModule.allLinearName)),
-            ParameterSpec(
-                name: "use_rslora", summary: "`use_rslora`: scale by alpha / sqrt(r) instead.", domain: yesNo, defaultValue: .word("false")),
-            ParameterSpec(
-                name: "gradient_checkpointing", summary: "Recompute activations in the backward pass.",
-                domain: yesNo, defaultValue: .word("true")),
+            .flag(name: "use_rslora", summary: "`use_rslora`: scale by alpha / sqrt(r) instead.", defaultValue: false),
+            .flag(name: "gradient_checkpointing", summary: "Recompute activations in the backward pass.", defaultValue: true),
             ParameterSpec(
                 name: "max_seq_length", summary: "Unsloth's `max_seq_length`.", domain: powersOfTwo(15), defaultValue: .number(2048)),
         ]
     }
 
-    public var outputs: [(name: String, summary: String)] {
-        [
-            ("bitsandbytes", "Loading the 4-bit base with transformers' `BitsAndBytesConfig`."),
-            ("peft", "Adding the adapters with peft's `LoraConfig`, and the line `print_trainable_parameters()` prints."),
-            ("unsloth", "Both with Unsloth's `FastLanguageModel`."),
-        ]
+    /// What the `production` section can show.
+    public enum OutputKey: String, SectionOutputKey {
+        case bitsandbytes, peft, unsloth
+
+        public var summary: String {
+            switch self {
+            case .bitsandbytes: "Loading the 4-bit base with transformers' `BitsAndBytesConfig`."
+            case .peft: "Adding the adapters with peft's `LoraConfig`, and the line `print_trainable_parameters()` prints."
+            case .unsloth: "Both with Unsloth's `FastLanguageModel`."
+            }
+        }
     }
 
-    public var results: [(name: String, summary: String)] {
-        [
-            ("scaling", "The adapter's scaling: alpha / r, or alpha / sqrt(r) with rsLoRA."),
-            ("trainable_params", "The trainable parameters peft reports."),
-            ("trainable_percent", "Their share, as peft prints it."),
-            ("all_params", "All parameters as peft counts them, adapters included."),
-            ("base_bits_per_param", "Bits per quantized weight, codes and absmax constants together."),
-            ("base_gb", "The loaded base: packed weights, constants and the 16-bit rest, in GB."),
-        ]
+    /// The numbers the `production` section takes from the engine's counts for `model`.
+    public enum ResultKey: String, SectionResultKey {
+        case scaling
+        case trainableParameters = "trainable_params"
+        case trainablePercent = "trainable_percent"
+        case allParameters = "all_params"
+        case baseBitsPerParameter = "base_bits_per_param"
+        case baseGB = "base_gb"
+
+        public var name: String { rawValue }
+
+        public var summary: String {
+            switch self {
+            case .scaling: "The adapter's scaling: alpha / r, or alpha / sqrt(r) with rsLoRA."
+            case .trainableParameters: "The trainable parameters peft reports."
+            case .trainablePercent: "Their share, as peft prints it."
+            case .allParameters: "All parameters as peft counts them, adapters included."
+            case .baseBitsPerParameter: "Bits per quantized weight, codes and absmax constants together."
+            case .baseGB: "The loaded base: packed weights, constants and the 16-bit rest, in GB."
+            }
+        }
+
+        public var provenance: ResultProvenance { self == .scaling ? .given : .measured }
     }
 
-    public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        let model = try ModelArchitecture.named(parameters.word("model"))
+    public func run(
+        _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<Self> {
+        try checkCancellation(isCancelled)
+        let model = try ModelArchitecture.named(try parameters.word("model"))
         let hubName = Self.hubNames[model.name] ?? model.name
-        let rank = parameters.integer("rank")
-        let alpha = parameters.integer("alpha")
-        let rsLoRA = parameters.word("use_rslora") == "true"
+        let rank = try parameters.integer("rank")
+        let alpha = try parameters.integer("alpha")
+        let rsLoRA = try parameters.flag("use_rslora")
         let scaling = rsLoRA ? Double(alpha) / Double(rank).squareRoot() : Double(alpha) / Double(rank)
-        let targets = try LinearModule.targets(parameters.word("targets"))
+        let targets = try LinearModule.targets(try parameters.word("targets"))
         let targetList = "[" + targets.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + "]"
-        let dropout = SectionFormat.number(parameters.number("dropout"))
-        let checkpointing = parameters.word("gradient_checkpointing") == "true"
-        let quantType = parameters.word("quant_type")
-        let doubleQuant = parameters.word("double_quant") == "true"
-        let computeDtype = parameters.word("compute_dtype")
+        let dropout = NumberFormat.decimal(try parameters.number("dropout"))
+        let checkpointing = try parameters.flag("gradient_checkpointing")
+        let dataType = try parameters.choice("quant_type", as: MemoryEstimate.FourBitBase.DataType.self)
+        let quantType = dataType.rawValue
+        let doubleQuant = try parameters.flag("double_quant")
+        let computeDtype = try parameters.word("compute_dtype")
 
-        let base = MemoryEstimate.FourBitBase(
-            dataType: MemoryEstimate.FourBitBase.DataType(rawValue: quantType) ?? .nf4, blocksize: 64,
-            doubleQuantization: doubleQuant)
+        let base = MemoryEstimate.FourBitBase(dataType: dataType, blocksize: 64, doubleQuantization: doubleQuant)
         let constants = base.quantizationConstantBytes(of: model)
         let counts = TrainableParameters.lora(model, rank: rank, targets: targets)
 
@@ -125,7 +140,7 @@ public struct ProductionSection: LessonSection {
             model = get_peft_model(model, lora_config)
             model.print_trainable_parameters()
             # \(counts.peftLine)
-            # scaling = lora_alpha / \(rsLoRA ? "sqrt(r)" : "r") = \(SectionFormat.number(scaling))
+            # scaling = lora_alpha / \(rsLoRA ? "sqrt(r)" : "r") = \(NumberFormat.decimal(scaling))
             """
         var unslothNotes: [String] = []
         if quantType != "nf4" || !doubleQuant {
@@ -137,7 +152,7 @@ public struct ProductionSection: LessonSection {
 
             model, tokenizer = FastLanguageModel.from_pretrained(
                 model_name="\(hubName)",
-                max_seq_length=\(parameters.integer("max_seq_length")),
+                max_seq_length=\(try parameters.integer("max_seq_length")),
                 dtype=\(computeDtype == "float32" ? "None,  # Unsloth computes in bfloat16 or float16, whichever the GPU has" : "torch.\(computeDtype),")
                 load_in_4bit=True,
             )
@@ -153,16 +168,18 @@ public struct ProductionSection: LessonSection {
             )
             """ + (unslothNotes.isEmpty ? "" : "\n" + unslothNotes.joined(separator: "\n"))
 
-        return SectionResult(
-            outputs: ["bitsandbytes": [.text(bitsandbytes)], "peft": [.text(peft)], "unsloth": [.text(unsloth)]],
-            results: [
-                "scaling": scaling,
-                "trainable_params": Double(counts.trainable),
-                "trainable_percent": counts.percent,
-                "all_params": Double(counts.all),
-                "base_bits_per_param": 4 + 8 * Double(constants) / Double(model.quantizedParameters),
-                "base_gb": Double(base.weightBytes(of: model) + constants) / 1e9,
-            ])
+        var run = SectionRun<Self>()
+        run.results = [
+            .scaling: scaling,
+            .trainableParameters: Double(counts.trainable),
+            .trainablePercent: counts.percent,
+            .allParameters: Double(counts.all),
+            .baseBitsPerParameter: 4 + 8 * Double(constants) / Double(model.quantizedParameters),
+            .baseGB: Double(base.weightBytes(of: model) + constants) / 1e9,
+        ]
+        let code: [OutputKey: String] = [.bitsandbytes: bitsandbytes, .peft: peft, .unsloth: unsloth]
+        for key in request.outputs { run.outputs[key] = code[key].map { [.text($0)] } }
+        return run
     }
 
     /// A Swift boolean as Python spells it.

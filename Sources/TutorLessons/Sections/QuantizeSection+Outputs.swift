@@ -7,22 +7,22 @@ struct QuantizeOutputs {
     var quantized: QuantizeSection.Quantized
     var kind: QuantizeSection.QuantizerKind
     var blocksize: Int
-    var results: [String: Double]
+    var results: [QuantizeSection.ResultKey: Double]
     var usage: [Int: Int]
 
-    /// The outputs by the names `QuantizeSection.outputs` lists.
-    var all: [String: [Output]] {
-        [
-            "constants": [.table(constants)],
-            "stats": [.table(stats)],
-            "heatmap": [.heatmaps(sideBySide)],
-            "error": [.heatmap(errorMap)],
-            "histogram": [.histogram(weightHistogram)],
-            "usage": [.histogram(codeUsage)],
-            "codes": [.table(firstCodes)],
-            "buffers": [.table(buffers)],
-            "memory": [.memory(memory)],
-        ]
+    /// The output `key` names, built on its own.
+    func build(_ key: QuantizeSection.OutputKey) -> [Output] {
+        switch key {
+        case .constants: [.table(constants)]
+        case .stats: [.table(stats)]
+        case .heatmap: [.heatmaps(sideBySide)]
+        case .error: [.heatmap(errorMap)]
+        case .histogram: [.histogram(weightHistogram)]
+        case .usage: [.histogram(codeUsage)]
+        case .codes: [.table(firstCodes)]
+        case .buffers: [.table(buffers)]
+        case .memory: [.memory(memory)]
+        }
     }
 
     private var label: String {
@@ -33,37 +33,37 @@ struct QuantizeOutputs {
         }
     }
 
-    private func number(_ name: String) -> String { (results[name] ?? .nan).compact }
+    private func number(_ key: QuantizeSection.ResultKey) -> String { NumberFormat.significant(results[key] ?? .nan) }
 
     private var stats: OutputTable {
         let rows: [[String]] = [
-            ["weights", number("count")],
-            ["mean absolute error", number("mae")],
-            ["mean squared error", number("mse")],
-            ["largest error", number("max_error")],
-            ["SQNR (dB)", number("sqnr_db")],
-            ["bits per weight", number("bits_per_param")],
-            ["stored bytes", number("stored_bytes")],
-            ["float32 bytes", number("float32_bytes")],
-            ["saving", number("saving_percent") + "%"],
-            ["codes used", "\(number("distinct_codes")) of \(number("levels"))"],
+            ["weights", number(.count)],
+            ["mean absolute error", number(.mae)],
+            ["mean squared error", number(.mse)],
+            ["largest error", number(.maxError)],
+            ["SQNR (dB)", number(.sqnrDecibels)],
+            ["bits per weight", number(.bitsPerParameter)],
+            ["stored bytes", number(.storedBytes)],
+            ["float32 bytes", number(.float32Bytes)],
+            ["saving", number(.savingPercent) + "%"],
+            ["codes used", "\(number(.distinctCodes)) of \(number(.levels))"],
         ]
         return OutputTable(title: "Quantization: \(label)", headers: ["measure", "value"], alignments: [.left, .right], rows: rows)
     }
 
     private var constants: OutputTable {
         var rows: [[String]] = [
-            ["smallest weight", original.scalars.min().map { Double($0).compact } ?? "-"],
-            ["largest weight", original.scalars.max().map { Double($0).compact } ?? "-"],
+            ["smallest weight", original.scalars.min().map { NumberFormat.significant(Double($0)) } ?? "-"],
+            ["largest weight", original.scalars.max().map { NumberFormat.significant(Double($0)) } ?? "-"],
         ]
         if kind == .minmax4 {
-            rows.append(["zero point (the value of code 0)", number("minimum")])
-            rows.append(["scale (one step)", number("scale")])
+            rows.append(["zero point (the value of code 0)", number(.minimum)])
+            rows.append(["scale (one step)", number(.scale)])
         } else {
-            rows.append(["scale of the largest block", number("scale")])
+            rows.append(["scale of the largest block", number(.scale)])
         }
         rows.append(["codes", "\(quantized.codeRange.lowerBound) ... \(quantized.codeRange.upperBound)"])
-        rows.append(["levels", number("levels")])
+        rows.append(["levels", number(.levels)])
         return OutputTable(title: "The grid (\(label))", headers: ["constant", "value"], alignments: [.left, .right], rows: rows)
     }
 
@@ -114,9 +114,9 @@ struct QuantizeOutputs {
     private var firstCodes: OutputTable {
         let rows = original.scalars.indices.prefix(8).map { index in
             [
-                String(index), Double(original.scalars[index]).compact, String(quantized.codes[index]),
-                Double(reconstructed.scalars[index]).compact,
-                Double(reconstructed.scalars[index] - original.scalars[index]).compact,
+                String(index), NumberFormat.significant(Double(original.scalars[index])), String(quantized.codes[index]),
+                NumberFormat.significant(Double(reconstructed.scalars[index])),
+                NumberFormat.significant(Double(reconstructed.scalars[index] - original.scalars[index])),
             ]
         }
         return OutputTable(

@@ -21,61 +21,29 @@ public struct QuantizeSection: LessonSection {
             ParameterSpec(
                 name: "blocksize", summary: "values per absmax block (not used by `minmax4`)",
                 domain: .numbers(FourBitQuantized.supportedBlocksizes.map(Double.init)), defaultValue: .number(64)),
-            ParameterSpec(
-                name: "double_quant", summary: "`yes` to quantize the absmax values to 8 bits too (`nf4`, `fp4` only)",
-                domain: .choices(["no", "yes"]), defaultValue: .word("no")),
-        ]
-    }
-
-    public var outputs: [(name: String, summary: String)] {
-        [
-            ("constants", "table of the scale, the zero point (`minmax4`) and the codes a weight can get"),
-            ("stats", "table of the error statistics and the storage cost"),
-            ("heatmap", "the original and the reconstructed matrix side by side, on one signed scale"),
-            ("error", "heatmap of reconstructed - original, with the block grid"),
-            ("histogram", "histogram of the weights, the quantizer's levels marked"),
-            ("usage", "histogram of how often each code is used"),
-            ("codes", "table of the first values: original, code, reconstructed, error"),
-            ("buffers", "table of every stored buffer with its type and bytes"),
-            ("memory", "memory breakdown of the stored buffers"),
-        ]
-    }
-
-    public var results: [(name: String, summary: String)] {
-        [
-            ("count", "number of weights"),
-            ("blocks", "number of scale blocks (1 for `minmax4`)"),
-            ("mae", "mean absolute error"),
-            ("mse", "mean squared error"),
-            ("rmse", "root mean squared error"),
-            ("max_error", "largest absolute error"),
-            ("sqnr_db", "signal-to-quantization-noise ratio in dB (inf when exact)"),
-            ("worst_block_mse", "largest mean squared error of one block"),
-            ("bits_per_param", "stored bits per weight, codebooks left out (the QLoRA paper's count)"),
-            ("code_bytes", "bytes of the codes alone"),
-            ("stored_bytes", "bytes of every stored buffer that grows with the matrix (codebooks left out)"),
-            ("codebook_bytes", "bytes of the fixed codebooks stored alongside (16 or 256 float32 values)"),
-            ("float32_bytes", "bytes of the matrix as float32 (4 per weight)"),
-            ("saving_percent", "100 * (1 - stored_bytes / float32_bytes)"),
-            ("levels", "number of distinct values a code can stand for"),
-            ("distinct_codes", "number of distinct codes the matrix uses"),
-            ("code_entropy_bits", "entropy of the code usage in bits: how evenly the codes are used"),
-            ("absmax", "largest absolute weight"),
-            ("scale", "`minmax4`: the step between levels; otherwise the largest block's scale (absmax or absmax / largest code)"),
-            ("minimum", "`minmax4`: the value of code 0 (the smallest weight); otherwise 0"),
+            .flag(name: "double_quant", summary: "`true` to quantize the absmax values to 8 bits too (`nf4`, `fp4` only)", defaultValue: false),
         ]
     }
 
     /// The quantizers `type` can name.
-    enum QuantizerKind: String, CaseIterable {
+    public enum QuantizerKind: String, CaseIterable, Sendable {
         case minmax4, int8, int4, nf4, fp4
     }
 
-    public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        let original = MatrixParameters.matrix(parameters)
-        let kind = QuantizerKind(rawValue: parameters.word("type")) ?? .nf4
-        let blocksize = parameters.integer("blocksize")
-        let quantized = try Quantized(original, kind: kind, blocksize: blocksize, doubleQuantization: parameters.word("double_quant") == "yes")
+    public func declaredResults(for parameters: ParameterValues) throws -> Set<ResultKey> {
+        // The per-tensor scheme has one zero point and no blocks; the block schemes no zero point.
+        let kind = try parameters.choice("type", as: QuantizerKind.self)
+        return Set(ResultKey.allCases).subtracting(kind == .minmax4 ? [.blocks] : [.minimum])
+    }
+
+    public func run(
+        _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<Self> {
+        let original = try MatrixParameters.matrix(parameters)
+        let kind = try parameters.choice("type", as: QuantizerKind.self)
+        let blocksize = try parameters.integer("blocksize")
+        let quantized = try Quantized(original, kind: kind, blocksize: blocksize, doubleQuantization: try parameters.flag("double_quant"))
+        try checkCancellation(isCancelled)
         let reconstructed = quantized.tensor.dequantized()
         let statistics = ErrorStatistics(original: original, reconstructed: reconstructed, blocksize: kind == .minmax4 ? nil : blocksize)
 
@@ -84,33 +52,37 @@ public struct QuantizeSection: LessonSection {
         let storedBytes = Double(buffers.filter { !$0.isCodebook }.reduce(0) { $0 + $1.bytes })
         let codebookBytes = Double(buffers.filter(\.isCodebook).reduce(0) { $0 + $1.bytes })
         let usage = quantized.codeUsage
-        let entropy = Quantized.entropyBits(of: usage)
-        let results: [String: Double] = [
-            "count": Double(original.count),
-            "blocks": Double(quantized.blocks),
-            "mae": statistics.meanAbsoluteError,
-            "mse": statistics.meanSquaredError,
-            "rmse": statistics.rootMeanSquaredError,
-            "max_error": statistics.maximumAbsoluteError,
-            "sqnr_db": statistics.signalToQuantizationNoiseDecibels,
-            "worst_block_mse": statistics.perBlockMeanSquaredError.max() ?? 0,
-            "bits_per_param": quantized.tensor.bitsPerParameter,
-            "code_bytes": Double(quantized.tensor.storedBuffers.first?.bytes ?? 0),
-            "stored_bytes": storedBytes,
-            "codebook_bytes": codebookBytes,
-            "float32_bytes": float32Bytes,
-            "saving_percent": 100 * (1 - storedBytes / float32Bytes),
-            "levels": Double(quantized.levels.count),
-            "distinct_codes": Double(usage.count),
-            "code_entropy_bits": entropy,
-            "absmax": Double(original.scalars.reduce(0) { max($0, abs($1)) }),
-            "scale": Double(quantized.scale),
-            "minimum": Double(quantized.minimum),
+        var run = SectionRun<Self>()
+        run.results = [
+            .count: Double(original.count),
+            .mae: statistics.meanAbsoluteError,
+            .mse: statistics.meanSquaredError,
+            .rmse: statistics.rootMeanSquaredError,
+            .maxError: statistics.maximumAbsoluteError,
+            .sqnrDecibels: statistics.signalToQuantizationNoiseDecibels,
+            .worstBlockMSE: statistics.perBlockMeanSquaredError.max() ?? 0,
+            .bitsPerParameter: quantized.tensor.bitsPerParameter,
+            .codeBytes: Double(buffers.first?.bytes ?? 0),
+            .storedBytes: storedBytes,
+            .codebookBytes: codebookBytes,
+            .float32Bytes: float32Bytes,
+            .savingPercent: 100 * (1 - storedBytes / float32Bytes),
+            .levels: Double(quantized.levels.count),
+            .distinctCodes: Double(usage.count),
+            .codeEntropyBits: Quantized.entropyBits(of: usage),
+            .absmax: Double(original.scalars.reduce(0) { max($0, abs($1)) }),
+            .scale: Double(quantized.scale),
         ]
+        if kind == .minmax4 {
+            run.results[.minimum] = Double(quantized.minimum)
+        } else {
+            run.results[.blocks] = Double(quantized.blocks)
+        }
         let outputs = QuantizeOutputs(
             original: original, reconstructed: reconstructed, quantized: quantized, kind: kind, blocksize: blocksize,
-            results: results, usage: usage)
-        return SectionResult(outputs: outputs.all, results: results)
+            results: run.results, usage: usage)
+        for key in request.outputs { run.outputs[key] = outputs.build(key) }
+        return run
     }
 }
 

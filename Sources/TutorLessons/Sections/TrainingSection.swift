@@ -39,53 +39,24 @@ public struct TrainingSection: LessonSection {
         ]
     }
 
-    public var outputs: [(name: String, summary: String)] {
-        [
-            ("task", "The toy task: the network, how well it does before adapting, what each method trains."),
-            ("curves", "Each method's training loss, step by step (a running mean over 10 steps)."),
-            ("summary", "Each method's losses, held-out accuracy, trainable values and bytes held."),
-            ("speed", "What each method dequantizes per forward pass, and its median step time on this machine."),
-        ]
-    }
-
-    public var results: [(name: String, summary: String)] {
-        var results: [(name: String, summary: String)] = [
-            ("source_accuracy", "The pretrained network's accuracy on its own task."),
-            ("accuracy_before", "Its accuracy on held-out data of the new task, before adapting."),
-            ("labels_changed_percent", "Share of held-out inputs whose label the new task changed, in percent."),
-        ]
-        for method in FineTuningMethod.allCases {
-            let key = Self.key(method)
-            results += [
-                ("first_loss_\(key)", "\(method.rawValue): mean training loss of the first 10 steps."),
-                ("last_loss_\(key)", "\(method.rawValue): mean training loss of the last 10 steps."),
-                ("test_loss_\(key)", "\(method.rawValue): loss on held-out data after adapting."),
-                ("test_accuracy_\(key)", "\(method.rawValue): accuracy on held-out data after adapting."),
-                ("trainable_\(key)", "\(method.rawValue): values that train."),
-                ("frozen_bytes_\(key)", "\(method.rawValue): bytes of frozen weights as stored."),
-                ("bytes_held_\(key)", "\(method.rawValue): every byte the run held."),
-                ("dequantized_values_per_forward_\(key)", "\(method.rawValue): weights dequantized in each forward pass."),
-            ]
-        }
-        return results
-    }
-
-    public func run(_ parameters: ParameterValues) throws -> SectionResult {
-        try run(parameters, progress: { _ in }, isCancelled: { false })
+    public func declaredResults(for parameters: ParameterValues) throws -> Set<ResultKey> {
+        // A method that does not run has no results.
+        let methods = try FineTuningMethod.parseList(try parameters.word("methods"), source: "methods")
+        return Set([.sourceAccuracy, .accuracyBefore, .labelsChangedPercent] + methods.flatMap(ResultKey.perMethod))
     }
 
     /// Runs the comparison, handing `progress` the loss curves so far at most once per
     /// `reportInterval` so a front end can draw them as they train; checks `isCancelled` after
     /// every step, pretraining included, and throws `CancellationError` when it stopped early.
     public func run(
-        _ parameters: ParameterValues, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
-    ) throws -> SectionResult {
+        _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
+    ) throws -> SectionRun<Self> {
         var settings = FineTuningComparison.Settings()
-        settings.task = try ToyTask.kind(named: parameters.word("task"), source: "task")
-        settings.methods = try FineTuningMethod.parseList(parameters.word("methods"), source: "methods")
-        settings.steps = parameters.integer("steps")
-        settings.seed = UInt64(clamping: parameters.integer("seed"))
-        let rank = parameters.integer("rank")
+        settings.task = try parameters.choice("task", as: ToyTask.Kind.self)
+        settings.methods = try FineTuningMethod.parseList(try parameters.word("methods"), source: "methods")
+        settings.steps = try parameters.integer("steps")
+        settings.seed = UInt64(clamping: try parameters.integer("seed"))
+        let rank = try parameters.integer("rank")
         settings.adapter = LoRALinear.Configuration(rank: rank, alpha: Float(2 * rank))
         var curvesSoFar: [(method: FineTuningMethod, losses: [Float])] = []
         var spacing = ReportSpacing(interval: reportInterval)
@@ -94,71 +65,81 @@ public struct TrainingSection: LessonSection {
             onStep: { method, step in
                 if curvesSoFar.last?.method != method { curvesSoFar.append((method, [])) }
                 curvesSoFar[curvesSoFar.count - 1].losses.append(step.loss)
-                if spacing.isDue() { progress(SectionProgress(outputs: ["curves": [.series(Self.curves(curvesSoFar))]])) }
+                if request.wants(.curves), spacing.isDue() {
+                    progress(SectionProgress(outputs: [OutputKey.curves.rawValue: [.series(Self.curves(curvesSoFar))]]))
+                }
                 return true
             },
             isCancelled: isCancelled)
 
-        let weightValues = zip(comparison.widths, comparison.widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-        var results: [String: Double] = [
-            "source_accuracy": comparison.pretrainedOnSource.accuracy,
-            "accuracy_before": comparison.pretrainedOnTarget.accuracy,
-            "labels_changed_percent": 100 * comparison.labelsChanged,
+        var run = SectionRun<Self>()
+        run.results = [
+            .sourceAccuracy: comparison.pretrainedOnSource.accuracy,
+            .accuracyBefore: comparison.pretrainedOnTarget.accuracy,
+            .labelsChangedPercent: 100 * comparison.labelsChanged,
         ]
         for result in comparison.results {
-            let key = Self.key(result.method)
-            let window = Self.smoothingWindow
-            let quantized = result.method.baseFormat.map { $0 != .float32 } ?? false
-            results["first_loss_\(key)"] = Self.mean(result.losses.prefix(window))
-            results["last_loss_\(key)"] = Self.mean(result.losses.suffix(window))
-            results["test_loss_\(key)"] = Double(result.final.loss)
-            results["test_accuracy_\(key)"] = result.final.accuracy
-            results["trainable_\(key)"] = Double(result.trainableParameters)
-            results["frozen_bytes_\(key)"] = Double(result.memory.frozenWeights)
-            results["bytes_held_\(key)"] = Double(result.memory.total)
-            results["dequantized_values_per_forward_\(key)"] = quantized ? Double(weightValues) : 0
+            let method = result.method
+            run.results[.firstLoss(method)] = Self.mean(result.losses.prefix(Self.smoothingWindow))
+            run.results[.lastLoss(method)] = Self.mean(result.losses.suffix(Self.smoothingWindow))
+            run.results[.testLoss(method)] = Double(result.final.loss)
+            run.results[.testAccuracy(method)] = result.final.accuracy
+            run.results[.trainable(method)] = Double(result.trainableParameters)
+            run.results[.frozenBytes(method)] = Double(result.memory.frozenWeights)
+            run.results[.bytesHeld(method)] = Double(result.memory.total)
+            run.results[.dequantizedValuesPerForward(method)] = Double(result.dequantizedValuesPerForward)
         }
+        for key in request.outputs {
+            run.outputs[key] = [Self.output(key, comparison: comparison, results: run.results)]
+        }
+        return run
+    }
 
-        let network = comparison.widths.map(String.init).joined(separator: "-")
-        let taskTable = OutputTable(
-            title: "A \(network) ReLU network, adapted to a new task (\(settings.task.rawValue))",
-            headers: ["", "value"], alignments: [.left, .right],
-            rows: [
-                ["accuracy on the task it was trained for", SectionFormat.percent(100 * comparison.pretrainedOnSource.accuracy, digits: 1)],
-                ["labels the new task changed", SectionFormat.percent(100 * comparison.labelsChanged, digits: 1)],
-                ["accuracy on the new task, before adapting", SectionFormat.percent(100 * comparison.pretrainedOnTarget.accuracy, digits: 1)],
-            ] + comparison.results.map { ["values \($0.method.rawValue) trains", SectionFormat.count($0.trainableParameters)] })
-        let curves = Self.curves(comparison.results.map { ($0.method, $0.losses) })
-        let summary = OutputTable(
-            title: "After \(settings.steps) steps, rank \(rank), the same batches for every method",
-            headers: ["method", "first loss", "last loss", "test loss", "test accuracy", "trains", "bytes held"],
-            alignments: [.left, .right, .right, .right, .right, .right, .right],
-            rows: comparison.results.map { result in
-                let key = Self.key(result.method)
-                return [
-                    result.method.rawValue, (results["first_loss_\(key)"] ?? .nan).compact, (results["last_loss_\(key)"] ?? .nan).compact,
-                    Double(result.final.loss).compact, SectionFormat.percent(100 * result.final.accuracy, digits: 1),
-                    SectionFormat.count(result.trainableParameters), SectionFormat.count(result.memory.total),
-                ]
-            })
-        let lora = comparison.result(for: .lora)?.medianStepDuration
-        let speed = OutputTable(
-            title: "Per step: dequantized weights (exact) and median time (this run)",
-            headers: ["method", "frozen weights stored", "dequantized per forward", "median step", "vs lora"],
-            alignments: [.left, .right, .right, .right, .right],
-            rows: comparison.results.map { result in
-                let key = Self.key(result.method)
-                let time = result.medianStepDuration
-                let ratio = lora.map { $0 > .zero ? Self.seconds(time) / Self.seconds($0) : .nan } ?? .nan
-                return [
-                    result.method.rawValue, SectionFormat.bytes(Double(result.memory.frozenWeights)),
-                    SectionFormat.count(Int(results["dequantized_values_per_forward_\(key)"] ?? 0)),
-                    String(format: "%.3f ms", 1000 * Self.seconds(time)), ratio.isFinite ? String(format: "%.2fx", ratio) : "-",
-                ]
-            })
-        return SectionResult(
-            outputs: ["task": [.table(taskTable)], "curves": [.series(curves)], "summary": [.table(summary)], "speed": [.table(speed)]],
-            results: results)
+    /// The output `key` names, from a finished comparison.
+    static func output(_ key: OutputKey, comparison: FineTuningComparison, results: [ResultKey: Double]) -> Output {
+        let settings = comparison.settings
+        switch key {
+        case .task:
+            let network = comparison.widths.map(String.init).joined(separator: "-")
+            return .table(OutputTable(
+                title: "A \(network) ReLU network, adapted to a new task (\(settings.task.rawValue))",
+                headers: ["", "value"], alignments: [.left, .right],
+                rows: [
+                    ["accuracy on the task it was trained for", NumberFormat.percent(100 * comparison.pretrainedOnSource.accuracy, digits: 1)],
+                    ["labels the new task changed", NumberFormat.percent(100 * comparison.labelsChanged, digits: 1)],
+                    ["accuracy on the new task, before adapting", NumberFormat.percent(100 * comparison.pretrainedOnTarget.accuracy, digits: 1)],
+                ] + comparison.results.map { ["values \($0.method.rawValue) trains", NumberFormat.count($0.trainableParameters)] }))
+        case .curves:
+            return .series(curves(comparison.results.map { ($0.method, $0.losses) }))
+        case .summary:
+            return .table(OutputTable(
+                title: "After \(settings.steps) steps, rank \(settings.adapter.rank), the same batches for every method",
+                headers: ["method", "first loss", "last loss", "test loss", "test accuracy", "trains", "bytes held"],
+                alignments: [.left, .right, .right, .right, .right, .right, .right],
+                rows: comparison.results.map { result in
+                    [
+                        result.method.rawValue, NumberFormat.significant(results[.firstLoss(result.method)] ?? .nan),
+                        NumberFormat.significant(results[.lastLoss(result.method)] ?? .nan),
+                        NumberFormat.significant(Double(result.final.loss)), NumberFormat.percent(100 * result.final.accuracy, digits: 1),
+                        NumberFormat.count(result.trainableParameters), NumberFormat.count(result.memory.total),
+                    ]
+                }))
+        case .speed:
+            let lora = comparison.result(for: .lora)?.medianStepDuration
+            return .table(OutputTable(
+                title: "Per step: dequantized weights (exact) and median time (this run)",
+                headers: ["method", "frozen weights stored", "dequantized per forward", "median step", "vs lora"],
+                alignments: [.left, .right, .right, .right, .right],
+                rows: comparison.results.map { result in
+                    let time = result.medianStepDuration
+                    let ratio = lora.map { $0 > .zero ? seconds(time) / seconds($0) : .nan } ?? .nan
+                    return [
+                        result.method.rawValue, NumberFormat.bytes(Double(result.memory.frozenWeights)),
+                        NumberFormat.count(result.dequantizedValuesPerForward),
+                        String(format: "%.3f ms", 1000 * seconds(time)), ratio.isFinite ? String(format: "%.2fx", ratio) : "-",
+                    ]
+                }))
+        }
     }
 
     /// Each method's losses as a smoothed line.

@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 /// A live block on the lesson page: what it runs, its tweaks with their keys, its outputs and
@@ -65,7 +66,7 @@ struct LiveBlockPanel: Widget {
         var numbers: [(name: String, value: String)] = []
         for outcome in run.expectations {
             for value in outcome.values where seen.insert(value.name).inserted {
-                numbers.append((value.name, NumberFormat.compact(Float(value.value))))
+                numbers.append((value.name, NumberFormat.result(value.value)))
             }
         }
         return numbers
@@ -73,7 +74,7 @@ struct LiveBlockPanel: Widget {
 
     /// An expectation with its verdict and the values it read: `✓ mse < 2e-5   mse = 1.2e-05`.
     static func expectationLine(_ outcome: ExpectationOutcome, theme: Theme) -> StyledLine {
-        let values = outcome.values.map { "\($0.name) = \(NumberFormat.compact(Float($0.value)))" }.joined(separator: ", ")
+        let values = outcome.valuesText
         return StyledLine([
             .init(outcome.passed ? "✓ " : "✗ ", style: outcome.passed ? theme.success : theme.failure),
             .init(outcome.expectation.text, style: theme.code),

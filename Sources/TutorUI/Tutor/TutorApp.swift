@@ -44,11 +44,13 @@ public struct TutorApp {
             state.message = "Presenter link unavailable: \(error.localizedDescription)"
         }
         defer { link?.closeAsProjector() }
+        let worker = BlockWorker()
+        defer { worker.stop() }
         var published: PresenterPosition?
         var running = true
         while running {
-            for event in mailbox.take() { running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend) && running }
-            for command in link?.takeCommands() ?? [] { running = perform(state.perform(command), state: &state, mailbox: mailbox, backend: backend) && running }
+            for event in mailbox.take() { running = perform(state.update(event), state: &state, mailbox: mailbox, worker: worker, backend: backend) && running }
+            for command in link?.takeCommands() ?? [] { running = perform(state.perform(command), state: &state, mailbox: mailbox, worker: worker, backend: backend) && running }
             guard running else { break }
             if let link, let position = state.presenterPosition(processID: getpid()), position != published {
                 try? link.publish(position)
@@ -57,7 +59,7 @@ public struct TutorApp {
             backend.draw(TutorView(state: state).render())
             let timeout: Int32 = mailbox.hasPendingWork || state.isAnimating ? 40 : link != nil ? PresenterApp.pollInterval : 1000
             let event = backend.nextEvent(timeout: timeout).map(TutorEvent.terminal) ?? .tick
-            running = perform(state.update(event), state: &state, mailbox: mailbox, backend: backend)
+            running = perform(state.update(event), state: &state, mailbox: mailbox, worker: worker, backend: backend)
         }
     }
 
@@ -72,7 +74,9 @@ public struct TutorApp {
     }
 
     /// Carries out effects; false when the learner quit.
-    private func perform(_ effects: [TutorEffect], state: inout TutorState, mailbox: TutorMailbox, backend: NCursesBackend) -> Bool {
+    private func perform(
+        _ effects: [TutorEffect], state: inout TutorState, mailbox: TutorMailbox, worker: BlockWorker, backend: NCursesBackend
+    ) -> Bool {
         for effect in effects {
             switch effect {
             case .quit:
@@ -91,22 +95,24 @@ public struct TutorApp {
                 guard state.lessons.indices.contains(lessonIndex),
                     let block = state.lessons[lessonIndex].liveBlocks.first(where: { $0.id == blockID })
                 else { continue }
-                startRun(block, tweaks: tweaks, token: token, mailbox: mailbox)
+                startRun(block, tweaks: tweaks, token: token, mailbox: mailbox, worker: worker)
             case .judge(let lessonIndex, let quizID, let answer):
                 guard state.lessons.indices.contains(lessonIndex),
                     let quiz = state.lessons[lessonIndex].quizzes.first(where: { $0.id == quizID })
                 else { continue }
-                startJudging(quiz, in: state.lessons[lessonIndex], lessonIndex: lessonIndex, answer: answer, mailbox: mailbox)
+                startJudging(quiz, in: state.lessons[lessonIndex], lessonIndex: lessonIndex, answer: answer, mailbox: mailbox, worker: worker)
             }
         }
         return true
     }
 
-    private func startRun(_ block: LiveBlock, tweaks: [String: ParameterValue], token: Int, mailbox: TutorMailbox) {
+    private func startRun(_ block: LiveBlock, tweaks: [String: ParameterValue], token: Int, mailbox: TutorMailbox, worker: BlockWorker) {
         let runner = self.runner
         mailbox.begin(token: token)
-        Thread.detachNewThread {
+        worker.submit {
             defer { mailbox.end(token: token) }
+            // A newer run of the block replaced this one while it waited its turn.
+            guard !mailbox.isCancelled(token) else { return }
             do {
                 let run = try runner.run(
                     block, tweaks: tweaks,
@@ -121,10 +127,10 @@ public struct TutorApp {
         }
     }
 
-    private func startJudging(_ quiz: Quiz, in lesson: Lesson, lessonIndex: Int, answer: String, mailbox: TutorMailbox) {
+    private func startJudging(_ quiz: Quiz, in lesson: Lesson, lessonIndex: Int, answer: String, mailbox: TutorMailbox, worker: BlockWorker) {
         let runner = self.runner
         mailbox.begin()
-        Thread.detachNewThread {
+        worker.submit {
             defer { mailbox.end() }
             let value = try? runner.computedAnswer(to: quiz, in: lesson)
             mailbox.post(.answerJudged(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer, isCorrect: quiz.isCorrect(answer, computedValue: value)))

@@ -11,8 +11,7 @@ extension TutorState {
             for case .live(let block) in step.blocks {
                 if case .finished(let run)? = runs[block.id]?.status {
                     checks += run.expectations.map { outcome in
-                        let values = outcome.values.map { "\($0.name) = \(NumberFormat.compact(Float($0.value)))" }.joined(separator: ", ")
-                        return .init(text: outcome.expectation.text, passed: outcome.passed, values: values)
+                        .init(text: outcome.expectation.text, passed: outcome.passed, values: outcome.valuesText)
                     }
                 } else {
                     checks += block.expectations.map { .init(text: $0.text, passed: nil, values: "") }

@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 /// Lines drawn with braille dots (2×4 per character), with a y axis, an x axis and a legend.

@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 extension HeatmapWidget {

@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 /// A histogram in eighth blocks, with marked levels (a codebook's values) under its axis.

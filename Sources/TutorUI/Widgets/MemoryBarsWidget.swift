@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 /// Memory part by part as bars on one scale, the total, and device capacities marked on it.
@@ -38,7 +39,7 @@ public struct MemoryBarsWidget: Widget {
                     screen[x, y] = Cell("┃", style: theme.failure)
                 }
             }
-            screen.put(NumberFormat.bytes(bytes), x: barX + barWidth + 1, y: y, style: theme.text, limit: rect.maxX)
+            screen.put(NumberFormat.shortBytes(bytes), x: barX + barWidth + 1, y: y, style: theme.text, limit: rect.maxX)
         }
         let capacityRow = rect.y + rows.count + 1
         if !memory.capacities.isEmpty, capacityRow < rect.maxY {
@@ -46,7 +47,7 @@ public struct MemoryBarsWidget: Widget {
             x = screen.put("┃ fits in: ", x: x, y: capacityRow, style: theme.failure, limit: rect.maxX)
             for capacity in memory.capacities.sorted() {
                 let fits = memory.totalBytes <= capacity
-                x = screen.put((fits ? "✓ " : "✗ ") + NumberFormat.bytes(capacity) + "  ", x: x, y: capacityRow, style: fits ? theme.success : theme.dim, limit: rect.maxX)
+                x = screen.put((fits ? "✓ " : "✗ ") + NumberFormat.shortBytes(capacity) + "  ", x: x, y: capacityRow, style: fits ? theme.success : theme.dim, limit: rect.maxX)
             }
         }
     }
