@@ -17,7 +17,7 @@ import Testing
     @Test func storedBytesAreDrawnAgainstTheFloat32TheyReplace() throws {
         let section = QuantizeSection()
         let outputs = try section.run(section.defaultParameters.merging(["matrix.rows": .number(32), "matrix.cols": .number(64)])).outputs
-        guard case .memory(let memory)? = outputs["memory"]?.first else {
+        guard case .memory(let memory)? = outputs[.memory]?.first else {
             Issue.record("expected a memory breakdown")
             return
         }
@@ -29,7 +29,7 @@ import Testing
     @Test func theCodebookHistogramGivesEachLevelItsOwnBin() throws {
         let section = CodebookSection()
         let outputs = try section.run(section.defaultParameters).outputs
-        guard case .histogram(let histogram)? = outputs["histogram"]?.first else {
+        guard case .histogram(let histogram)? = outputs[.histogram]?.first else {
             Issue.record("expected a histogram")
             return
         }
