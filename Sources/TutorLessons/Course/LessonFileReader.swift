@@ -9,12 +9,11 @@ import Darwin
 
 /// Reads one lesson file of a folder the way a careful tool reads a stranger's file.
 ///
-/// Only a regular file is opened (a FIFO would block a check forever, a device would never end),
-/// a symbolic link is followed only when it stays inside the folder, nothing larger than
-/// `maximumBytes` is read, and the bytes must be UTF-8. Each refusal is one `InputError` naming
+/// A symbolic link is followed only when it stays inside the folder; then `FileContents` reads
+/// only a regular file of at most `maximumBytes`, and the bytes must be UTF-8. Each refusal is one `InputError` naming
 /// the file and what was expected.
 struct LessonFileReader {
-    /// The most one lesson file may hold: a hundred times the largest lesson of the course.
+    /// The most one lesson file may hold (1 MiB): a hundred times the largest lesson of the course.
     static let maximumBytes = 1 << 20
 
     /// The folder's real path, symbolic links resolved; nil when it cannot be resolved.
@@ -38,38 +37,8 @@ struct LessonFileReader {
             }
             target = resolved
         }
-        let descriptor = open(target, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { throw InputError(path, "cannot be read: \(Self.reason()); expected a lesson file") }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw InputError(path, "cannot be read: \(Self.reason()); expected a lesson file") }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw InputError(path, "is a folder; expected a lesson file")
-        default: throw InputError(path, "is not a regular file (a pipe, socket or device); expected a lesson file")
-        }
-        guard Int(status.st_size) <= Self.maximumBytes else {
-            throw InputError(path, "is \(status.st_size) bytes; expected a lesson file of at most \(Self.maximumBytes) bytes (1 MiB)")
-        }
-        let bytes = try Self.readAll(descriptor, path: path)
-        return try Self.decodeUTF8(bytes, path: path)
-    }
-
-    /// Up to `maximumBytes` bytes; a file that grew past it since `fstat` is refused the same way.
-    private static func readAll(_ descriptor: Int32, path: String) throws(InputError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: maximumBytes + 1)
-        var count = 0
-        while count < bytes.count {
-            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if read < 0, errno == EINTR { continue }
-            guard read >= 0 else { throw InputError(path, "cannot be read: \(reason()); expected a lesson file") }
-            if read == 0 { break }
-            count += read
-        }
-        guard count <= maximumBytes else {
-            throw InputError(path, "is more than \(maximumBytes) bytes; expected a lesson file of at most \(maximumBytes) bytes (1 MiB)")
-        }
-        return Array(bytes[..<count])
+        let bytes = try FileContents.read(target, maximumBytes: Self.maximumBytes, expected: "a lesson file")
+        return try Self.decodeUTF8([UInt8](bytes), path: path)
     }
 
     /// The bytes as a String, or an error naming the line of the first byte that is not UTF-8.
