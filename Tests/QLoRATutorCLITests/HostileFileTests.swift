@@ -1,4 +1,5 @@
 import Foundation
+import QLoRAEngine
 import Testing
 
 #if canImport(Glibc)
@@ -85,5 +86,41 @@ import Darwin
         let error = try #require(result.standardOutput.split(separator: "\n").first { $0.contains("ERROR") })
         #expect(error.contains("\(bad):8: control character U+"), "\(error)")
         #expect(!result.standardOutput.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "nothing raw reaches the terminal")
+    }
+
+    private static let titleEscape = "\u{1B}]0;PWNED\u{7}"
+
+    @Test func inspectShowsControlCharactersInNamesEscaped() throws {
+        let scratch = try ScratchFolder()
+        let file = try scratch.file("m.safetensors", SafetensorsFile.encode(
+            [Self.titleEscape: StoredArray(float32: [1], shape: [1])], metadata: ["note\u{1B}[2J": "a\u{7}b"]))
+        let result = try CommandRunner.run(["inspect", file])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(!result.standardOutput.unicodeScalars.contains { $0.isControlCharacter && $0 != "\n" }, "\(result.standardOutput)")
+        #expect(result.standardOutput.contains(#"\e]0;PWNED\x07"#))
+        #expect(result.standardOutput.contains(#"note\e[2J: a\x07b"#))
+    }
+
+    @Test func aLearnerNameWithAnEscapeIsShownEscapedAndKeptExactInJSON() throws {
+        let scratch = try ScratchFolder()
+        let name = #"\u001b]0;PWNED\u0007"#
+        let file = try scratch.file("p.json", Data(#"{"format": "qlora-tutor-progress", "version": 1, "learner": "\#(name)", "created": "2027-01-15T08:00:00Z", "updated": "2027-01-15T08:00:00Z", "lessons": {}}"#.utf8))
+        let text = try CommandRunner.run(["--check", "--answers", file])
+        #expect(!text.standardOutput.unicodeScalars.contains { $0.isControlCharacter && $0 != "\n" })
+        #expect(text.standardOutput.contains(#"\e]0;PWNED\x07"#))
+        let json = try CommandRunner.run(["--check", "--answers", file, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        let suites = object?["suites"] as? [[String: Any]]
+        #expect(suites?.first?["name"] as? String == Self.titleEscape, "JSON keeps the name exactly")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aPipeAmongProgressFilesIsOneErrorAndGradingGoesOn() throws {
+        let scratch = try ScratchFolder()
+        #expect(mkfifo(scratch.path("a.json"), 0o644) == 0)
+        _ = try scratch.file("b.json", Data(#"{"format": "qlora-tutor-progress", "version": 1, "learner": "bob", "created": "2027-01-15T08:00:00Z", "updated": "2027-01-15T08:00:00Z", "lessons": {}}"#.utf8))
+        let result = try CommandRunner.run(["--check", "--answers", scratch.url.path])
+        #expect(result.status == 2)
+        #expect(result.standardOutput.contains("a.json: is not a regular file"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("bob"))
     }
 }

@@ -15,7 +15,7 @@ public enum FileContents {
     public static func read(_ path: String, maximumBytes: Int = .max, expected: String = "a file") throws(InputError) -> Data {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
-            if errno == ENOENT { throw InputError(path, "no such file; expected \(expected)") }
+            if errno == ENOENT { throw InputError(path, "no such file; expected an existing file") }
             throw InputError(path, "cannot be read: \(reason()); expected \(expected)")
         }
         defer { close(descriptor) }

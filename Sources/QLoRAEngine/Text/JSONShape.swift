@@ -25,15 +25,18 @@ public struct JSONShape {
     /// An open object or array; mutated in place, so a large object's key set is never copied.
     private struct Frame {
         var isObject: Bool
-        var keys: Set<ArraySlice<UInt8>> = []
+        var keys: Set<[UInt8]> = []
         var expectingKey: Bool
         /// Its key in the enclosing object, or `[]` inside an array.
         var name: String
     }
 
     /// Scans `bytes`, stopping at the first of the limits it passes or the first duplicate key.
-    public init(_ bytes: Data, maximumTopLevelKeys: Int = .max, maximumValues: Int = .max) {
-        let bytes = [UInt8](bytes)
+    public init(_ data: Data, maximumTopLevelKeys: Int = .max, maximumValues: Int = .max) {
+        data.withUnsafeBytes { scan($0, maximumTopLevelKeys: maximumTopLevelKeys, maximumValues: maximumValues) }
+    }
+
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, maximumTopLevelKeys: Int, maximumValues: Int) {
         var stack: [Frame] = []
         var values = 0
         var pendingName = ""
@@ -48,16 +51,18 @@ public struct JSONShape {
                 }
                 let token = bytes[(index + 1)..<min(end, bytes.count)]
                 index = end
-                guard let frame = stack.last, frame.isObject, frame.expectingKey else {
+                // Test the innermost frame in place: a copy of it would share, and so copy, its key set.
+                let top = stack.count - 1
+                guard top >= 0, stack[top].isObject, stack[top].expectingKey else {
                     values += 1
                     break
                 }
                 let key = Self.unescaped(token)
-                guard stack[stack.count - 1].keys.insert(key).inserted else {
+                guard stack[top].keys.insert(key).inserted else {
                     problem = .duplicateKey(Self.text(key), path: stack.dropFirst().map(\.name))
                     break scan
                 }
-                stack[stack.count - 1].expectingKey = false
+                stack[top].expectingKey = false
                 pendingName = Self.text(key)
                 if stack.count == 1 {
                     topLevelKeys += 1
@@ -79,7 +84,7 @@ public struct JSONShape {
             default:
                 // A number or a literal: count it once, at its first byte.
                 values += 1
-                while index + 1 < bytes.count, !",]} \n\r\t".utf8.contains(bytes[index + 1]) { index += 1 }
+                while index + 1 < bytes.count, !Self.endsLiteral(bytes[index + 1]) { index += 1 }
             }
             if values > maximumValues {
                 problem = .tooManyValues(limit: maximumValues)
@@ -89,15 +94,23 @@ public struct JSONShape {
         }
     }
 
-    /// A key's bytes with JSON escapes resolved, so `"a"` and `"\u0061"` are the same key.
-    private static func unescaped(_ token: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        guard token.contains(UInt8(ascii: "\\")) else { return token }
-        let quoted = Data([UInt8(ascii: "\"")] + token + [UInt8(ascii: "\"")])
-        guard let string = try? JSONDecoder().decode(String.self, from: quoted) else { return token }
-        return ArraySlice(string.utf8)
+    /// Whether `byte` ends a number or a literal: a separator, a closing bracket or white space.
+    private static func endsLiteral(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): true
+        default: false
+        }
     }
 
-    private static func text(_ bytes: ArraySlice<UInt8>) -> String {
+    /// A key's bytes with JSON escapes resolved, so `"a"` and `"\u0061"` are the same key.
+    private static func unescaped(_ token: Slice<UnsafeRawBufferPointer>) -> [UInt8] {
+        guard token.contains(UInt8(ascii: "\\")) else { return Array(token) }
+        let quoted = Data([UInt8(ascii: "\"")] + token + [UInt8(ascii: "\"")])
+        guard let string = try? JSONDecoder().decode(String.self, from: quoted) else { return Array(token) }
+        return Array(string.utf8)
+    }
+
+    private static func text(_ bytes: [UInt8]) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
 }

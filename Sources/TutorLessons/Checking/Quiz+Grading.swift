@@ -20,7 +20,13 @@ extension Quiz {
         text.trimmingSpaces.lowercased()
     }
 
+    /// The characters a decimal number is written with. Swift's `Double` also reads hexadecimal
+    /// (`0x10000` is 65536), `nan` and `inf`, none of which a learner's answer means.
+    private static let decimalCharacters = Set("0123456789+-.eE".unicodeScalars)
+
     private static func number(_ text: String) -> Double? {
-        Double(text.trimmingSpaces).flatMap { $0.isFinite ? $0 : nil }
+        let trimmed = text.trimmingSpaces
+        guard trimmed.unicodeScalars.allSatisfy(decimalCharacters.contains) else { return nil }
+        return Double(trimmed).flatMap { $0.isFinite ? $0 : nil }
     }
 }
