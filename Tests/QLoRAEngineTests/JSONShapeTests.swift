@@ -23,6 +23,8 @@ import Testing
         #expect(shape(#"{"a": 1, "b": 2, "c": 3}"#, keys: 2).problem == .tooManyTopLevelKeys(limit: 2))
         #expect(shape(#"{"a": [1, 2, 3, 4]}"#, values: 4).problem == .tooManyValues(limit: 4))
         #expect(shape(#"{"a": {"b": 1, "c": 2, "d": 3}}"#, keys: 1).problem == nil, "only the outermost keys count")
+        #expect(JSONShape(Data(#"{"ab": "cdef"}"#.utf8), maximumStringBytes: 5).problem == .tooMuchText(limit: 5))
+        #expect(JSONShape(Data(#"{"ab": "cd"}   "#.utf8), maximumStringBytes: 4).problem == nil, "white space is not text")
     }
 
     /// A flat object of many keys is scanned in one pass; its key set is never copied per key.

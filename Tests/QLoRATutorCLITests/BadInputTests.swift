@@ -109,6 +109,10 @@ import Testing
                  let entries = (0...SafetensorsFile.maximumTensors + 1).map { #""t\#($0)":0"# }.joined(separator: ",")
                  return ["inspect", try $0.file("m.safetensors", safetensors("{" + entries + "}"))]
              }, expected: "$DIR/m.safetensors: header lists more than 100000 tensors; expected at most 100000"),
+        Case(label: "metadata of more than 16 MiB", arguments: {
+                 let note = String(repeating: "a", count: SafetensorsFile.maximumHeaderText)
+                 return ["inspect", try $0.file("m.safetensors", safetensors(#"{"__metadata__":{"note":"\#(note)"}}"#))]
+             }, expected: "$DIR/m.safetensors: header has more than 16777216 bytes of strings; expected at most 16777216"),
         Case(label: "a tensor name given twice", arguments: {
                  try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}"#, data: Data(count: 2)))]
              }, expected: #"$DIR/m.safetensors: header has the key "w" twice in one object; expected each key once"#),

@@ -27,6 +27,9 @@ public struct SafetensorsFile {
     public static let maximumTensors = 100_000
     /// The most JSON values a header may hold: each tensor's dtype, shape, offsets and a few more.
     static let maximumHeaderValues = maximumTensors * 16
+    /// The most bytes of names, dtypes and metadata a header may hold (16 MiB): a hundred bytes
+    /// for each of the most tensors, and a header read costs at most a few times this.
+    public static let maximumHeaderText = 16 << 20
 
     /// The entries in the order their data is stored.
     public let entries: [Entry]
@@ -66,7 +69,10 @@ public struct SafetensorsFile {
             throw InputError(source, "header does not start with '{'; expected a JSON object")
         }
         // Count before decoding: a decoder builds all of a header before it can be asked its size.
-        switch JSONShape(headerBytes, maximumTopLevelKeys: Self.maximumTensors + 1, maximumValues: Self.maximumHeaderValues).problem {
+        let shape = JSONShape(
+            headerBytes, maximumTopLevelKeys: Self.maximumTensors + 1, maximumValues: Self.maximumHeaderValues,
+            maximumStringBytes: Self.maximumHeaderText)
+        switch shape.problem {
         case .tooManyTopLevelKeys?:
             throw Self.tooManyTensors(source)
         case let problem?:

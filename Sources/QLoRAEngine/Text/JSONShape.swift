@@ -13,6 +13,9 @@ public struct JSONShape {
         case tooManyTopLevelKeys(limit: Int)
         /// The text holds more values (numbers, strings, literals, objects, arrays) than allowed.
         case tooManyValues(limit: Int)
+        /// Its strings (keys and values) hold more bytes in all than allowed: a decoder makes each
+        /// one a string of its own, so text costs memory where white space does not.
+        case tooMuchText(limit: Int)
         /// `key` appears twice in one object; `path` leads to that object from the outermost one.
         case duplicateKey(String, path: [String])
     }
@@ -32,11 +35,14 @@ public struct JSONShape {
     }
 
     /// Scans `bytes`, stopping at the first of the limits it passes or the first duplicate key.
-    public init(_ data: Data, maximumTopLevelKeys: Int = .max, maximumValues: Int = .max) {
-        data.withUnsafeBytes { scan($0, maximumTopLevelKeys: maximumTopLevelKeys, maximumValues: maximumValues) }
+    public init(_ data: Data, maximumTopLevelKeys: Int = .max, maximumValues: Int = .max, maximumStringBytes: Int = .max) {
+        data.withUnsafeBytes {
+            scan($0, maximumTopLevelKeys: maximumTopLevelKeys, maximumValues: maximumValues, maximumStringBytes: maximumStringBytes)
+        }
     }
 
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer, maximumTopLevelKeys: Int, maximumValues: Int) {
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, maximumTopLevelKeys: Int, maximumValues: Int, maximumStringBytes: Int) {
+        var stringBytes = 0
         var stack: [Frame] = []
         var values = 0
         var pendingName = ""
@@ -51,6 +57,11 @@ public struct JSONShape {
                 }
                 let token = bytes[(index + 1)..<min(end, bytes.count)]
                 index = end
+                stringBytes += token.count
+                guard stringBytes <= maximumStringBytes else {
+                    problem = .tooMuchText(limit: maximumStringBytes)
+                    break scan
+                }
                 // Test the innermost frame in place: a copy of it would share, and so copy, its key set.
                 let top = stack.count - 1
                 guard top >= 0, stack[top].isObject, stack[top].expectingKey else {
@@ -121,6 +132,7 @@ extension JSONShape.Problem {
         switch self {
         case .tooManyTopLevelKeys(let limit): "has more than \(limit) entries; expected at most \(limit)"
         case .tooManyValues(let limit): "has more than \(limit) JSON values; expected at most \(limit)"
+        case .tooMuchText(let limit): "has more than \(limit) bytes of strings; expected at most \(limit)"
         case .duplicateKey(let key, let path):
             "has the key \"\(key)\" twice in one object\(path.isEmpty ? "" : " (at \(path.joined(separator: ".")))"); expected each key once"
         }
