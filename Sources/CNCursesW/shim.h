@@ -136,7 +136,8 @@ static inline void qt_restore_install(const int *signals, int count) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = qt_restore_signal_handler;
-    action.sa_flags = SA_SIGINFO;
+    // On the alternate stack where there is one, so a stack overflow can still restore the terminal.
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
     for (int i = 0; i < count; i++) {
         if (signals[i] > 0 && signals[i] < NSIG) sigaction(signals[i], &action, &qt_restore_state()->previous_actions[signals[i]]);

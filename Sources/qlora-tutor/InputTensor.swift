@@ -33,7 +33,7 @@ struct InputTensor {
             let file = try SafetensorsFile(path: path)
             let names = file.names
             guard let chosen = tensorName ?? (names.count == 1 ? names.first : nil) else {
-                let listing = names.isEmpty ? "it has none" : "one of: " + names.joined(separator: ", ")
+                let listing = names.isEmpty ? "it has none" : "one of: " + SafetensorsFile.listing(names)
                 throw InputError(path, "holds \(names.count) tensors; expected --tensor NAME, \(listing)")
             }
             array = try file.array(named: chosen)

@@ -20,14 +20,15 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let file = try SafetensorsFile(path: self.file)
         let dataBytes = file.entries.reduce(0) { $0 + $1.dataOffsets.count }
-        var lines = ["\(self.file): \(file.entries.count) tensors, \(NumberFormat.binaryBytes(dataBytes)) of data"]
+        // Names and metadata are the file's own strings: shown with control characters escaped.
+        var lines = ["\(self.file.escapingControlCharacters): \(file.entries.count) tensors, \(NumberFormat.binaryBytes(dataBytes)) of data"]
         var table = TextTable(header: ["name", "dtype", "shape", "bytes"], rightAligned: [3])
         for entry in file.entries.sorted(by: { $0.name < $1.name }) {
-            table.rows.append([entry.name, entry.elementType.rawValue, NumberFormat.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)])
+            table.rows.append([entry.name.escapingControlCharacters, entry.elementType.rawValue, NumberFormat.shape(entry.shape), NumberFormat.count(entry.dataOffsets.count)])
         }
         lines.append(table.render(indent: "  "))
         if !file.metadata.isEmpty {
-            lines += ["", "metadata"] + file.metadata.keys.sorted().map { "  \($0): \(file.metadata[$0] ?? "")" }
+            lines += ["", "metadata"] + file.metadata.keys.sorted().map { "  \($0.escapingControlCharacters): \((file.metadata[$0] ?? "").escapingControlCharacters)" }
         }
         for name in BitsandbytesCheckpoint.weightNames(in: file) {
             let weight = try BitsandbytesCheckpoint.weight(named: name, in: file)
@@ -38,7 +39,7 @@ struct InspectCommand: ParsableCommand {
 
     /// What a 4-bit weight holds: its quantization, the range of its scales and values, and how often each code occurs.
     private func summary(of weight: FourBitQuantized, named name: String) -> String {
-        var lines = ["\(name): \(weight.type.rawValue) \(NumberFormat.shape(weight.shape)), blocksize \(weight.blocksize)"]
+        var lines = ["\(name.escapingControlCharacters): \(weight.type.rawValue) \(NumberFormat.shape(weight.shape)), blocksize \(weight.blocksize)"]
         if case .doubleQuantized(let quantized) = weight.scales {
             lines[0] += ", double quantization (nested blocksize \(quantized.nestedBlocksize), offset \(NumberFormat.significant(Double(quantized.offset))))"
         }

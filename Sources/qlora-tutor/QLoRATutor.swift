@@ -35,6 +35,7 @@ struct QLoRATutor: AsyncParsableCommand {
     /// Runs the command and maps every failure to the project's exit statuses:
     /// 0 success, 1 a check that failed, 2 input that could not be used.
     static func main() async {
+        CrashReportSettings.apply()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -55,7 +56,9 @@ struct QLoRATutor: AsyncParsableCommand {
         }
     }
 
+    /// Prints one line to standard error; what came from a file or a flag (a tensor named `w\nx`, a
+    /// `--model` ending in a newline) has its control characters escaped, so it stays one line.
     private static func printError(_ line: String) {
-        FileHandle.standardError.write(Data("qlora-tutor: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("qlora-tutor: \(line.escapingControlCharacters)\n".utf8))
     }
 }

@@ -19,10 +19,17 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Tweak a parameter in every printed block that offers it, as a learner would.", valueName: "name=value"))
     var settings: [String] = []
 
-    @Option(help: "The widest a printed line may be.")
+    /// The widths `--width` takes: narrower cannot hold a table, wider only pads lines with spaces.
+    static let widths = 20...1000
+
+    // Unconditional, so `--width -1` is read as a width (and refused) rather than as a flag.
+    @Option(parsing: .unconditional, help: "The widest a printed line may be (20 to 1000).")
     var width: Int = 80
 
     func run() throws {
+        guard Self.widths.contains(width) else {
+            throw InputError("--width", "expected a width from \(Self.widths.lowerBound) to \(Self.widths.upperBound) columns, got \(width)")
+        }
         let parts = target.split(separator: ":", maxSplits: 1).map(String.init)
         let course = try Course.load(Course.files(folder: root.check.lessonsFolder))
         let lesson = try course.lesson(named: parts.first ?? target)

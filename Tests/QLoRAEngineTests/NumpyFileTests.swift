@@ -55,7 +55,7 @@ import Testing
         (TensorFileBytes.numpy(header: "{'descr': '<f4", data: Data()), "unterminated"),
         (Data("PK\u{3}\u{4}not numpy".utf8), "expected a .npy file"),
         (NumpyFile.magic + Data([1, 0, 0xFF]), "header length"),
-        (NumpyFile.magic + Data([1, 0, 0x40, 0]) + Data("{'descr'".utf8), "expected 64 bytes of the header"),
+        (NumpyFile.magic + Data([1, 0, 0x40, 0]) + Data("{'descr'".utf8), "header length 64 runs past the end of the file (8 bytes after it)"),
     ])
     func refusesBrokenFiles(bytes: Data, expected: String) {
         #expect {

@@ -58,8 +58,8 @@ import Testing
     /// Each broken file is refused with a message that says what was wrong.
     @Test(arguments: [
         (Data([1, 2, 3]), "expected 8 bytes of the header length"),
-        (TensorFileBytes.safetensors(headerJSON: "{}", declaredLength: 200_000_000), "expected at most 100000000"),
-        (TensorFileBytes.safetensors(headerJSON: "{}", declaredLength: 50), "expected 50 bytes of the JSON header"),
+        (TensorFileBytes.safetensors(headerJSON: "{}", declaredLength: 200_000_000), "header length 200000000 runs past the end"),
+        (TensorFileBytes.safetensors(headerJSON: "{}", declaredLength: 50), "header length 50 runs past the end of the file (2 bytes after it)"),
         (TensorFileBytes.safetensors(headerJSON: "[1]"), "does not start with '{'"),
         (TensorFileBytes.safetensors(headerJSON: "{\"w\": "), "not valid JSON"),
         (TensorFileBytes.safetensors(headerJSON: #"{"w":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}"#, data: Data(count: 8)), "dtype F64"),

@@ -65,10 +65,12 @@ import Testing
         Case(label: "codes are not a float tensor", arguments: {
                  try ["quantize", $0.file("m.safetensors", SafetensorsFile.encode(["c": StoredArray(uint8: [1], shape: [1])]))] + nf4
              }, expected: "$DIR/m.safetensors: c: holds uint8 values"),
-        Case(label: "header too large", arguments: { try ["inspect", $0.file("m.safetensors", safetensors("{}", declaredLength: 1 << 40))] },
-             expected: "$DIR/m.safetensors: declares a 1099511627776-byte header; expected at most 100000000 bytes"),
+        Case(label: "header length past the end", arguments: { try ["inspect", $0.file("m.safetensors", safetensors("{}", declaredLength: 1 << 40))] },
+             expected: "$DIR/m.safetensors: header length 1099511627776 runs past the end of the file (2 bytes after it)"),
+        Case(label: "an .npy file read as safetensors", arguments: { try ["inspect", $0.file("m.safetensors", npy([1, 2]))] },
+             expected: "$DIR/m.safetensors: header length 379"),
         Case(label: "truncated safetensors", arguments: { try ["inspect", $0.file("m.safetensors", safetensors("{}", declaredLength: 64))] },
-             expected: "$DIR/m.safetensors: expected 64 bytes of the JSON header"),
+             expected: "$DIR/m.safetensors: header length 64 runs past the end of the file (2 bytes after it)"),
         Case(label: "offsets past the file", arguments: {
                  try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, data: Data(count: 8)))]
              }, expected: "$DIR/m.safetensors: tensor 'w' data_offsets [0, 16] runs past the end"),
@@ -94,6 +96,30 @@ import Testing
                  arrays["W.quant_map"] = StoredArray(float32: NF4.codebook, shape: [16])
                  return ["inspect", try folder.file("q.safetensors", SafetensorsFile.encode(arrays))]
              }, expected: "$DIR/q.safetensors: 4-bit weight 'W': quant_map differs from the FP4 codebook"),
+        Case(label: "a dtype holding a newline", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"BF16\n","shape":[1],"data_offsets":[0,2]}}"#, data: Data(count: 2)))]
+             }, expected: "$DIR/m.safetensors: tensor 'w' has dtype BF16\\n; expected one of"),
+        Case(label: "a tensor name holding a newline", arguments: {
+                 try ["quantize", $0.file("m.safetensors", SafetensorsFile.encode(["w\nx": StoredArray(float32: [1], shape: [1])])), "--tensor", "y"] + nf4
+             }, expected: "$DIR/m.safetensors: has no tensor 'y'; expected one of: w\\nx"),
+        Case(label: "a model name ending in a newline", arguments: { _ in ["memory", "--model", "llama-2-7b\n"] },
+             expected: "--model: unknown model 'llama-2-7b\\n'"),
+        Case(label: "more tensors than a header may list", arguments: {
+                 // One key more than the tensors and `__metadata__` together: refused before decoding.
+                 let entries = (0...SafetensorsFile.maximumTensors + 1).map { #""t\#($0)":0"# }.joined(separator: ",")
+                 return ["inspect", try $0.file("m.safetensors", safetensors("{" + entries + "}"))]
+             }, expected: "$DIR/m.safetensors: header lists more than 100000 tensors; expected at most 100000"),
+        Case(label: "metadata of more than 16 MiB", arguments: {
+                 let note = String(repeating: "a", count: SafetensorsFile.maximumHeaderText)
+                 return ["inspect", try $0.file("m.safetensors", safetensors(#"{"__metadata__":{"note":"\#(note)"}}"#))]
+             }, expected: "$DIR/m.safetensors: header has more than 16777216 bytes of strings; expected at most 16777216"),
+        Case(label: "a tensor name given twice", arguments: {
+                 try ["inspect", $0.file("m.safetensors", safetensors(#"{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}"#, data: Data(count: 2)))]
+             }, expected: #"$DIR/m.safetensors: header has the key "w" twice in one object; expected each key once"#),
+        Case(label: "many tensors, no --tensor", arguments: {
+                 let arrays = Dictionary(uniqueKeysWithValues: (0..<12).map { (String(format: "t%02d", $0), StoredArray(float32: [1], shape: [1])) })
+                 return ["quantize", try $0.file("m.safetensors", SafetensorsFile.encode(arrays))] + nf4
+             }, expected: "$DIR/m.safetensors: holds 12 tensors; expected --tensor NAME, one of: t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, … (12 in all)"),
         Case(label: "unwritable --out", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--out", "/no/such/dir/q.safetensors"] + nf4 },
              expected: "/no/such/dir/q.safetensors: cannot be written"),
     ]
@@ -125,6 +151,16 @@ import Testing
         }
         let inside = try CommandRunner.run(["quantize", dotted.appendingPathComponent("w.NPY").path] + Self.nf4)
         #expect(inside.status == 0, "\(inside.standardError)")
+    }
+
+    /// Which of several overlapping tensors an error names used to change from run to run.
+    @Test func overlappingOffsetsNameTheSameTensorEveryRun() throws {
+        let folder = try ScratchFolder()
+        let entries = ["c", "a", "d", "b"].map { #""\#($0)":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}"# }.joined(separator: ",")
+        let file = try folder.file("m.safetensors", Self.safetensors("{" + entries + "}", data: Data(count: 4)))
+        let messages = try (0..<4).map { _ in try CommandRunner.run(["inspect", file]).standardError }
+        #expect(Set(messages).count == 1)
+        #expect(messages[0].contains("tensor 'b' data_offsets [0, 4] overlaps"), "\(messages[0])")
     }
 
     @Test func anUnknownTypeIsAUsageError() throws {

@@ -106,11 +106,14 @@ import Testing
         ["run", "01:-9223372036854775808"],
         ["run", "04:7", "--set", "type=fp5"],
         ["run", "04:7", "--set", "no-such=1"],
+        ["run", "01", "--width", "-1"],
+        ["run", "01", "--width", "100000000"],
     ])
     func badInputExitsTwoWithOneLine(arguments: [String]) throws {
         let result = try CommandRunner.run(arguments)
         #expect(result.status == 2, "\(result.standardError)")
         #expect(result.standardError.hasPrefix("qlora-tutor: "), "\(result.standardError)")
+        #expect(!result.standardError.contains("Missing value"), "\(result.standardError)")
     }
 
     @Test func runPrintsAStepAsPlainText() throws {

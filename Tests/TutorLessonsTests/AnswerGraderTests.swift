@@ -33,6 +33,14 @@ import Testing
         #expect(levels.message.contains("expected 16"))
     }
 
+    /// Swift's `Double` reads `0x10` as 16; a learner who writes that did not answer in decimal.
+    @Test(arguments: [("16", true), (" 16 ", true), ("1.6e1", true), ("0x10", false), ("0x1p4", false), ("nan", false), ("inf", false)])
+    func onlyADecimalNumberIsANumericAnswer(answer: String, right: Bool) throws {
+        let lesson = try LessonParser().parse(LessonFixtures.valid, id: "t", sourcePath: "t.md")
+        let levels = try #require(lesson.quizzes.first { $0.id == "levels" })
+        #expect(levels.isCorrect(answer, computedValue: nil) == right)
+    }
+
     @Test func reportsAnUnknownQuizID() throws {
         let suite = try grader().grade(Self.learner(), source: "ada.json")
         let unknown = suite.cases.filter { $0.kind == .unknownQuiz }

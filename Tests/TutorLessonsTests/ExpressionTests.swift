@@ -80,4 +80,25 @@ import Testing
         #expect(throws: Expression.MissingResult(name: "mse", isNaN: true)) { try expression.truth(withNaN) }
         #expect(throws: Never.self) { try expression.truth(results) }
     }
+
+    /// A flat chain never nests, but evaluating one of 60,000 terms overflowed the stack.
+    @Test(arguments: [" + ", " * ", " - "])
+    func longFlatArithmeticChainsAreRefusedWithTheLimit(joiner: String) {
+        let text = Array(repeating: "mse", count: 60_000).joined(separator: joiner) + " < 1"
+        let error = #expect(throws: ExpressionError.self) { try Expression.parse(text, names: names, kind: .boolean) }
+        #expect(error?.message.contains("more than 256 terms") == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test(arguments: [" and ", " or "])
+    func longFlatConditionChainsAreRefusedWithTheLimit(joiner: String) {
+        let text = Array(repeating: "mse < 1", count: 30_000).joined(separator: joiner)
+        let error = #expect(throws: ExpressionError.self) { try Expression.parse(text, names: names, kind: .boolean) }
+        #expect(error?.message.contains("more than 256 terms") == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test func aChainAtTheLimitStillEvaluates() throws {
+        let sum = Array(repeating: "bits", count: 255).joined(separator: " + ")
+        #expect(try truth("\(sum) == \(255 * 4.5)"))
+        #expect(throws: ExpressionError.self) { try truth("\(sum) + bits == 0") }
+    }
 }

@@ -126,4 +126,35 @@ import Testing
             #expect(error?.message.contains("nested more than") == true)
         }
     }
+
+    /// Blocks that took the old inline parser quadratic time (19.6 s for 64,000 `[`), given as a
+    /// unit and its repeat count; each now parses in a moment, and the limit only stops a stall.
+    @Test(.timeLimit(.minutes(1)), arguments: [
+        ("[", 64_000), ("_a ", 32_000), ("*a ", 32_000), ("**a ", 32_000), ("[a](", 32_000),
+    ])
+    func unmatchedDelimitersParseInLinearTime(unit: String, count: Int) throws {
+        let text = String(repeating: unit, count: count)
+        let blocks = try MarkdownParser(source: "x.md").parse(text).map(\.block)
+        guard blocks.count == 1, case .paragraph(let inlines) = blocks[0] else {
+            Issue.record("expected one paragraph, got \(blocks.count) blocks")
+            return
+        }
+        #expect(inlines.map(\.plainText).joined() == text.trimmingSpaces, "every delimiter stays literal text")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aLargeLessonOfDelimitersParsesInLinearTime() throws {
+        let text = String(repeating: "*_[", count: 216_000)
+        let blocks = try MarkdownParser(source: "x.md").parse(text).map(\.block)
+        #expect(blocks.count == 1)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func manyMatchedSpansParseInLinearTime() throws {
+        let text = String(repeating: "*a* _b_ **c** `d` [e](f) ", count: 20_000)
+        let blocks = try MarkdownParser(source: "x.md").parse(text).map(\.block)
+        guard case .paragraph(let inlines) = blocks.first else {
+            Issue.record("expected one paragraph, got \(blocks)")
+            return
+        }
+        #expect(inlines.count == 20_000 * 10 - 1)
+    }
 }

@@ -14,5 +14,6 @@ let benchmarks: @Sendable () -> Void = {
     quantizationBenchmarks()
     trainingBenchmarks()
     courseBenchmarks()
+    gradingBenchmarks()
     renderBenchmarks()
 }

@@ -29,6 +29,9 @@ public enum NumpyFile {
         case 2, 3: headerLength = Int(try cursor.readInteger(UInt32.self, "the header length"))
         default: throw InputError(source, "is .npy format version \(major); expected version 1, 2 or 3")
         }
+        guard headerLength <= cursor.remaining else {
+            throw InputError(source, "header length \(headerLength) runs past the end of the file (\(cursor.remaining) bytes after it); expected a complete header")
+        }
         let headerBytes = try cursor.read(headerLength, "the header")
         let header = try Header(parsing: headerBytes, source: source)
         let expectedBytes = try StoredArray.byteCount(of: header.elementType, shape: header.shape, source: source)

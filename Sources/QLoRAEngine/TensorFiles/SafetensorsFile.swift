@@ -22,6 +22,14 @@ public struct SafetensorsFile {
 
     /// The largest header read, as in the reference implementation: a length beyond it is corruption or an attack.
     public static let maximumHeaderLength = 100_000_000
+    /// The most tensors one header may list: far more than any checkpoint shard holds (a 70B
+    /// model has under a thousand in all), and few enough that reading the header stays small.
+    public static let maximumTensors = 100_000
+    /// The most JSON values a header may hold: each tensor's dtype, shape, offsets and a few more.
+    static let maximumHeaderValues = maximumTensors * 16
+    /// The most bytes of names, dtypes and metadata a header may hold (16 MiB): a hundred bytes
+    /// for each of the most tensors, and a header read costs at most a few times this.
+    public static let maximumHeaderText = 16 << 20
 
     /// The entries in the order their data is stored.
     public let entries: [Entry]
@@ -46,6 +54,12 @@ public struct SafetensorsFile {
         self.source = source
         var cursor = ByteCursor(bytes, source: source)
         let headerLength = try cursor.readInteger(UInt64.self, "the header length")
+        // Past the end first: a file of another kind (an .npy read as safetensors) declares some
+        // enormous length, and "past the end" is what is wrong with it.
+        guard headerLength <= UInt64(cursor.remaining) else {
+            throw InputError(
+                source, "header length \(headerLength) runs past the end of the file (\(cursor.remaining) bytes after it); expected a .safetensors file")
+        }
         guard headerLength <= UInt64(Self.maximumHeaderLength) else {
             throw InputError(
                 source, "declares a \(headerLength)-byte header; expected at most \(Self.maximumHeaderLength) bytes")
@@ -53,6 +67,18 @@ public struct SafetensorsFile {
         let headerBytes = try cursor.read(Int(headerLength), "the JSON header")
         guard headerBytes.first == UInt8(ascii: "{") else {
             throw InputError(source, "header does not start with '{'; expected a JSON object")
+        }
+        // Count before decoding: a decoder builds all of a header before it can be asked its size.
+        let shape = JSONShape(
+            headerBytes, maximumTopLevelKeys: Self.maximumTensors + 1, maximumValues: Self.maximumHeaderValues,
+            maximumStringBytes: Self.maximumHeaderText)
+        switch shape.problem {
+        case .tooManyTopLevelKeys?:
+            throw Self.tooManyTensors(source)
+        case let problem?:
+            throw InputError(source, "header \(problem.message)")
+        case nil:
+            break
         }
         let header: Header
         do {
@@ -66,9 +92,15 @@ public struct SafetensorsFile {
             throw InputError(
                 source, "header is not valid JSON with integer shapes and offsets; expected {name: {dtype, shape, data_offsets}}")
         }
+        guard header.entries.count <= Self.maximumTensors else {
+            throw Self.tooManyTensors(source)
+        }
         data = cursor.readRest()
         metadata = header.metadata
-        entries = header.entries.sorted { ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound) }
+        // Ties broken by name, so a header with overlapping offsets names the same tensor on every run.
+        entries = header.entries.sorted {
+            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name)
+        }
         names = entries.map(\.name).sorted()
         entryIndices = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         try validateOffsets()
@@ -78,9 +110,20 @@ public struct SafetensorsFile {
     /// - Throws: `InputError` listing the names there are when there is no such tensor.
     public func entry(named name: String) throws -> Entry {
         guard let index = entryIndices[name] else {
-            throw InputError(source, "has no tensor '\(name)'; expected one of: \(names.joined(separator: ", "))")
+            throw InputError(source, "has no tensor '\(name)'; expected one of: \(Self.listing(names))")
         }
         return entries[index]
+    }
+
+    private static func tooManyTensors(_ source: String) -> InputError {
+        InputError(source, "header lists more than \(maximumTensors) tensors; expected at most \(maximumTensors)")
+    }
+
+    /// Names for an error line: all of a few, or the first ten and how many there are in all.
+    public static func listing(_ names: [String]) -> String {
+        let shown = 10
+        guard names.count > shown else { return names.joined(separator: ", ") }
+        return names.prefix(shown).joined(separator: ", ") + ", … (\(names.count) in all)"
     }
 
     /// The stored array named `name`.

@@ -36,10 +36,11 @@ public struct AnswerGrader {
     /// Grades every file; each becomes one suite of the report.
     public func grade(files: [String]) -> CheckReport {
         CheckReport(mode: .answers, suites: files.map { path in
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return CheckSuite(name: (path as NSString).lastPathComponent, source: path, error: "\(path): cannot read the file")
+            do throws(InputError) {
+                return grade(try FileContents.read(path, maximumBytes: LearnerProgress.maximumBytes, expected: "a progress file"), source: path)
+            } catch {
+                return CheckSuite(name: (path as NSString).lastPathComponent, source: path, error: error.description)
             }
-            return grade(data, source: path)
         })
     }
 

@@ -17,7 +17,7 @@ public struct CourseChecker {
     public func check(_ files: [Course.File]) -> CheckReport {
         CheckReport(mode: .course, suites: files.map { file in
             do {
-                return check(try parser.parse(file.text, id: file.lessonID, sourcePath: file.path))
+                return check(try parser.parse(file))
             } catch {
                 return CheckSuite(name: file.lessonID, source: file.path, error: describe(error))
             }

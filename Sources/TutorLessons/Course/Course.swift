@@ -16,11 +16,14 @@ public struct Course: Equatable {
         /// The path errors name: `Lessons/<name>` for the built-in course, the real path otherwise.
         public var path: String
         public var text: String
+        /// Why the file could not be read as a lesson (then `text` is empty); nil when it was read.
+        public var unreadable: InputError?
 
-        public init(name: String, path: String, text: String) {
+        public init(name: String, path: String, text: String, unreadable: InputError? = nil) {
             self.name = name
             self.path = path
             self.text = text
+            self.unreadable = unreadable
         }
 
         /// The lesson id: the file name without `.md`.
@@ -33,7 +36,9 @@ public struct Course: Equatable {
     }
 
     /// The lesson files of a teacher's folder: every `*.md` in it except the guide `README.md`,
-    /// sorted by name. Only that folder is read, never its subfolders.
+    /// sorted by name. Only that folder is read, never its subfolders, and nothing outside it: a
+    /// file that cannot be a lesson (a folder, a FIFO, a link that leaves the folder, a file too
+    /// large or not UTF-8) is kept with the reason, so a check reports it and goes on.
     public static func files(inFolder folder: String) throws -> [File] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -47,12 +52,14 @@ public struct Course: Equatable {
         }
         let lessonNames = names.filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
         guard !lessonNames.isEmpty else { throw InputError(folder, "expected lesson files (*.md) in the folder, found none") }
-        return try lessonNames.map { name in
+        let reader = LessonFileReader(folder: folder)
+        return lessonNames.map { name in
             let path = (folder as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw InputError(path, "expected a readable UTF-8 text file")
+            do throws(InputError) {
+                return File(name: name, path: path, text: try reader.read(path))
+            } catch {
+                return File(name: name, path: path, text: "", unreadable: error)
             }
-            return File(name: name, path: path, text: text)
         }
     }
 
@@ -63,7 +70,7 @@ public struct Course: Equatable {
 
     /// Parses every file, stopping at the first mistake.
     public static func load(_ files: [File], parser: LessonParser = LessonParser()) throws -> Course {
-        Course(lessons: try files.map { try parser.parse($0.text, id: $0.lessonID, sourcePath: $0.path) })
+        Course(lessons: try files.map { try parser.parse($0) })
     }
 
     /// The lesson a person names on the command line: its id, or a unique prefix of it such as `01`.

@@ -41,6 +41,10 @@ private struct ExpressionParser {
     /// How deep the parser has recursed; bounded so a hostile lesson cannot exhaust the stack.
     private var nesting = 0
     private static let maximumNesting = 64
+    /// How many numbers and names one expression may hold. A flat chain such as `a + a + ... + a`
+    /// never nests, but its tree is as deep as it is long and evaluating it recurses that deep.
+    static let maximumTerms = 256
+    private var terms = 0
     private var tokens: [(token: Token, column: Int)] = []
     private var position = 0
     private var tokenizeError: ExpressionError?
@@ -85,11 +89,16 @@ private struct ExpressionParser {
                 }
                 tokens.append((.number(value), column))
                 index = end
+                guard countTerm(at: column) else { return }
             } else if isWordStart(scalar) {
                 var end = index
                 while end < scalars.count, isWordStart(scalars[end]) || isDigit(scalars[end]) { end += 1 }
-                tokens.append((.word(String(String.UnicodeScalarView(scalars[index..<end]))), column))
+                let word = String(String.UnicodeScalarView(scalars[index..<end]))
+                tokens.append((.word(word), column))
                 index = end
+                if !Self.keywords.contains(word) {
+                    guard countTerm(at: column) else { return }
+                }
             } else {
                 let pair = index + 1 < scalars.count ? String(scalar) + String(scalars[index + 1]) : ""
                 if ["<=", ">=", "==", "!=", "~="].contains(pair) {
@@ -104,6 +113,20 @@ private struct ExpressionParser {
                 }
             }
         }
+    }
+
+    /// The words of the grammar itself, which are not terms.
+    private static let keywords: Set<String> = ["and", "or", "not", "within"]
+
+    /// Counts one number or name, failing past `maximumTerms`.
+    private mutating func countTerm(at column: Int) -> Bool {
+        terms += 1
+        guard terms <= Self.maximumTerms else {
+            tokenizeError = ExpressionError(
+                column: column, message: "expression has more than \(Self.maximumTerms) terms (numbers and names); expected at most \(Self.maximumTerms)")
+            return false
+        }
+        return true
     }
 
     private var current: Token { tokens[min(position, tokens.count - 1)].token }
@@ -294,7 +317,7 @@ private struct ExpressionParser {
             let inner = try parseExpression()
             guard accept(.symbol(")")) else { throw failure("`)`") }
             return inner
-        case .word(let word) where !["and", "or", "not", "within"].contains(word):
+        case .word(let word) where !Self.keywords.contains(word):
             position += 1
             if accept(.symbol("(")) {
                 guard let function = Expression.Function(rawValue: word) else {

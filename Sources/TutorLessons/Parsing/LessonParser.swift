@@ -16,9 +16,16 @@ public struct LessonParser {
     /// The keys a lesson's front matter may have.
     static let frontMatterKeys = ["title", "section"]
 
+    /// Parses a lesson file, or throws why it could not be read.
+    public func parse(_ file: Course.File) throws -> Lesson {
+        if let unreadable = file.unreadable { throw unreadable }
+        return try parse(file.text, id: file.lessonID, sourcePath: file.path)
+    }
+
     /// Parses the text of the lesson `id` read from `sourcePath`.
     public func parse(_ text: String, id: String, sourcePath: String) throws -> Lesson {
         let lines = MarkdownParser.lines(of: text)
+        try Self.requirePrintable(lines, source: sourcePath)
         let (title, section, bodyStart) = try parseFrontMatter(lines, source: sourcePath)
         let body = Array(lines[bodyStart...])
         let markdown = MarkdownParser(source: sourcePath)
@@ -77,6 +84,17 @@ public struct LessonParser {
             steps.append(opening)
         }
         return Lesson(id: id, title: title, section: section, steps: steps, sourcePath: sourcePath)
+    }
+
+    /// Refuses control characters (a NUL, an escape sequence): a lesson is text, and none of its
+    /// strings may reach a terminal able to move the cursor or retitle the window.
+    private static func requirePrintable(_ lines: [MarkdownParser.Line], source: String) throws {
+        for line in lines {
+            guard let (column, scalar) = line.text.unicodeScalars.enumerated().first(where: { $0.element.isControlCharacter }) else { continue }
+            throw InputError(
+                "\(source):\(line.number)",
+                "control character \(scalar.codePointName) at column \(column + 1); expected printable text")
+        }
     }
 
     private func parseFrontMatter(_ lines: [MarkdownParser.Line], source: String) throws -> (title: String, section: String, bodyStart: Int) {

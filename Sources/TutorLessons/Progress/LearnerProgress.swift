@@ -10,6 +10,9 @@ public struct LearnerProgress: Equatable {
     public static let format = "qlora-tutor-progress"
     /// The newest version this build reads and the one it writes.
     public static let version = 1
+    /// The largest progress file read (1 MiB): hundreds of times a whole course's answers, and
+    /// small enough that reading a hostile file costs little memory.
+    public static let maximumBytes = 1 << 20
 
     /// The learner's name, as they gave it (or the login name).
     public var learner: String

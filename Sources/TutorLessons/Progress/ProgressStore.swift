@@ -44,15 +44,13 @@ public struct ProgressStore {
     }
 
     /// Reads the progress file, moving it aside if it is corrupt.
+    ///
+    /// A path that is a folder, a pipe or a device, or a file over `LearnerProgress.maximumBytes`,
+    /// is an error that leaves it where it is.
     public func load() throws -> LoadResult {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch CocoaError.fileReadNoSuchFile {
-            return .missing
-        } catch {
-            throw InputError(url.path, "cannot read the progress file: \(error.localizedDescription)")
-        }
+        var status = stat()
+        guard stat(url.path, &status) == 0 || errno != ENOENT else { return .missing }
+        let data = try FileContents.read(url.path, maximumBytes: LearnerProgress.maximumBytes, expected: "a progress file")
         do {
             return .loaded(try Self.decode(data, source: url.path))
         } catch let error as InputError {
@@ -76,7 +74,8 @@ public struct ProgressStore {
             throw InputError(folder.path, "cannot create the progress folder: \(error.localizedDescription)")
         }
         let data = try Self.encode(progress)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        removeStaleTemporaryFiles()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent)\(Self.temporarySuffix)\(getpid())")
         try Self.writeAndFlush(data, to: temporary.path)
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -91,6 +90,23 @@ public struct ProgressStore {
         }
     }
 
+    /// What follows `.<name>` in a temporary file's name, before the saving process's id.
+    private static let temporarySuffix = ".tmp-"
+
+    /// Removes the temporary files that saves killed part way left behind, as `.<name>.tmp-<pid>`
+    /// where no process `<pid>` runs any more (a live one may be saving right now).
+    private func removeStaleTemporaryFiles() {
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent)\(Self.temporarySuffix)"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0 else { continue }
+            if pid == getpid() || (kill(pid, 0) != 0 && errno == ESRCH) {
+                unlink(folder.appendingPathComponent(name).path)
+            }
+        }
+    }
+
     /// The JSON text of a progress file: keys sorted, dates in ISO 8601, so files diff well.
     public static func encode(_ progress: LearnerProgress) throws -> Data {
         let encoder = JSONEncoder()
@@ -101,8 +117,14 @@ public struct ProgressStore {
 
     /// Reads a progress file's JSON; `source` names the file in the error.
     public static func decode(_ data: Data, source: String) throws -> LearnerProgress {
+        guard data.count <= LearnerProgress.maximumBytes else {
+            throw InputError(source, "is \(data.count) bytes; expected a progress file of at most \(LearnerProgress.maximumBytes) bytes")
+        }
+        if let problem = JSONShape(data).problem {
+            throw InputError(source, "not a qlora-tutor progress file: it \(problem.message)")
+        }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom(Self.decodeDate)
         do {
             return try decoder.decode(LearnerProgress.self, from: data)
         } catch let error as DecodingError {
@@ -110,6 +132,17 @@ public struct ProgressStore {
         } catch {
             throw InputError(source, "not a qlora-tutor progress file: \(error.localizedDescription)")
         }
+    }
+
+    /// A date exactly as `encode` writes it, such as `2027-01-15T08:00:00Z`. A looser form (which
+    /// the ISO 8601 parser takes) would not survive a save unchanged.
+    private static func decodeDate(_ decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = try? Date(text, strategy: .iso8601), date.formatted(.iso8601) == text else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a date such as 2027-01-15T08:00:00Z")
+        }
+        return date
     }
 
     private static func describe(_ error: DecodingError) -> String {
