@@ -7,7 +7,7 @@ import Foundation
 public struct PeftAdapterConfiguration: Equatable {
     /// Which linears an adapter sits on (`target_modules`).
     public enum TargetModules: Equatable {
-        /// A list of names: a module is targeted when its path is one of them or ends with `.` and one.
+        /// A list of names, sorted: a module is targeted when its path is one of them or ends with `.` and one.
         case names([String])
         /// A single string: a regular expression the whole module path must match.
         case pattern(String)
@@ -113,7 +113,7 @@ extension PeftAdapterConfiguration {
             guard names.count == values.count, !names.isEmpty else {
                 throw InputError(source, "target_modules is not a list of module names; expected such as [\"q_proj\", \"v_proj\"]")
             }
-            targetModules = .names(names)
+            targetModules = .names(names.sorted())  // a set to peft; sorted, so a file is written the same way every time
         case let value:
             throw InputError(source, "target_modules is \(value?.spelling ?? "missing"); expected a list of module names, a pattern or \"all-linear\"")
         }
@@ -124,7 +124,7 @@ extension PeftAdapterConfiguration {
     public var adapterConfigJSON: Data {
         let targets: JSONObject.Value =
             switch targetModules {
-            case .names(let names): .strings(names.sorted())
+            case .names(let names): .strings(names)
             case .pattern(let pattern): .string(pattern)
             case .allLinear: .string("all-linear")
             }
