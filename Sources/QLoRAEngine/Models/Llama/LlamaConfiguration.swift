@@ -25,12 +25,14 @@ public struct LlamaConfiguration: Equatable {
     public var ropeTheta: Float
     /// `tie_word_embeddings`: whether `lm_head` shares the token embedding's matrix.
     public var tieWordEmbeddings: Bool
+    /// `initializer_range`: the standard deviation of a fresh model's linears and embedding.
+    public var initializerRange: Float
 
     public init(
         vocabularySize: Int = 256, hiddenSize: Int, intermediateSize: Int, layerCount: Int,
         attentionHeadCount: Int, keyValueHeadCount: Int? = nil, headDimension: Int? = nil,
         maxPositionEmbeddings: Int, rmsNormEpsilon: Float = 1e-5, ropeTheta: Float = 10_000,
-        tieWordEmbeddings: Bool = false
+        tieWordEmbeddings: Bool = false, initializerRange: Float = 0.02
     ) {
         self.vocabularySize = vocabularySize
         self.hiddenSize = hiddenSize
@@ -43,6 +45,7 @@ public struct LlamaConfiguration: Equatable {
         self.rmsNormEpsilon = rmsNormEpsilon
         self.ropeTheta = ropeTheta
         self.tieWordEmbeddings = tieWordEmbeddings
+        self.initializerRange = initializerRange
     }
 }
 

@@ -1,0 +1,47 @@
+import Dispatch
+
+/// What a part of the model needs to run its products: panel scratch and the threads it may use.
+struct LlamaKernelContext {
+    /// Panel scratch for `MatrixMultiply`, one panel per thread.
+    let panels: UnsafeMutableBufferPointer<Float>
+    /// Threads the large products may use.
+    let available: Int
+
+    /// Threads worth using for an `m` x `n` x `k` product.
+    func threads(m: Int, n: Int, k: Int) -> Int { TrainingWorkspace.threads(available, m: m, n: n, k: k) }
+
+    /// The scratch of one worker, for products that run one per thread.
+    func panels(worker: Int) -> UnsafeMutableBufferPointer<Float> {
+        let size = MatrixMultiply.panelScratchCount(threads: 1)
+        return UnsafeMutableBufferPointer(rebasing: panels[worker * size..<(worker + 1) * size])
+    }
+
+    /// Runs `body(item, worker)` for every item in `0..<items`, on up to `available` threads, each
+    /// thread taking every `available`-th item; items must write disjoint memory.
+    func forEach(_ items: Int, _ body: (Int, Int) -> Void) {
+        let workers = max(1, min(available, items))
+        if workers == 1 {
+            for item in 0..<items { body(item, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for item in stride(from: worker, to: items, by: workers) { body(item, worker) }
+            }
+        }
+    }
+}
+
+extension MatrixMultiply.Operand {
+    /// A `rows` x `columns` matrix starting at `offset` in `buffer`, its rows `rowStride` apart:
+    /// one head's slice of a [tokens, heads · width] activation.
+    init(_ buffer: UnsafeBufferPointer<Float>, offset: Int, rows: Int, columns: Int, rowStride: Int) {
+        let end = offset + (rows - 1) * rowStride + columns
+        self.init(UnsafeBufferPointer(rebasing: buffer[offset..<end]), rows: 1, columns: end - offset)
+        self.rows = rows
+        self.columns = columns
+        self.rowStride = rowStride
+        self.columnStride = 1
+    }
+}

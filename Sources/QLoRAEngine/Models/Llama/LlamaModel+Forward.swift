@@ -1,0 +1,129 @@
+extension LlamaModel {
+    /// The causal-LM loss of `batch`: mean cross-entropy of logits[:, :-1] against ids[:, 1:].
+    ///
+    /// - Throws: `InputError` when the batch does not fit the workspace or the workspace was made
+    ///   for another model.
+    public func loss(_ batch: LlamaBatch, workspace: LlamaWorkspace) throws -> Float {
+        try check(batch, workspace)
+        return batch.ids.withUnsafeBufferPointer { ids in
+            forward(ids, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, workspace: workspace)
+            return lossAndLogitsGradient(ids, sequenceLength: batch.sequenceLength, workspace: workspace, gradient: false)
+        }
+    }
+
+    /// The logits of every position, `[batch, sequence, vocabulary]`.
+    public func logits(_ batch: LlamaBatch, workspace: LlamaWorkspace) throws -> Tensor {
+        try check(batch, workspace)
+        batch.ids.withUnsafeBufferPointer { ids in
+            forward(ids, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, workspace: workspace)
+        }
+        let count = batch.tokenCount * configuration.vocabularySize
+        return Tensor(
+            shape: [batch.batchSize, batch.sequenceLength, configuration.vocabularySize],
+            scalars: Array(workspace.logits[0..<count]))
+    }
+
+    /// Throws unless `batch` fits `workspace` and the workspace was made for this model.
+    func check(_ batch: LlamaBatch, _ workspace: LlamaWorkspace) throws {
+        guard workspace.fits(self) else {
+            throw InputError("workspace", "made for another model or other adapters; make a new one")
+        }
+        guard batch.batchSize <= workspace.batchSize, batch.sequenceLength <= workspace.sequenceLength else {
+            throw InputError(
+                "tokens",
+                "expected at most \(workspace.batchSize) sequences of \(workspace.sequenceLength) tokens, got \(batch.batchSize) of \(batch.sequenceLength)")
+        }
+        guard batch.ids.allSatisfy({ $0 >= 0 && Int($0) < configuration.vocabularySize }) else {
+            throw InputError("tokens", "expected ids in 0..<\(configuration.vocabularySize)")
+        }
+    }
+
+    /// Runs the model on `batchSize` x `sequenceLength` ids and leaves the logits (and everything
+    /// backward needs) in `workspace`.
+    func forward(_ ids: UnsafeBufferPointer<Int32>, batchSize: Int, sequenceLength: Int, workspace w: LlamaWorkspace) {
+        let c = configuration
+        let n = batchSize * sequenceLength
+        let context = w.context
+        let shape = LlamaParts.AttentionShape(
+            batchSize: batchSize, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+            keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension)
+        let cos = UnsafeBufferPointer(w.ropeCos), sin = UnsafeBufferPointer(w.ropeSin)
+        embedding.scalars.withUnsafeBufferPointer { table in
+            LlamaParts.embeddingForward(ids: ids, table: table, width: c.hiddenSize, into: w.residuals[0])
+        }
+        for (index, layer) in layers.enumerated() {
+            let a = w.layers[index]
+            let x = UnsafeBufferPointer(w.residuals[index])
+            // Attention: x + o_proj(attention(rotary(q_proj(n)), rotary(k_proj(n)), v_proj(n))), n = RMSNorm(x).
+            layer.inputNorm.scalars.withUnsafeBufferPointer { gain in
+                LlamaParts.rmsNormForward(
+                    x, weight: gain, epsilon: c.rmsNormEpsilon, rows: n, into: a.normed1, inverseRMS: a.inverseRMS1)
+            }
+            let normed1 = UnsafeBufferPointer(a.normed1)
+            for (projection, output) in [(LlamaProjection.query, a.query), (.key, a.key), (.value, a.value)] {
+                layer[projection].forward(
+                    normed1, rows: n, into: output, accumulate: false, hidden: a.adapterHidden[projection.rawValue],
+                    context: context)
+            }
+            LlamaParts.rotaryForward(
+                a.query, rows: n, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+                headDimension: c.headDimension, cos: cos, sin: sin)
+            LlamaParts.rotaryForward(
+                a.key, rows: n, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
+                headDimension: c.headDimension, cos: cos, sin: sin)
+            LlamaParts.attentionForward(
+                query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
+                shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
+                context: context)
+            _ = a.middle.update(fromContentsOf: x[0..<n * c.hiddenSize])
+            layer[.output].forward(
+                UnsafeBufferPointer(a.attention), rows: n, into: a.middle, accumulate: true,
+                hidden: a.adapterHidden[LlamaProjection.output.rawValue], context: context)
+            // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).
+            let middle = UnsafeBufferPointer(a.middle)
+            layer.postAttentionNorm.scalars.withUnsafeBufferPointer { gain in
+                LlamaParts.rmsNormForward(
+                    middle, weight: gain, epsilon: c.rmsNormEpsilon, rows: n, into: a.normed2, inverseRMS: a.inverseRMS2)
+            }
+            let normed2 = UnsafeBufferPointer(a.normed2)
+            for (projection, output) in [(LlamaProjection.gate, a.gate), (.up, a.up)] {
+                layer[projection].forward(
+                    normed2, rows: n, into: output, accumulate: false, hidden: a.adapterHidden[projection.rawValue],
+                    context: context)
+            }
+            let width = n * c.intermediateSize
+            LlamaParts.swiGLUForward(
+                gate: UnsafeBufferPointer(rebasing: a.gate[0..<width]), up: UnsafeBufferPointer(rebasing: a.up[0..<width]),
+                into: UnsafeMutableBufferPointer(rebasing: a.activated[0..<width]))
+            let next = w.residuals[index + 1]
+            _ = next.update(fromContentsOf: middle[0..<n * c.hiddenSize])
+            layer[.down].forward(
+                UnsafeBufferPointer(a.activated), rows: n, into: next, accumulate: true,
+                hidden: a.adapterHidden[LlamaProjection.down.rawValue], context: context)
+        }
+        finalNorm.scalars.withUnsafeBufferPointer { gain in
+            LlamaParts.rmsNormForward(
+                UnsafeBufferPointer(w.residuals[c.layerCount]), weight: gain, epsilon: c.rmsNormEpsilon, rows: n,
+                into: w.finalNormed, inverseRMS: w.finalInverseRMS)
+        }
+        // logits = n Wᵀ, with W the head or, tied, the embedding.
+        (head ?? embedding).scalars.withUnsafeBufferPointer { weight in
+            MatrixMultiply.multiply(
+                MatrixMultiply.Operand(UnsafeBufferPointer(w.finalNormed), rows: n, columns: c.hiddenSize),
+                MatrixMultiply.Operand(weight, rows: c.vocabularySize, columns: c.hiddenSize).transposed,
+                into: w.logits, panels: context.panels,
+                threads: context.threads(m: n, n: c.vocabularySize, k: c.hiddenSize))
+        }
+    }
+
+    /// The loss of the logits `forward` left, and with `gradient` d loss / d logits in the workspace.
+    func lossAndLogitsGradient(
+        _ ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, workspace w: LlamaWorkspace, gradient: Bool
+    ) -> Float {
+        let count = ids.count * configuration.vocabularySize
+        return LlamaParts.crossEntropy(
+            logits: UnsafeBufferPointer(rebasing: w.logits[0..<count]), ids: ids, sequenceLength: sequenceLength,
+            vocabulary: configuration.vocabularySize,
+            gradient: gradient ? UnsafeMutableBufferPointer(rebasing: w.logitsGradient[0..<count]) : nil)
+    }
+}

@@ -1,0 +1,336 @@
+import Foundation
+
+/// Each part of a Llama model, its forward pass and its backward pass side by side, as plain loops
+/// over row-major buffers (the large products go to `MatrixMultiply`).
+///
+/// Shapes: N tokens (batch x sequence, sequence innermost), H hidden, V vocabulary, d head width.
+/// Backward functions add into gradients of parameters only where they say so; every sum runs in
+/// a fixed order, so the results do not depend on threads.
+enum LlamaParts {
+    // MARK: Token embedding
+
+    /// x[n] = E[id[n]].
+    static func embeddingForward(
+        ids: UnsafeBufferPointer<Int32>, table: UnsafeBufferPointer<Float>, width: Int,
+        into x: UnsafeMutableBufferPointer<Float>
+    ) {
+        for n in 0..<ids.count {
+            let row = Int(ids[n]) * width
+            for c in 0..<width { x[n * width + c] = table[row + c] }
+        }
+    }
+
+    /// dE[id[n]] += dx[n], tokens in order.
+    static func embeddingBackward(
+        ids: UnsafeBufferPointer<Int32>, outputGradient dx: UnsafeBufferPointer<Float>, width: Int,
+        tableGradient dE: UnsafeMutableBufferPointer<Float>
+    ) {
+        for n in 0..<ids.count {
+            let row = Int(ids[n]) * width
+            for c in 0..<width { dE[row + c] += dx[n * width + c] }
+        }
+    }
+
+    // MARK: RMSNorm
+
+    /// y = w ⊙ x · r with r = 1 / sqrt(mean(x²) + ε), per row; keeps r for backward.
+    static func rmsNormForward(
+        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>, epsilon: Float, rows: Int,
+        into y: UnsafeMutableBufferPointer<Float>, inverseRMS: UnsafeMutableBufferPointer<Float>
+    ) {
+        let width = w.count
+        for n in 0..<rows {
+            let row = n * width
+            var sumOfSquares: Float = 0
+            for c in 0..<width { sumOfSquares += x[row + c] * x[row + c] }
+            let r = 1 / (sumOfSquares / Float(width) + epsilon).squareRoot()
+            inverseRMS[n] = r
+            for c in 0..<width { y[row + c] = w[c] * (x[row + c] * r) }
+        }
+    }
+
+    /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)),  dw += Σ_rows dy ⊙ x̂.
+    static func rmsNormBackward(
+        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>,
+        inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, rows: Int,
+        inputGradient dx: UnsafeMutableBufferPointer<Float>, weightGradient dw: UnsafeMutableBufferPointer<Float>?
+    ) {
+        let width = w.count
+        for n in 0..<rows {
+            let row = n * width
+            let r = inverseRMS[n]
+            var dot: Float = 0
+            for c in 0..<width { dot += w[c] * dy[row + c] * (x[row + c] * r) }
+            let meanDot = dot / Float(width)
+            for c in 0..<width {
+                let normalized = x[row + c] * r
+                dx[row + c] += r * (w[c] * dy[row + c] - normalized * meanDot)
+            }
+        }
+        guard let dw else { return }
+        for n in 0..<rows {
+            let row = n * width
+            for c in 0..<width { dw[c] += dy[row + c] * (x[row + c] * inverseRMS[n]) }
+        }
+    }
+
+    // MARK: Rotary position embedding
+
+    /// cos and sin of position t times frequency i = θ^(-2i/d), `[positions, d/2]`, in float32 as
+    /// transformers computes them (its cos and sin repeat these for the second half of a head).
+    static func rotaryTables(
+        positions: Int, headDimension d: Int, theta: Float,
+        cos: UnsafeMutableBufferPointer<Float>, sin: UnsafeMutableBufferPointer<Float>
+    ) {
+        let half = d / 2
+        for i in 0..<half {
+            let inverseFrequency = 1 / Foundation.pow(theta, Float(2 * i) / Float(d))
+            for t in 0..<positions {
+                let angle = Float(t) * inverseFrequency
+                cos[t * half + i] = Foundation.cos(angle)
+                sin[t * half + i] = Foundation.sin(angle)
+            }
+        }
+    }
+
+    /// Rotates each head's pairs (i, i + d/2) by the angle of its token's position, in place
+    /// (transformers' `x cos + rotate_half(x) sin`):  x₁' = x₁ c - x₂ s,  x₂' = x₂ c + x₁ s.
+    static func rotaryForward(
+        _ x: UnsafeMutableBufferPointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension d: Int,
+        cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
+    ) {
+        let half = d / 2
+        for n in 0..<rows {
+            let t = n % sequenceLength
+            for h in 0..<heads {
+                let head = (n * heads + h) * d
+                for i in 0..<half {
+                    let (c, s) = (cos[t * half + i], sin[t * half + i])
+                    let (x1, x2) = (x[head + i], x[head + half + i])
+                    x[head + i] = x1 * c - x2 * s
+                    x[head + half + i] = x2 * c + x1 * s
+                }
+            }
+        }
+    }
+
+    /// The rotation is orthogonal, so its backward rotates the gradient back, in place:
+    /// dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s.
+    static func rotaryBackward(
+        _ dx: UnsafeMutableBufferPointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension d: Int,
+        cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
+    ) {
+        let half = d / 2
+        for n in 0..<rows {
+            let t = n % sequenceLength
+            for h in 0..<heads {
+                let head = (n * heads + h) * d
+                for i in 0..<half {
+                    let (c, s) = (cos[t * half + i], sin[t * half + i])
+                    let (g1, g2) = (dx[head + i], dx[head + half + i])
+                    dx[head + i] = g1 * c + g2 * s
+                    dx[head + half + i] = g2 * c - g1 * s
+                }
+            }
+        }
+    }
+
+    // MARK: Causal softmax
+
+    /// Row i of a T x T score matrix becomes softmax over columns 0...i; columns after i become 0.
+    static func causalSoftmaxForward(_ scores: UnsafeMutablePointer<Float>, size: Int) {
+        for i in 0..<size {
+            let row = scores + i * size
+            var maximum = -Float.infinity
+            for j in 0...i { maximum = max(maximum, row[j]) }
+            var sum: Float = 0
+            for j in 0...i {
+                row[j] = Foundation.exp(row[j] - maximum)
+                sum += row[j]
+            }
+            let inverse = 1 / sum
+            for j in 0...i { row[j] *= inverse }
+            for j in (i + 1)..<size { row[j] = 0 }
+        }
+    }
+
+    /// With P the probabilities and dP their gradient, in place: dS = P ⊙ (dP - Σ_j dP ⊙ P) per row.
+    static func causalSoftmaxBackward(
+        probabilities p: UnsafePointer<Float>, gradient dP: UnsafeMutablePointer<Float>, size: Int
+    ) {
+        for i in 0..<size {
+            let (pRow, gRow) = (p + i * size, dP + i * size)
+            var dot: Float = 0
+            for j in 0...i { dot += pRow[j] * gRow[j] }
+            for j in 0...i { gRow[j] = pRow[j] * (gRow[j] - dot) }
+            for j in (i + 1)..<size { gRow[j] = 0 }
+        }
+    }
+
+    // MARK: SwiGLU
+
+    /// a = silu(g) ⊙ u, with silu(g) = g σ(g).
+    static func swiGLUForward(
+        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>
+    ) {
+        for index in 0..<a.count {
+            let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
+            a[index] = g[index] * sigmoid * u[index]
+        }
+    }
+
+    /// dg = da ⊙ u ⊙ σ(g)(1 + g(1 - σ(g))),  du = da ⊙ silu(g).
+    static func swiGLUBackward(
+        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, outputGradient da: UnsafeBufferPointer<Float>,
+        gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>
+    ) {
+        for index in 0..<da.count {
+            let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
+            dg[index] = da[index] * u[index] * sigmoid * (1 + g[index] * (1 - sigmoid))
+            du[index] = da[index] * g[index] * sigmoid
+        }
+    }
+
+    // MARK: Causal-LM loss
+
+    /// Mean cross-entropy of logits[:, t] against ids[:, t + 1] over t < T - 1 (the last position
+    /// has nothing to predict), and, when `gradient` is given, d loss / d logits: (softmax - onehot) / count
+    /// on predicting rows and 0 on the last.
+    static func crossEntropy(
+        logits z: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, vocabulary: Int,
+        gradient: UnsafeMutableBufferPointer<Float>?
+    ) -> Float {
+        let rows = ids.count
+        let predicted = rows / sequenceLength * (sequenceLength - 1)
+        var total: Double = 0
+        for n in 0..<rows {
+            let row = n * vocabulary
+            guard n % sequenceLength != sequenceLength - 1 else {
+                if let gradient { for v in 0..<vocabulary { gradient[row + v] = 0 } }
+                continue
+            }
+            let target = Int(ids[n + 1])
+            var maximum = -Float.infinity
+            for v in 0..<vocabulary { maximum = max(maximum, z[row + v]) }
+            var sum: Float = 0
+            for v in 0..<vocabulary { sum += Foundation.exp(z[row + v] - maximum) }
+            let logSumExp = maximum + Foundation.log(sum)
+            total += Double(logSumExp - z[row + target])
+            guard let gradient else { continue }
+            let scale = 1 / (sum * Float(predicted))
+            for v in 0..<vocabulary { gradient[row + v] = Foundation.exp(z[row + v] - maximum) * scale }
+            gradient[row + target] -= 1 / Float(predicted)
+        }
+        return Float(total / Double(predicted))
+    }
+}
+
+// MARK: Grouped-query attention
+
+extension LlamaParts {
+    /// The shape of one attention call.
+    struct AttentionShape {
+        let batchSize: Int
+        let sequenceLength: Int
+        let heads: Int
+        let keyValueHeads: Int
+        let headDimension: Int
+
+        var queryWidth: Int { heads * headDimension }
+        var keyValueWidth: Int { keyValueHeads * headDimension }
+        /// Query heads that share one key/value head (transformers' `num_key_value_groups`).
+        var group: Int { heads / keyValueHeads }
+        /// Floats of scratch one worker needs.
+        var scratchPerWorker: Int { sequenceLength * sequenceLength + 3 * sequenceLength * headDimension }
+    }
+
+    /// Causal attention per sequence b and query head h, over key/value head g = h / group:
+    ///
+    ///     S = Q_bh K_bgᵀ / sqrt(d),   P = causal softmax(S),   O_bh = P V_bg
+    ///
+    /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); P is kept, `[B, heads, T, T]`,
+    /// for backward; O is written as `[N, heads·d]`, the layout `o_proj` reads. The (b, g) pairs
+    /// run in parallel; each writes its own rows.
+    static func attentionForward(
+        query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
+        shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
+        into output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
+        context: LlamaKernelContext
+    ) {
+        let (T, d) = (shape.sequenceLength, shape.headDimension)
+        let scale = 1 / Float(d).squareRoot()
+        context.forEach(shape.batchSize * shape.keyValueHeads) { item, worker in
+            let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
+            let panels = context.panels(worker: worker)
+            let headOutput = scratch.baseAddress! + worker * shape.scratchPerWorker
+            let keys = MatrixMultiply.Operand(k, offset: b * T * shape.keyValueWidth + g * d, rows: T, columns: d, rowStride: shape.keyValueWidth)
+            let values = MatrixMultiply.Operand(v, offset: b * T * shape.keyValueWidth + g * d, rows: T, columns: d, rowStride: shape.keyValueWidth)
+            for h in g * shape.group..<(g + 1) * shape.group {
+                let queries = MatrixMultiply.Operand(q, offset: b * T * shape.queryWidth + h * d, rows: T, columns: d, rowStride: shape.queryWidth)
+                let p = UnsafeMutableBufferPointer(rebasing: probabilities[(b * shape.heads + h) * T * T..<(b * shape.heads + h + 1) * T * T])
+                MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
+                causalSoftmaxForward(p.baseAddress!, size: T)
+                let o = UnsafeMutableBufferPointer(start: headOutput, count: T * d)
+                MatrixMultiply.multiply(MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: T, columns: T), values, into: o, panels: panels)
+                for t in 0..<T {
+                    let row = (b * T + t) * shape.queryWidth + h * d
+                    for i in 0..<d { output[row + i] = o[t * d + i] }
+                }
+            }
+        }
+    }
+
+    /// Backward of `attentionForward`, given dO; per (b, h), with dS the softmax's backward of dP:
+    ///
+    ///     dP = dO Vᵀ      dV += Pᵀ dO      dQ = dS K / sqrt(d)      dK += dSᵀ Q / sqrt(d)
+    ///
+    /// the query heads of a group adding into their shared dK and dV in head order.
+    static func attentionBackward(
+        query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
+        shape: AttentionShape, probabilities: UnsafeBufferPointer<Float>, outputGradient dO: UnsafeBufferPointer<Float>,
+        queryGradient dQ: UnsafeMutableBufferPointer<Float>, keyGradient dK: UnsafeMutableBufferPointer<Float>,
+        valueGradient dV: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
+        context: LlamaKernelContext
+    ) {
+        let (T, d) = (shape.sequenceLength, shape.headDimension)
+        let scale = 1 / Float(d).squareRoot()
+        context.forEach(shape.batchSize * shape.keyValueHeads) { item, worker in
+            let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
+            let panels = context.panels(worker: worker)
+            let base = scratch.baseAddress! + worker * shape.scratchPerWorker
+            let dP = UnsafeMutableBufferPointer(start: base, count: T * T)
+            let dQHead = UnsafeMutableBufferPointer(start: base + T * T, count: T * d)
+            let dKGroup = UnsafeMutableBufferPointer(start: base + T * T + T * d, count: T * d)
+            let dVGroup = UnsafeMutableBufferPointer(start: base + T * T + 2 * T * d, count: T * d)
+            let keyOffset = b * T * shape.keyValueWidth + g * d
+            let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: T, columns: d, rowStride: shape.keyValueWidth)
+            let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: T, columns: d, rowStride: shape.keyValueWidth)
+            for (index, h) in (g * shape.group..<(g + 1) * shape.group).enumerated() {
+                let queryOffset = b * T * shape.queryWidth + h * d
+                let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: T, columns: d, rowStride: shape.queryWidth)
+                let outputGradient = MatrixMultiply.Operand(dO, offset: queryOffset, rows: T, columns: d, rowStride: shape.queryWidth)
+                let p = MatrixMultiply.Operand(
+                    UnsafeBufferPointer(rebasing: probabilities[(b * shape.heads + h) * T * T..<(b * shape.heads + h + 1) * T * T]),
+                    rows: T, columns: T)
+                let accumulate = index > 0
+                MatrixMultiply.multiply(p.transposed, outputGradient, into: dVGroup, accumulate: accumulate, panels: panels)
+                MatrixMultiply.multiply(outputGradient, values.transposed, into: dP, panels: panels)
+                causalSoftmaxBackward(probabilities: p.buffer.baseAddress!, gradient: dP.baseAddress!, size: T)
+                let dS = MatrixMultiply.Operand(UnsafeBufferPointer(dP), rows: T, columns: T)
+                MatrixMultiply.multiply(dS, keys, into: dQHead, scale: scale, panels: panels)
+                MatrixMultiply.multiply(dS.transposed, queries, into: dKGroup, scale: scale, accumulate: accumulate, panels: panels)
+                for t in 0..<T {
+                    let row = (b * T + t) * shape.queryWidth + h * d
+                    for i in 0..<d { dQ[row + i] = dQHead[t * d + i] }
+                }
+            }
+            for t in 0..<T {
+                let row = (b * T + t) * shape.keyValueWidth + g * d
+                for i in 0..<d {
+                    dK[row + i] = dKGroup[t * d + i]
+                    dV[row + i] = dVGroup[t * d + i]
+                }
+            }
+        }
+    }
+}

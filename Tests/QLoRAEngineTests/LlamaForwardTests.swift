@@ -1,0 +1,19 @@
+import Foundation
+import Testing
+@testable import QLoRAEngine
+
+/// The forward pass against what transformers computed on the fixture model.
+@Suite struct LlamaForwardTests {
+    @Test func logitsAndLossMatchTransformers() throws {
+        let fixture = try LlamaFixture()
+        let model = try fixture.model()
+        let batch = try fixture.batch()
+        let workspace = try LlamaWorkspace(for: model, batchSize: 2, sequenceLength: 24)
+        let logits = try model.logits(batch, workspace: workspace)
+        let expected = try LlamaFixture.array("logits.npy")
+        #expect(logits.shape == [2, 24, 256])
+        #expect(llamaClose(logits.scalars, expected, relative: 1e-5))
+        let loss = try model.loss(batch, workspace: workspace)
+        #expect(abs(loss - fixture.expected.loss) <= 1e-5 * fixture.expected.loss)
+    }
+}
