@@ -1,20 +1,11 @@
 import Foundation
 @testable import QLoRAEngine
 
-/// The tiny Llama made with transformers, peft and bitsandbytes (`Fixtures/tiny-llama/`), and
-/// scratch folders for what the engine writes.
+/// Scratch copies of the tiny-Llama fixture's folders, edited, for the file readers' tests.
 enum LlamaFilesFixture {
-    static let folder: String = Bundle.module.resourceURL?
-        .appendingPathComponent("Fixtures").appendingPathComponent("tiny-llama").path ?? "Fixtures/tiny-llama"
-
+    /// The fixture folder, or a folder inside it.
     static func path(_ parts: String...) -> String {
-        parts.reduce(URL(fileURLWithPath: folder)) { $0.appendingPathComponent($1) }.path
-    }
-
-    /// The fixture's `expected.json`.
-    static func expected() throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path("expected.json")))
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        parts.reduce(LlamaFixture.root) { $0.appendingPathComponent($1) }.path
     }
 
     /// A new empty folder under the temporary directory.
@@ -24,9 +15,9 @@ enum LlamaFilesFixture {
         return url.path
     }
 
-    /// A copy of a fixture folder's files in a scratch folder, with `edit` applied to each file's bytes by name.
+    /// A scratch copy of the files of a fixture folder (the model's when nil), `edit` applied to each file's bytes by name.
     static func copy(of subfolder: String?, edit: (String, Data) throws -> Data = { $1 }) throws -> String {
-        let source = subfolder.map { path($0) } ?? folder
+        let source = subfolder.map { path($0) } ?? path()
         let target = try scratchFolder()
         for name in try FileManager.default.contentsOfDirectory(atPath: source) {
             var isDirectory: ObjCBool = false
@@ -37,8 +28,13 @@ enum LlamaFilesFixture {
         return target
     }
 
-    /// `bytes` with the first occurrence of `old` replaced by `new`.
+    /// `bytes` read as text with `old` replaced by `new`.
     static func replacing(_ old: String, with new: String, in bytes: Data) -> Data {
         Data(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: old, with: new).utf8)
+    }
+
+    /// The bytes of a fixture file.
+    static func bytes(_ parts: String...) throws -> Data {
+        try Data(contentsOf: parts.reduce(LlamaFixture.root) { $0.appendingPathComponent($1) })
     }
 }

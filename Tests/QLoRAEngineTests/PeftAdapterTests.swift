@@ -2,49 +2,66 @@ import Foundation
 import Testing
 @testable import QLoRAEngine
 
+/// peft's `adapter_config.json` and `adapter_model.safetensors`, read, attached and written back.
 @Suite struct PeftAdapterTests {
-    static let model = LlamaConfiguration(
-        vocabularySize: 256, hiddenSize: 64, intermediateSize: 128, layerCount: 2, attentionHeadCount: 4,
-        keyValueHeadCount: 2, headDimension: 16, maxPositionEmbeddings: 128, rmsNormEpsilon: 1e-5)
+    static let model = LlamaFixture.configuration
 
-    @Test func readsTheAdapterPeftSaved() throws {
+    @Test func readsTheAdapterPeftSavedAndGivesPeftsLoss() throws {
+        let fixture = try LlamaFixture()
         let adapter = try PeftAdapter(folder: LlamaFilesFixture.path("adapter"), for: Self.model)
-        #expect(adapter.configuration.lora.rank == 4 && adapter.configuration.lora.alpha == 8)
-        #expect(adapter.configuration.lora.scaling == 2 && !adapter.configuration.lora.rankStabilized)
-        #expect(adapter.matrices.count == 14 && adapter.parameterCount == 8_192)  // expected.json's trainable_params
-        let down = try #require(adapter.matrices["model.layers.1.mlp.down_proj"])
-        #expect(down.a.shape == [4, 128] && down.b.shape == [64, 4])
-        let file = try SafetensorsFile(path: LlamaFilesFixture.path("adapter", "adapter_model.safetensors"))
-        #expect(try down.b == file.array(named: "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").tensor(source: ""))
+        #expect(adapter.settings == LlamaFixture.adapterSettings && adapter.settings.lora.scaling == 2)
+        #expect(adapter.parameterCount == fixture.expected.trainable_params)
+        var model = try fixture.model()
+        try model.load(adapter)
+        let workspace = try LlamaWorkspace(for: model, batchSize: 2, sequenceLength: 24)
+        let expected = fixture.expected.loss_lora
+        #expect(abs(try model.loss(fixture.batch(), workspace: workspace) - expected) <= 1e-5 * expected)
     }
 
     @Test func roundTripsWithPeftsNamesAndKeys() throws {
-        let adapter = try PeftAdapter(folder: LlamaFilesFixture.path("adapter"), for: Self.model)
+        let model = try LlamaFixture().adaptedModel()
+        let adapter = try #require(PeftAdapter(of: model, baseModelNameOrPath: "tiny-llama"))
+        #expect(adapter.configuration.targetModules == .allLinear)
         let folder = try LlamaFilesFixture.scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try adapter.write(folder: folder)
         let reread = try PeftAdapter(folder: folder, for: Self.model)
-        #expect(reread.matrices == adapter.matrices && reread.configuration == adapter.configuration)
-        let written = try SafetensorsFile(path: LlamaCheckpoint.path(folder, PeftAdapter.weightsFileName))
+        #expect(reread.tensors == model.adapterTensors() && reread.configuration == adapter.configuration)
+        let written = try SafetensorsFile(path: LlamaModel.path(folder, PeftAdapter.weightsFileName))
         let original = try SafetensorsFile(path: LlamaFilesFixture.path("adapter", "adapter_model.safetensors"))
-        #expect(written.names == original.names)
-        let keys = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: LlamaCheckpoint.path(folder, PeftAdapter.configFileName)))) as? [String: Any]
-        let peftKeys = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: LlamaFilesFixture.path("adapter", "adapter_config.json")))) as? [String: Any]
+        #expect(written.names == original.names && written.metadata == ["format": "pt"])
+        let keys = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: LlamaModel.path(folder, PeftAdapter.configFileName)))) as? [String: Any]
+        let peftKeys = try JSONSerialization.jsonObject(with: LlamaFilesFixture.bytes("adapter", "adapter_config.json")) as? [String: Any]
         let writtenKeys = Set(keys.map { Array($0.keys) } ?? [])
         #expect(!writtenKeys.isEmpty && writtenKeys.isSubset(of: Set(peftKeys.map { Array($0.keys) } ?? [])))
-        #expect(keys?["r"] as? Int == 4 && keys?["peft_type"] as? String == "LORA" && keys?["task_type"] as? String == "CAUSAL_LM")
+        #expect(keys?["r"] as? Int == 4 && keys?["lora_alpha"] as? Int == 8 && keys?["target_modules"] as? String == "all-linear")
+        #expect(keys?["peft_type"] as? String == "LORA" && keys?["task_type"] as? String == "CAUSAL_LM")
+        #expect(keys?["base_model_name_or_path"] as? String == "tiny-llama")
     }
 
     @Test(arguments: [
-        (PeftAdapterConfiguration.TargetModules.names(["q_proj", "v_proj"]), 4),
-        (.names(["self_attn.o_proj"]), 2),
-        (.pattern(#"model\.layers\.1\..*_proj"#), 7),
-        (.pattern("q_proj"), 0),  // a string must match the whole path, as peft's re.fullmatch does
-        (.allLinear, 14),
+        (PeftAdapterConfiguration.TargetModules.names(["q_proj", "v_proj"]), [LlamaProjection.query, .value]),
+        (.names(["self_attn.o_proj"]), [.output]),
+        (.pattern(#"model\.layers\.\d+\.mlp\..*"#), [.gate, .up, .down]),
+        (.allLinear, LlamaProjection.allCases),
     ])
-    func targetsModulesByPeftsRules(targets: PeftAdapterConfiguration.TargetModules, count: Int) throws {
+    func targetsModulesByPeftsRules(targets: PeftAdapterConfiguration.TargetModules, expected: [LlamaProjection]) throws {
         let configuration = PeftAdapterConfiguration(lora: .init(rank: 2), targetModules: targets)
-        #expect(Self.model.linearModulePaths.filter(configuration.targets).count == count)
+        #expect(try configuration.settings(for: Self.model, source: "adapter_config.json").targets == expected)
+    }
+
+    @Test(arguments: [
+        (PeftAdapterConfiguration.TargetModules.pattern("q_proj"), "target_modules matches no module of the model"),  // peft's re.fullmatch
+        (.pattern(#"model\.layers\.1\..*"#), "target_modules picks q_proj in 1 of 2 layers; expected every layer or none"),
+        (.names(["c_attn"]), "target_modules names 'c_attn', which the model does not have"),
+    ])
+    func refusesTargetsTheModelCannotTake(targets: PeftAdapterConfiguration.TargetModules, message: String) {
+        let configuration = PeftAdapterConfiguration(lora: .init(rank: 2), targetModules: targets)
+        #expect {
+            try configuration.settings(for: Self.model, source: "adapter_config.json")
+        } throws: { error in
+            (error as? InputError)?.message.hasPrefix(message) == true
+        }
     }
 
     static func refusal(_ edit: @escaping (String, Data) throws -> Data) throws -> InputError? {
@@ -66,11 +83,10 @@ import Testing
     }
 
     @Test func refusesAnAdapterForAnotherWidth() throws {
-        let folder = LlamaFilesFixture.path("adapter")
         var wider = Self.model
         wider.intermediateSize = 256
         #expect {
-            try PeftAdapter(folder: folder, for: wider)
+            try PeftAdapter(folder: LlamaFilesFixture.path("adapter"), for: wider)
         } throws: { error in
             (error as? InputError)?.message.hasSuffix("lora_B.weight' has shape [128, 4]; expected [256, 4] (r 4 in adapter_config.json, the model's 256 x 64 linear)") == true
         }

@@ -29,6 +29,15 @@ public struct PeftAdapterConfiguration: Equatable {
         self.baseModelNameOrPath = baseModelNameOrPath
     }
 
+    /// The configuration peft writes for a model's adapter `settings`: `all-linear` when every
+    /// decoder linear is a target, else the module names.
+    public init(_ settings: LlamaLoRASettings, baseModelNameOrPath: String? = nil) {
+        let every = settings.targets == LlamaProjection.allCases
+        self.init(
+            lora: settings.lora, targetModules: every ? .allLinear : .names(settings.targetModules.sorted()),
+            baseModelNameOrPath: baseModelNameOrPath)
+    }
+
     /// Whether the module at `path` (such as `model.layers.0.self_attn.q_proj`) is targeted, by peft's
     /// `check_target_module_exists`: a string is matched as a whole against the path, a list by name suffix.
     public func targets(_ path: String) -> Bool {
@@ -44,13 +53,18 @@ public struct PeftAdapterConfiguration: Equatable {
         }
     }
 
-    /// The decoder linears of a model of `configuration` that carry an adapter, layer by layer.
+    /// The model's adapter settings: which projections carry an adapter, with rank, alpha and rsLoRA.
     ///
-    /// - Throws: `InputError` when a named target matches no module of the model (an adapter made
-    ///   for another architecture), or the pattern matches none or is not a regular expression.
-    public func targetedModules(of configuration: LlamaConfiguration, source: String) throws -> [String] {
-        let paths = configuration.linearModulePaths
-        let expected = "expected names among \(LlamaConfiguration.linearModuleNames.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: ", ")) or all-linear"
+    /// Dropout is left out: it changes nothing when the adapter is evaluated, and the engine trains
+    /// without it.
+    /// - Throws: `InputError` naming `source` when a named target matches no module of the model
+    ///   (an adapter made for another architecture), the pattern matches none or is not a regular
+    ///   expression, or it picks a module in some layers and not in others.
+    public func settings(for configuration: LlamaConfiguration, source: String) throws -> LlamaLoRASettings {
+        let moduleNames = LlamaProjection.allCases.map(\.moduleName)
+        let expected = "expected names among \(moduleNames.joined(separator: ", ")) or all-linear"
+        let layers = 0..<configuration.layerCount
+        let paths = layers.flatMap { layer in LlamaProjection.allCases.map { "model." + $0.path(layer: layer) } }
         switch targetModules {
         case .names(let names):
             if let missing = names.first(where: { name in !paths.contains { $0 == name || $0.hasSuffix("." + name) } }) {
@@ -63,9 +77,20 @@ public struct PeftAdapterConfiguration: Equatable {
         case .allLinear:
             break
         }
-        let targeted = paths.filter(targets)
-        guard !targeted.isEmpty else { throw InputError(source, "target_modules matches no module of the model; \(expected)") }
-        return targeted
+        var projections: [LlamaProjection] = []
+        for projection in LlamaProjection.allCases {
+            let layersTargeted = layers.filter { targets("model." + projection.path(layer: $0)) }
+            guard !layersTargeted.isEmpty else { continue }
+            guard layersTargeted.count == layers.count else {
+                throw InputError(
+                    source, "target_modules picks \(projection.moduleName) in \(layersTargeted.count) of \(layers.count) layers; expected every layer or none")
+            }
+            projections.append(projection)
+        }
+        guard !projections.isEmpty else { throw InputError(source, "target_modules matches no module of the model; \(expected)") }
+        var lora = lora
+        lora.dropout = 0
+        return LlamaLoRASettings(lora: lora, targets: projections)
     }
 }
 
