@@ -8,7 +8,7 @@ struct QLoRATutor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlora-tutor",
         abstract: "Learn how QLoRA works by running it.",
-        subcommands: [RunCommand.self, QuantizeCommand.self, InspectCommand.self, MemoryCommand.self, TrainCommand.self]
+        subcommands: [RunCommand.self, QuantizeCommand.self, InspectCommand.self, MemoryCommand.self, TrainCommand.self, LMCommand.self]
     )
 
     // Grading: `--check` and the options that go with it.
