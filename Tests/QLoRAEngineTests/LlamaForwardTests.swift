@@ -17,3 +17,20 @@ import Testing
         #expect(abs(loss - fixture.expected.loss) <= 1e-5 * fixture.expected.loss)
     }
 }
+
+/// Every decoder linear quantized as bitsandbytes quantizes it, against transformers on the dequantized weights.
+@Suite struct LlamaQuantizedTests {
+    @Test(arguments: [FrozenBase.Format.nf4, .fp4])
+    func quantizedLossMatchesBitsandbytes(format: FrozenBase.Format) throws {
+        let fixture = try LlamaFixture()
+        let model = try fixture.model().quantized(format, blocksize: 64)
+        let workspace = try LlamaWorkspace(for: model, batchSize: 2, sequenceLength: 24)
+        let loss = try model.loss(fixture.batch(), workspace: workspace)
+        let expected = format == .nf4 ? fixture.expected.loss_nf4 : fixture.expected.loss_fp4
+        #expect(abs(loss - expected) <= 1e-5 * expected)
+        if format == .nf4 {
+            let logits = try model.logits(fixture.batch(), workspace: workspace)
+            #expect(llamaClose(logits.scalars, try LlamaFixture.array("logits_nf4.npy"), relative: 1e-5))
+        }
+    }
+}

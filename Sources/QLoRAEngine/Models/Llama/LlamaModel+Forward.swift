@@ -60,11 +60,14 @@ extension LlamaModel {
                     x, weight: gain, epsilon: c.rmsNormEpsilon, rows: n, into: a.normed1, inverseRMS: a.inverseRMS1)
             }
             let normed1 = UnsafeBufferPointer(a.normed1)
-            for (projection, output) in [(LlamaProjection.query, a.query), (.key, a.key), (.value, a.value)] {
+            func project(_ projection: LlamaProjection, _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false) {
                 layer[projection].forward(
-                    normed1, rows: n, into: output, accumulate: false, hidden: a.adapterHidden[projection.rawValue],
+                    input, rows: n, into: output, accumulate: accumulate, hidden: a.adapterHidden[projection.rawValue],
                     context: context)
             }
+            project(.query, normed1, into: a.query)
+            project(.key, normed1, into: a.key)
+            project(.value, normed1, into: a.value)
             LlamaParts.rotaryForward(
                 a.query, rows: n, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
                 headDimension: c.headDimension, cos: cos, sin: sin)
@@ -76,9 +79,7 @@ extension LlamaModel {
                 shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
                 context: context)
             _ = a.middle.update(fromContentsOf: x[0..<n * c.hiddenSize])
-            layer[.output].forward(
-                UnsafeBufferPointer(a.attention), rows: n, into: a.middle, accumulate: true,
-                hidden: a.adapterHidden[LlamaProjection.output.rawValue], context: context)
+            project(.output, UnsafeBufferPointer(a.attention), into: a.middle, accumulate: true)
             // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).
             let middle = UnsafeBufferPointer(a.middle)
             layer.postAttentionNorm.scalars.withUnsafeBufferPointer { gain in
@@ -86,20 +87,15 @@ extension LlamaModel {
                     middle, weight: gain, epsilon: c.rmsNormEpsilon, rows: n, into: a.normed2, inverseRMS: a.inverseRMS2)
             }
             let normed2 = UnsafeBufferPointer(a.normed2)
-            for (projection, output) in [(LlamaProjection.gate, a.gate), (.up, a.up)] {
-                layer[projection].forward(
-                    normed2, rows: n, into: output, accumulate: false, hidden: a.adapterHidden[projection.rawValue],
-                    context: context)
-            }
+            project(.gate, normed2, into: a.gate)
+            project(.up, normed2, into: a.up)
             let width = n * c.intermediateSize
             LlamaParts.swiGLUForward(
                 gate: UnsafeBufferPointer(rebasing: a.gate[0..<width]), up: UnsafeBufferPointer(rebasing: a.up[0..<width]),
                 into: UnsafeMutableBufferPointer(rebasing: a.activated[0..<width]))
             let next = w.residuals[index + 1]
             _ = next.update(fromContentsOf: middle[0..<n * c.hiddenSize])
-            layer[.down].forward(
-                UnsafeBufferPointer(a.activated), rows: n, into: next, accumulate: true,
-                hidden: a.adapterHidden[LlamaProjection.down.rawValue], context: context)
+            project(.down, UnsafeBufferPointer(a.activated), into: next, accumulate: true)
         }
         finalNorm.scalars.withUnsafeBufferPointer { gain in
             LlamaParts.rmsNormForward(
