@@ -11,6 +11,6 @@ struct LMCommand: ParsableCommand {
             LlamaForCausalLM loads; adapters are peft folders (adapter_config.json, \
             adapter_model.safetensors). Text is read as bytes: one token per byte, 256 ids.
             """,
-        subcommands: [LMEvalCommand.self]
+        subcommands: [LMEvalCommand.self, LMPretrainCommand.self, LMFinetuneCommand.self, LMSampleCommand.self]
     )
 }
