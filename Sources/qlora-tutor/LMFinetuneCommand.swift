@@ -89,6 +89,7 @@ struct LMFinetuneCommand: ParsableCommand {
             throw InputError(
                 "--context", "expected 2 to max_position_embeddings = \(model.configuration.maxPositionEmbeddings) tokens, got \(context)")
         }
+        try corpus.checkWindow(length: context)
         let settings = method == .full ? nil : try adapterSettings()
         if let settings {
             if let format = method.baseFormat {

@@ -64,6 +64,7 @@ struct LMPretrainCommand: ParsableCommand {
         }
         let corpus = try ByteCorpus(path: data)
         let heldOut = try self.heldOut.map { try ByteCorpus(path: $0) }
+        try corpus.checkWindow(length: context)  // before a plan of that length is allocated
         let configuration = LlamaConfiguration(
             hiddenSize: hidden, intermediateSize: intermediate, layerCount: layers, attentionHeadCount: heads,
             keyValueHeadCount: kvHeads, maxPositionEmbeddings: context)

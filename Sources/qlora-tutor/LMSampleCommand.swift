@@ -35,8 +35,9 @@ struct LMSampleCommand: ParsableCommand {
     func run() throws {
         guard tokens >= 0, tokens <= 1_000_000 else { throw InputError("--tokens", "expected 0 to 1000000 bytes, got \(tokens)") }
         let model = try self.model.load()
-        let ids = try model.sample(
-            prompt: Array(prompt.utf8).map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed)
-        print(String(decoding: ids.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
+        let promptBytes = Array(prompt.utf8)
+        let continuation = try model.sample(
+            prompt: promptBytes.map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed)
+        print(String(decoding: promptBytes + continuation.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
     }
 }

@@ -35,6 +35,13 @@ public struct ByteCorpus {
         }
     }
 
+    /// Throws `InputError` naming `--context` when the text is shorter than one window of `length`.
+    public func checkWindow(length: Int) throws {
+        guard bytes.count >= length else {
+            throw InputError("--context", "\(length) tokens is longer than \(source) (\(bytes.count) bytes); expected at most \(bytes.count)")
+        }
+    }
+
     /// `batchSize` windows of `length` tokens from starts drawn uniformly by `generator`.
     ///
     /// - Throws: `InputError` naming `--context` when the text is shorter than one window, and
@@ -42,9 +49,7 @@ public struct ByteCorpus {
     public func randomBatch(
         batchSize: Int, length: Int, for configuration: LlamaConfiguration, using generator: inout SeededGenerator
     ) throws -> LlamaBatch {
-        guard bytes.count >= length else {
-            throw InputError("--context", "\(length) tokens is longer than \(source) (\(bytes.count) bytes); expected at most \(bytes.count)")
-        }
+        try checkWindow(length: length)
         let sequences = (0..<batchSize).map { _ in
             let start = generator.nextIndex(below: bytes.count - length + 1)
             return bytes[start..<start + length].map(Int.init)
