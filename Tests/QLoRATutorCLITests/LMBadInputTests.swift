@@ -4,13 +4,7 @@ import Testing
 
 /// Bad input to `lm`: one line on standard error naming the file or flag, exit status 2.
 @Suite struct LMBadInputTests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        var label: String
-        var arguments: @Sendable (ScratchFolder) throws -> [String]
-        /// The start of the line after `qlora-tutor: `, with `$DIR` standing for the scratch folder.
-        var expected: String
-        var testDescription: String { label }
-    }
+    typealias Case = BadInputTests.Case
 
     static let tokens = TinyLlamaFolder.path("tokens.json")
 
