@@ -16,9 +16,10 @@ import Testing
         #expect(model.adapterParameterCount == fixture.expected.trainable_params)
         for (name, gradient) in expected.sorted(by: { $0.key < $1.key }) {
             let ours = try #require(gradients[name])
+            // Relative 1e-4 for every entry above a hundredth of the tensor's largest; float noise below.
             let scale = gradient.scalars.map(abs).max() ?? 1
             #expect(ours.shape == gradient.shape, "\(name)")
-            #expect(llamaClose(ours.scalars, gradient.scalars, relative: 1e-4, floor: scale), "\(name)")
+            #expect(llamaClose(ours.scalars, gradient.scalars, relative: 1e-4, floor: 1e-2 * scale), "\(name)")
         }
     }
 

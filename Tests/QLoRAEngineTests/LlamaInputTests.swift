@@ -57,3 +57,15 @@ import Testing
         #expect(round.namedTensors() == model.namedTensors())
     }
 }
+
+/// A buffer plan belongs to the model and adapters it was made for.
+@Suite struct LlamaWorkspaceTests {
+    @Test func aPlanForOtherAdaptersIsRefused() throws {
+        var model = try LlamaFixture().model()
+        let workspace = try LlamaWorkspace(for: model, batchSize: 1, sequenceLength: 4)
+        try model.addAdapters(.init(lora: .init(rank: 2, alpha: 2)), seed: 0)
+        #expect { try model.loss(LlamaBatch([[1, 2, 3]], for: model.configuration), workspace: workspace) } throws: {
+            ($0 as? InputError)?.source == "workspace"
+        }
+    }
+}

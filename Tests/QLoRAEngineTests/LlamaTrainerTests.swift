@@ -51,6 +51,11 @@ import Testing
         #expect { try LlamaTrainer(model: model.quantized(.nf4), batchSize: 2, sequenceLength: 24, training: .full) } throws: { error in
             (error as? InputError)?.source == "model.layers.0.self_attn.q_proj.weight"
         }
+        var withDropout = model
+        try withDropout.addAdapters(.init(lora: .init(rank: 2, alpha: 2, dropout: 0.1)), seed: 0)
+        #expect { try LlamaTrainer(model: withDropout, batchSize: 2, sequenceLength: 24, training: .adapters) } throws: { error in
+            (error as? InputError)?.source == "lora_dropout"
+        }
     }
 }
 

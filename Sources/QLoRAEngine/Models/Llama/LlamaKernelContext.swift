@@ -10,6 +10,13 @@ struct LlamaKernelContext {
     /// Threads worth using for an `m` x `n` x `k` product.
     func threads(m: Int, n: Int, k: Int) -> Int { TrainingWorkspace.threads(available, m: m, n: n, k: k) }
 
+    /// Runs `body` on blocks of `0..<rows` that together cover it, in parallel: for parts whose
+    /// rows are independent. The blocks never depend on the thread count.
+    func forEachBlock(of rows: Int, _ body: (Range<Int>) -> Void) {
+        let blocks = min(rows, 16)
+        forEach(blocks) { block, _ in body(rows * block / blocks..<rows * (block + 1) / blocks) }
+    }
+
     /// The scratch of one worker, for products that run one per thread.
     func panels(worker: Int) -> UnsafeMutableBufferPointer<Float> {
         let size = MatrixMultiply.panelScratchCount(threads: 1)

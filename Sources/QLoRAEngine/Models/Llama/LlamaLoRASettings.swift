@@ -1,7 +1,8 @@
 /// Which linears of a Llama model get LoRA adapters, and their rank and scaling: the parts of peft's
 /// `LoraConfig` a model needs (`r`, `lora_alpha`, `use_rslora`, `target_modules`).
 public struct LlamaLoRASettings: Equatable {
-    /// Rank, alpha, rsLoRA and how A starts; dropout must be 0.
+    /// Rank, alpha, rsLoRA and how A starts. Dropout is kept for the adapter's file; the model
+    /// evaluates without it, and `LlamaTrainer` trains only adapters without it.
     public var lora: LoRALinear.Configuration
     /// The projections that get an adapter in every layer.
     public var targets: [LlamaProjection]
@@ -41,9 +42,6 @@ public struct LlamaLoRASettings: Equatable {
     /// Throws `InputError` for settings a model cannot use.
     func validate() throws {
         try lora.validate()
-        guard lora.dropout == 0 else {
-            throw InputError("lora_dropout", "expected 0: the Llama model trains its adapters without dropout, got \(lora.dropout)")
-        }
         guard !targets.isEmpty else { throw InputError("target_modules", "expected at least one module") }
     }
 }

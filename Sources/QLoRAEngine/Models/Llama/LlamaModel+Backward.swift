@@ -53,12 +53,9 @@ extension LlamaModel {
                 into: headGradient, accumulate: true, panels: context.panels,
                 threads: context.threads(m: c.vocabularySize, n: c.hiddenSize, k: n))
         }
-        finalNorm.scalars.withUnsafeBufferPointer { gain in
-            LlamaParts.rmsNormBackward(
-                UnsafeBufferPointer(w.residuals[c.layerCount]), weight: gain, inverseRMS: UnsafeBufferPointer(w.finalInverseRMS),
-                outputGradient: UnsafeBufferPointer(w.normedGradient), rows: n, inputGradient: residualGradient,
-                weightGradient: w.finalNormGradient)
-        }
+        rmsNormBackward(
+            w.residuals[c.layerCount], gain: finalNorm, inverseRMS: w.finalInverseRMS, outputGradient: w.normedGradient,
+            rows: n, inputGradient: residualGradient, weightGradient: w.finalNormGradient, context: context)
 
         for (index, layer) in layers.enumerated().reversed() {
             let a = w.layers[index]
@@ -76,19 +73,18 @@ extension LlamaModel {
             }
             // MLP: out = m + down(silu(gate(n)) ⊙ up(n)), n = RMSNorm(m).
             project(.down, a.activated, outputGradient: residualGradient, inputGradient: w.activatedGradient)
-            let width = n * c.intermediateSize
-            LlamaParts.swiGLUBackward(
-                gate: UnsafeBufferPointer(rebasing: a.gate[0..<width]), up: UnsafeBufferPointer(rebasing: a.up[0..<width]),
-                outputGradient: UnsafeBufferPointer(rebasing: w.activatedGradient[0..<width]),
-                gateGradient: w.gateGradient, upGradient: w.upGradient)
+            context.forEachBlock(of: n) { rows in
+                LlamaParts.swiGLUBackward(
+                    gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up),
+                    outputGradient: UnsafeBufferPointer(w.activatedGradient), gateGradient: w.gateGradient,
+                    upGradient: w.upGradient,
+                    elements: rows.lowerBound * c.intermediateSize..<rows.upperBound * c.intermediateSize)
+            }
             project(.gate, a.normed2, outputGradient: w.gateGradient, inputGradient: w.normedGradient)
             project(.up, a.normed2, outputGradient: w.upGradient, inputGradient: w.normedGradient, accumulate: true)
-            layer.postAttentionNorm.scalars.withUnsafeBufferPointer { gain in
-                LlamaParts.rmsNormBackward(
-                    UnsafeBufferPointer(a.middle), weight: gain, inverseRMS: UnsafeBufferPointer(a.inverseRMS2),
-                    outputGradient: UnsafeBufferPointer(w.normedGradient), rows: n, inputGradient: residualGradient,
-                    weightGradient: gradients.postAttentionNorm)
-            }
+            rmsNormBackward(
+                a.middle, gain: layer.postAttentionNorm, inverseRMS: a.inverseRMS2, outputGradient: w.normedGradient,
+                rows: n, inputGradient: residualGradient, weightGradient: gradients.postAttentionNorm, context: context)
             // Attention: m = x + o(attention(rotary(q(n)), rotary(k(n)), v(n))), n = RMSNorm(x).
             project(.output, a.attention, outputGradient: residualGradient, inputGradient: w.attentionGradient)
             LlamaParts.attentionBackward(
@@ -96,29 +92,48 @@ extension LlamaModel {
                 shape: shape, probabilities: UnsafeBufferPointer(a.probabilities),
                 outputGradient: UnsafeBufferPointer(w.attentionGradient), queryGradient: w.queryGradient,
                 keyGradient: w.keyGradient, valueGradient: w.valueGradient, scratch: w.attentionScratch, context: context)
-            LlamaParts.rotaryBackward(
-                w.queryGradient, rows: n, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
-                headDimension: c.headDimension, cos: cos, sin: sin)
-            LlamaParts.rotaryBackward(
-                w.keyGradient, rows: n, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
-                headDimension: c.headDimension, cos: cos, sin: sin)
+            context.forEachBlock(of: n) { rows in
+                LlamaParts.rotaryBackward(
+                    w.queryGradient, rows: rows, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+                    headDimension: c.headDimension, cos: cos, sin: sin)
+                LlamaParts.rotaryBackward(
+                    w.keyGradient, rows: rows, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
+                    headDimension: c.headDimension, cos: cos, sin: sin)
+            }
             // Below the first layer only the embedding learns: without it, skip dx there.
             let inputGradient = index > 0 || full ? w.normedGradient : nil
             project(.query, a.normed1, outputGradient: w.queryGradient, inputGradient: inputGradient)
             project(.key, a.normed1, outputGradient: w.keyGradient, inputGradient: inputGradient, accumulate: true)
             project(.value, a.normed1, outputGradient: w.valueGradient, inputGradient: inputGradient, accumulate: true)
             guard inputGradient != nil else { continue }
-            layer.inputNorm.scalars.withUnsafeBufferPointer { gain in
-                LlamaParts.rmsNormBackward(
-                    UnsafeBufferPointer(w.residuals[index]), weight: gain, inverseRMS: UnsafeBufferPointer(a.inverseRMS1),
-                    outputGradient: UnsafeBufferPointer(w.normedGradient), rows: n, inputGradient: residualGradient,
-                    weightGradient: gradients.inputNorm)
-            }
+            rmsNormBackward(
+                w.residuals[index], gain: layer.inputNorm, inverseRMS: a.inverseRMS1, outputGradient: w.normedGradient,
+                rows: n, inputGradient: residualGradient, weightGradient: gradients.inputNorm, context: context)
         }
         if let embeddingGradient = w.embeddingGradient {
             LlamaParts.embeddingBackward(
                 ids: ids, outputGradient: UnsafeBufferPointer(residualGradient), width: c.hiddenSize,
                 tableGradient: embeddingGradient)
+        }
+    }
+
+    /// dx += RMSNorm's backward (blocks of rows in parallel), and dw += its weight gradient (rows in order).
+    func rmsNormBackward(
+        _ x: UnsafeMutableBufferPointer<Float>, gain: Tensor, inverseRMS: UnsafeMutableBufferPointer<Float>,
+        outputGradient: UnsafeMutableBufferPointer<Float>, rows: Int, inputGradient: UnsafeMutableBufferPointer<Float>,
+        weightGradient: UnsafeMutableBufferPointer<Float>?, context: LlamaKernelContext
+    ) {
+        let (x, inverseRMS, outputGradient) = (UnsafeBufferPointer(x), UnsafeBufferPointer(inverseRMS), UnsafeBufferPointer(outputGradient))
+        gain.scalars.withUnsafeBufferPointer { gain in
+            context.forEachBlock(of: rows) { rows in
+                LlamaParts.rmsNormBackward(
+                    x, weight: gain, inverseRMS: inverseRMS, outputGradient: outputGradient, rows: rows,
+                    inputGradient: inputGradient)
+            }
+        }
+        if let weightGradient {
+            LlamaParts.rmsNormWeightBackward(
+                x, inverseRMS: inverseRMS, outputGradient: outputGradient, rows: rows, weightGradient: weightGradient)
         }
     }
 }

@@ -55,10 +55,7 @@ extension LlamaModel {
             let a = w.layers[index]
             let x = UnsafeBufferPointer(w.residuals[index])
             // Attention: x + o_proj(attention(rotary(q_proj(n)), rotary(k_proj(n)), v_proj(n))), n = RMSNorm(x).
-            layer.inputNorm.scalars.withUnsafeBufferPointer { gain in
-                LlamaParts.rmsNormForward(
-                    x, weight: gain, epsilon: c.rmsNormEpsilon, rows: n, into: a.normed1, inverseRMS: a.inverseRMS1)
-            }
+            rmsNorm(x, gain: layer.inputNorm, rows: n, into: a.normed1, inverseRMS: a.inverseRMS1, context: context)
             let normed1 = UnsafeBufferPointer(a.normed1)
             func project(_ projection: LlamaProjection, _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false) {
                 layer[projection].forward(
@@ -68,12 +65,14 @@ extension LlamaModel {
             project(.query, normed1, into: a.query)
             project(.key, normed1, into: a.key)
             project(.value, normed1, into: a.value)
-            LlamaParts.rotaryForward(
-                a.query, rows: n, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
-                headDimension: c.headDimension, cos: cos, sin: sin)
-            LlamaParts.rotaryForward(
-                a.key, rows: n, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
-                headDimension: c.headDimension, cos: cos, sin: sin)
+            context.forEachBlock(of: n) { rows in
+                LlamaParts.rotaryForward(
+                    a.query, rows: rows, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+                    headDimension: c.headDimension, cos: cos, sin: sin)
+                LlamaParts.rotaryForward(
+                    a.key, rows: rows, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
+                    headDimension: c.headDimension, cos: cos, sin: sin)
+            }
             LlamaParts.attentionForward(
                 query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
                 shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
@@ -82,26 +81,22 @@ extension LlamaModel {
             project(.output, UnsafeBufferPointer(a.attention), into: a.middle, accumulate: true)
             // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).
             let middle = UnsafeBufferPointer(a.middle)
-            layer.postAttentionNorm.scalars.withUnsafeBufferPointer { gain in
-                LlamaParts.rmsNormForward(
-                    middle, weight: gain, epsilon: c.rmsNormEpsilon, rows: n, into: a.normed2, inverseRMS: a.inverseRMS2)
-            }
+            rmsNorm(middle, gain: layer.postAttentionNorm, rows: n, into: a.normed2, inverseRMS: a.inverseRMS2, context: context)
             let normed2 = UnsafeBufferPointer(a.normed2)
             project(.gate, normed2, into: a.gate)
             project(.up, normed2, into: a.up)
-            let width = n * c.intermediateSize
-            LlamaParts.swiGLUForward(
-                gate: UnsafeBufferPointer(rebasing: a.gate[0..<width]), up: UnsafeBufferPointer(rebasing: a.up[0..<width]),
-                into: UnsafeMutableBufferPointer(rebasing: a.activated[0..<width]))
+            context.forEachBlock(of: n) { rows in
+                LlamaParts.swiGLUForward(
+                    gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up), into: a.activated,
+                    elements: rows.lowerBound * c.intermediateSize..<rows.upperBound * c.intermediateSize)
+            }
             let next = w.residuals[index + 1]
             _ = next.update(fromContentsOf: middle[0..<n * c.hiddenSize])
             project(.down, UnsafeBufferPointer(a.activated), into: next, accumulate: true)
         }
-        finalNorm.scalars.withUnsafeBufferPointer { gain in
-            LlamaParts.rmsNormForward(
-                UnsafeBufferPointer(w.residuals[c.layerCount]), weight: gain, epsilon: c.rmsNormEpsilon, rows: n,
-                into: w.finalNormed, inverseRMS: w.finalInverseRMS)
-        }
+        rmsNorm(
+            UnsafeBufferPointer(w.residuals[c.layerCount]), gain: finalNorm, rows: n, into: w.finalNormed,
+            inverseRMS: w.finalInverseRMS, context: context)
         // logits = n Wᵀ, with W the head or, tied, the embedding.
         (head ?? embedding).scalars.withUnsafeBufferPointer { weight in
             MatrixMultiply.multiply(
@@ -112,14 +107,33 @@ extension LlamaModel {
         }
     }
 
-    /// The loss of the logits `forward` left, and with `gradient` d loss / d logits in the workspace.
+    /// y = RMSNorm(x) with `gain`, blocks of rows in parallel.
+    func rmsNorm(
+        _ x: UnsafeBufferPointer<Float>, gain: Tensor, rows: Int, into y: UnsafeMutableBufferPointer<Float>,
+        inverseRMS: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
+    ) {
+        gain.scalars.withUnsafeBufferPointer { gain in
+            context.forEachBlock(of: rows) { rows in
+                LlamaParts.rmsNormForward(
+                    x, weight: gain, epsilon: configuration.rmsNormEpsilon, rows: rows, into: y, inverseRMS: inverseRMS)
+            }
+        }
+    }
+
+    /// The loss of the logits `forward` left, and with `gradient` d loss / d logits in the workspace;
+    /// rows in parallel, their losses summed in order.
     func lossAndLogitsGradient(
         _ ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, workspace w: LlamaWorkspace, gradient: Bool
     ) -> Float {
-        let count = ids.count * configuration.vocabularySize
-        return LlamaParts.crossEntropy(
-            logits: UnsafeBufferPointer(rebasing: w.logits[0..<count]), ids: ids, sequenceLength: sequenceLength,
-            vocabulary: configuration.vocabularySize,
-            gradient: gradient ? UnsafeMutableBufferPointer(rebasing: w.logitsGradient[0..<count]) : nil)
+        let predicted = ids.count / sequenceLength * (sequenceLength - 1)
+        w.context.forEachBlock(of: ids.count) { rows in
+            LlamaParts.crossEntropy(
+                logits: UnsafeBufferPointer(w.logits), ids: ids, sequenceLength: sequenceLength,
+                vocabulary: configuration.vocabularySize, rows: rows, predicted: predicted, rowLosses: w.rowLosses,
+                gradient: gradient ? w.logitsGradient : nil)
+        }
+        var total: Double = 0
+        for n in 0..<ids.count { total += Double(w.rowLosses[n]) }
+        return Float(total / Double(predicted))
     }
 }

@@ -35,11 +35,11 @@ enum LlamaParts {
 
     /// y = w ⊙ x · r with r = 1 / sqrt(mean(x²) + ε), per row; keeps r for backward.
     static func rmsNormForward(
-        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>, epsilon: Float, rows: Int,
+        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>, epsilon: Float, rows: Range<Int>,
         into y: UnsafeMutableBufferPointer<Float>, inverseRMS: UnsafeMutableBufferPointer<Float>
     ) {
         let width = w.count
-        for n in 0..<rows {
+        for n in rows {
             let row = n * width
             var sumOfSquares: Float = 0
             for c in 0..<width { sumOfSquares += x[row + c] * x[row + c] }
@@ -49,14 +49,14 @@ enum LlamaParts {
         }
     }
 
-    /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)),  dw += Σ_rows dy ⊙ x̂.
+    /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)).
     static func rmsNormBackward(
         _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>,
-        inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, rows: Int,
-        inputGradient dx: UnsafeMutableBufferPointer<Float>, weightGradient dw: UnsafeMutableBufferPointer<Float>?
+        inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, rows: Range<Int>,
+        inputGradient dx: UnsafeMutableBufferPointer<Float>
     ) {
         let width = w.count
-        for n in 0..<rows {
+        for n in rows {
             let row = n * width
             let r = inverseRMS[n]
             var dot: Float = 0
@@ -67,7 +67,14 @@ enum LlamaParts {
                 dx[row + c] += r * (w[c] * dy[row + c] - normalized * meanDot)
             }
         }
-        guard let dw else { return }
+    }
+
+    /// dw += Σ_rows dy ⊙ x̂, rows in order.
+    static func rmsNormWeightBackward(
+        _ x: UnsafeBufferPointer<Float>, inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>,
+        rows: Int, weightGradient dw: UnsafeMutableBufferPointer<Float>
+    ) {
+        let width = dw.count
         for n in 0..<rows {
             let row = n * width
             for c in 0..<width { dw[c] += dy[row + c] * (x[row + c] * inverseRMS[n]) }
@@ -96,11 +103,11 @@ enum LlamaParts {
     /// Rotates each head's pairs (i, i + d/2) by the angle of its token's position, in place
     /// (transformers' `x cos + rotate_half(x) sin`):  x₁' = x₁ c - x₂ s,  x₂' = x₂ c + x₁ s.
     static func rotaryForward(
-        _ x: UnsafeMutableBufferPointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension d: Int,
+        _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
     ) {
         let half = d / 2
-        for n in 0..<rows {
+        for n in rows {
             let t = n % sequenceLength
             for h in 0..<heads {
                 let head = (n * heads + h) * d
@@ -117,11 +124,11 @@ enum LlamaParts {
     /// The rotation is orthogonal, so its backward rotates the gradient back, in place:
     /// dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s.
     static func rotaryBackward(
-        _ dx: UnsafeMutableBufferPointer<Float>, rows: Int, sequenceLength: Int, heads: Int, headDimension d: Int,
+        _ dx: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
     ) {
         let half = d / 2
-        for n in 0..<rows {
+        for n in rows {
             let t = n % sequenceLength
             for h in 0..<heads {
                 let head = (n * heads + h) * d
@@ -137,10 +144,12 @@ enum LlamaParts {
 
     // MARK: Causal softmax
 
-    /// Row i of a T x T score matrix becomes softmax over columns 0...i; columns after i become 0.
-    static func causalSoftmaxForward(_ scores: UnsafeMutablePointer<Float>, size: Int) {
-        for i in 0..<size {
-            let row = scores + i * size
+    /// Rows `firstRow ..< firstRow + rows` of a causal score matrix, stored `width` wide (columns
+    /// past `width` are all masked): row i becomes softmax over columns 0...i; columns after i become 0.
+    static func causalSoftmaxForward(_ scores: UnsafeMutablePointer<Float>, firstRow: Int, rows: Int, width: Int) {
+        for local in 0..<rows {
+            let i = firstRow + local
+            let row = scores + local * width
             var maximum = -Float.infinity
             for j in 0...i { maximum = max(maximum, row[j]) }
             var sum: Float = 0
@@ -150,30 +159,33 @@ enum LlamaParts {
             }
             let inverse = 1 / sum
             for j in 0...i { row[j] *= inverse }
-            for j in (i + 1)..<size { row[j] = 0 }
+            for j in (i + 1)..<width { row[j] = 0 }
         }
     }
 
-    /// With P the probabilities and dP their gradient, in place: dS = P ⊙ (dP - Σ_j dP ⊙ P) per row.
+    /// With P the probabilities and dP their gradient, laid out as in `causalSoftmaxForward`, in
+    /// place: dS = P ⊙ (dP - Σ_j dP ⊙ P) per row.
     static func causalSoftmaxBackward(
-        probabilities p: UnsafePointer<Float>, gradient dP: UnsafeMutablePointer<Float>, size: Int
+        probabilities p: UnsafePointer<Float>, gradient dP: UnsafeMutablePointer<Float>, firstRow: Int, rows: Int, width: Int
     ) {
-        for i in 0..<size {
-            let (pRow, gRow) = (p + i * size, dP + i * size)
+        for local in 0..<rows {
+            let i = firstRow + local
+            let (pRow, gRow) = (p + local * width, dP + local * width)
             var dot: Float = 0
             for j in 0...i { dot += pRow[j] * gRow[j] }
             for j in 0...i { gRow[j] = pRow[j] * (gRow[j] - dot) }
-            for j in (i + 1)..<size { gRow[j] = 0 }
+            for j in (i + 1)..<width { gRow[j] = 0 }
         }
     }
 
     // MARK: SwiGLU
 
-    /// a = silu(g) ⊙ u, with silu(g) = g σ(g).
+    /// a = silu(g) ⊙ u, with silu(g) = g σ(g), for the values in `elements`.
     static func swiGLUForward(
-        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>
+        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>,
+        elements: Range<Int>
     ) {
-        for index in 0..<a.count {
+        for index in elements {
             let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
             a[index] = g[index] * sigmoid * u[index]
         }
@@ -182,9 +194,10 @@ enum LlamaParts {
     /// dg = da ⊙ u ⊙ σ(g)(1 + g(1 - σ(g))),  du = da ⊙ silu(g).
     static func swiGLUBackward(
         gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, outputGradient da: UnsafeBufferPointer<Float>,
-        gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>
+        gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>,
+        elements: Range<Int>
     ) {
-        for index in 0..<da.count {
+        for index in elements {
             let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
             dg[index] = da[index] * u[index] * sigmoid * (1 + g[index] * (1 - sigmoid))
             du[index] = da[index] * g[index] * sigmoid
@@ -193,19 +206,18 @@ enum LlamaParts {
 
     // MARK: Causal-LM loss
 
-    /// Mean cross-entropy of logits[:, t] against ids[:, t + 1] over t < T - 1 (the last position
-    /// has nothing to predict), and, when `gradient` is given, d loss / d logits: (softmax - onehot) / count
-    /// on predicting rows and 0 on the last.
+    /// Cross-entropy of logits[:, t] against ids[:, t + 1] for the rows in `rows`, into `rowLosses`
+    /// (0 on the last position of a sequence, which has nothing to predict), and, when `gradient` is
+    /// given, d mean loss / d logits: (softmax - onehot) / `predicted` on predicting rows and 0 on the last.
     static func crossEntropy(
         logits z: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, vocabulary: Int,
+        rows: Range<Int>, predicted: Int, rowLosses: UnsafeMutableBufferPointer<Float>,
         gradient: UnsafeMutableBufferPointer<Float>?
-    ) -> Float {
-        let rows = ids.count
-        let predicted = rows / sequenceLength * (sequenceLength - 1)
-        var total: Double = 0
-        for n in 0..<rows {
+    ) {
+        for n in rows {
             let row = n * vocabulary
             guard n % sequenceLength != sequenceLength - 1 else {
+                rowLosses[n] = 0
                 if let gradient { for v in 0..<vocabulary { gradient[row + v] = 0 } }
                 continue
             }
@@ -214,14 +226,12 @@ enum LlamaParts {
             for v in 0..<vocabulary { maximum = max(maximum, z[row + v]) }
             var sum: Float = 0
             for v in 0..<vocabulary { sum += Foundation.exp(z[row + v] - maximum) }
-            let logSumExp = maximum + Foundation.log(sum)
-            total += Double(logSumExp - z[row + target])
+            rowLosses[n] = maximum + Foundation.log(sum) - z[row + target]
             guard let gradient else { continue }
             let scale = 1 / (sum * Float(predicted))
             for v in 0..<vocabulary { gradient[row + v] = Foundation.exp(z[row + v] - maximum) * scale }
             gradient[row + target] -= 1 / Float(predicted)
         }
-        return Float(total / Double(predicted))
     }
 }
 
@@ -242,15 +252,33 @@ extension LlamaParts {
         var group: Int { heads / keyValueHeads }
         /// Floats of scratch one worker needs.
         var scratchPerWorker: Int { sequenceLength * sequenceLength + 3 * sequenceLength * headDimension }
+
+        /// Query rows computed together. A causal row block [r0, r1) sees keys 0..<r1 only, so the
+        /// blocks skip the masked upper triangle's work: about half of it.
+        static let rowBlock = 16
+
+        /// The row blocks of a head: rows, and where the block's `rows.count` x `rows.upperBound`
+        /// scores start within the head's T x T probabilities.
+        var rowBlocks: some Sequence<(rows: Range<Int>, offset: Int)> {
+            let t = sequenceLength
+            return stride(from: 0, to: t, by: Self.rowBlock).lazy.map { start in
+                let end = min(start + Self.rowBlock, t)
+                // Full block j before this one holds B rows of (j + 1) B scores: B² (1 + ... + k) in all.
+                let fullBlocks = start / Self.rowBlock
+                let offset = Self.rowBlock * Self.rowBlock * fullBlocks * (fullBlocks + 1) / 2
+                return (start..<end, offset)
+            }
+        }
     }
 
     /// Causal attention per sequence b and query head h, over key/value head g = h / group:
     ///
     ///     S = Q_bh K_bgᵀ / sqrt(d),   P = causal softmax(S),   O_bh = P V_bg
     ///
-    /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); P is kept, `[B, heads, T, T]`,
-    /// for backward; O is written as `[N, heads·d]`, the layout `o_proj` reads. The (b, g) pairs
-    /// run in parallel; each writes its own rows.
+    /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); O is written as
+    /// `[N, heads·d]`, the layout `o_proj` reads. P is kept for backward, each row block of a head
+    /// as its `rows` x `r1` scores (`AttentionShape.rowBlocks`). The (b, g) pairs run in parallel;
+    /// each writes its own rows.
     static func attentionForward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
@@ -263,28 +291,38 @@ extension LlamaParts {
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
             let headOutput = scratch.baseAddress! + worker * shape.scratchPerWorker
-            let keys = MatrixMultiply.Operand(k, offset: b * T * shape.keyValueWidth + g * d, rows: T, columns: d, rowStride: shape.keyValueWidth)
-            let values = MatrixMultiply.Operand(v, offset: b * T * shape.keyValueWidth + g * d, rows: T, columns: d, rowStride: shape.keyValueWidth)
+            let keyOffset = b * T * shape.keyValueWidth + g * d
             for h in g * shape.group..<(g + 1) * shape.group {
-                let queries = MatrixMultiply.Operand(q, offset: b * T * shape.queryWidth + h * d, rows: T, columns: d, rowStride: shape.queryWidth)
-                let p = UnsafeMutableBufferPointer(rebasing: probabilities[(b * shape.heads + h) * T * T..<(b * shape.heads + h + 1) * T * T])
-                MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
-                causalSoftmaxForward(p.baseAddress!, size: T)
-                let o = UnsafeMutableBufferPointer(start: headOutput, count: T * d)
-                MatrixMultiply.multiply(MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: T, columns: T), values, into: o, panels: panels)
-                for t in 0..<T {
-                    let row = (b * T + t) * shape.queryWidth + h * d
-                    for i in 0..<d { output[row + i] = o[t * d + i] }
+                let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
+                for (rows, offset) in shape.rowBlocks {
+                    let seen = rows.upperBound
+                    let queries = MatrixMultiply.Operand(
+                        q, offset: (b * T + rows.lowerBound) * shape.queryWidth + h * d, rows: rows.count, columns: d,
+                        rowStride: shape.queryWidth)
+                    let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let p = UnsafeMutableBufferPointer(start: head + offset, count: rows.count * seen)
+                    MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
+                    causalSoftmaxForward(p.baseAddress!, firstRow: rows.lowerBound, rows: rows.count, width: seen)
+                    let o = UnsafeMutableBufferPointer(start: headOutput, count: rows.count * d)
+                    MatrixMultiply.multiply(
+                        MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: rows.count, columns: seen), values, into: o,
+                        panels: panels)
+                    for (local, t) in rows.enumerated() {
+                        let row = (b * T + t) * shape.queryWidth + h * d
+                        for i in 0..<d { output[row + i] = o[local * d + i] }
+                    }
                 }
             }
         }
     }
 
-    /// Backward of `attentionForward`, given dO; per (b, h), with dS the softmax's backward of dP:
+    /// Backward of `attentionForward`, given dO; per (b, h) and row block, with dS the softmax's
+    /// backward of dP:
     ///
     ///     dP = dO Vᵀ      dV += Pᵀ dO      dQ = dS K / sqrt(d)      dK += dSᵀ Q / sqrt(d)
     ///
-    /// the query heads of a group adding into their shared dK and dV in head order.
+    /// the query heads of a group, and their row blocks, adding into their shared dK and dV in order.
     static func attentionBackward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeBufferPointer<Float>, outputGradient dO: UnsafeBufferPointer<Float>,
@@ -298,30 +336,43 @@ extension LlamaParts {
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
             let base = scratch.baseAddress! + worker * shape.scratchPerWorker
-            let dP = UnsafeMutableBufferPointer(start: base, count: T * T)
-            let dQHead = UnsafeMutableBufferPointer(start: base + T * T, count: T * d)
+            let dP = base
+            let dQBlock = base + T * T
             let dKGroup = UnsafeMutableBufferPointer(start: base + T * T + T * d, count: T * d)
             let dVGroup = UnsafeMutableBufferPointer(start: base + T * T + 2 * T * d, count: T * d)
+            dKGroup.update(repeating: 0)
+            dVGroup.update(repeating: 0)
             let keyOffset = b * T * shape.keyValueWidth + g * d
-            let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: T, columns: d, rowStride: shape.keyValueWidth)
-            let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: T, columns: d, rowStride: shape.keyValueWidth)
-            for (index, h) in (g * shape.group..<(g + 1) * shape.group).enumerated() {
-                let queryOffset = b * T * shape.queryWidth + h * d
-                let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: T, columns: d, rowStride: shape.queryWidth)
-                let outputGradient = MatrixMultiply.Operand(dO, offset: queryOffset, rows: T, columns: d, rowStride: shape.queryWidth)
-                let p = MatrixMultiply.Operand(
-                    UnsafeBufferPointer(rebasing: probabilities[(b * shape.heads + h) * T * T..<(b * shape.heads + h + 1) * T * T]),
-                    rows: T, columns: T)
-                let accumulate = index > 0
-                MatrixMultiply.multiply(p.transposed, outputGradient, into: dVGroup, accumulate: accumulate, panels: panels)
-                MatrixMultiply.multiply(outputGradient, values.transposed, into: dP, panels: panels)
-                causalSoftmaxBackward(probabilities: p.buffer.baseAddress!, gradient: dP.baseAddress!, size: T)
-                let dS = MatrixMultiply.Operand(UnsafeBufferPointer(dP), rows: T, columns: T)
-                MatrixMultiply.multiply(dS, keys, into: dQHead, scale: scale, panels: panels)
-                MatrixMultiply.multiply(dS.transposed, queries, into: dKGroup, scale: scale, accumulate: accumulate, panels: panels)
-                for t in 0..<T {
-                    let row = (b * T + t) * shape.queryWidth + h * d
-                    for i in 0..<d { dQ[row + i] = dQHead[t * d + i] }
+            for h in g * shape.group..<(g + 1) * shape.group {
+                let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
+                for (rows, offset) in shape.rowBlocks {
+                    let seen = rows.upperBound
+                    let queryOffset = (b * T + rows.lowerBound) * shape.queryWidth + h * d
+                    let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
+                    let outputGradient = MatrixMultiply.Operand(
+                        dO, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
+                    let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
+                    let p = MatrixMultiply.Operand(
+                        UnsafeBufferPointer(start: head + offset, count: rows.count * seen), rows: rows.count, columns: seen)
+                    let block = UnsafeMutableBufferPointer(start: dP, count: rows.count * seen)
+                    MatrixMultiply.multiply(
+                        p.transposed, outputGradient, into: UnsafeMutableBufferPointer(rebasing: dVGroup[0..<seen * d]),
+                        accumulate: true, panels: panels)
+                    MatrixMultiply.multiply(outputGradient, values.transposed, into: block, panels: panels)
+                    causalSoftmaxBackward(
+                        probabilities: head + offset, gradient: dP, firstRow: rows.lowerBound, rows: rows.count, width: seen)
+                    let dS = MatrixMultiply.Operand(UnsafeBufferPointer(block), rows: rows.count, columns: seen)
+                    MatrixMultiply.multiply(
+                        dS, keys, into: UnsafeMutableBufferPointer(start: dQBlock, count: rows.count * d), scale: scale,
+                        panels: panels)
+                    MatrixMultiply.multiply(
+                        dS.transposed, queries, into: UnsafeMutableBufferPointer(rebasing: dKGroup[0..<seen * d]),
+                        scale: scale, accumulate: true, panels: panels)
+                    for (local, t) in rows.enumerated() {
+                        let row = (b * T + t) * shape.queryWidth + h * d
+                        for i in 0..<d { dQ[row + i] = dQBlock[local * d + i] }
+                    }
                 }
             }
             for t in 0..<T {

@@ -15,8 +15,8 @@ public struct LlamaTrainer {
     ///
     /// - Parameter optimizer: AdamW with torch's defaults (lr 1e-3, betas 0.9 and 0.999, eps 1e-8,
     ///   weight decay 0.01) unless given.
-    /// - Throws: `InputError` for a plan that cannot be made, `.none` training, or `.adapters`
-    ///   training of a model without adapters.
+    /// - Throws: `InputError` for a plan that cannot be made, `.none` training, `.adapters`
+    ///   training of a model without adapters, or adapters with dropout.
     public init(
         model: LlamaModel, batchSize: Int, sequenceLength: Int, training: LlamaWorkspace.Training,
         optimizer: Adam = .adamW(), threads: Int = 1
@@ -24,6 +24,9 @@ public struct LlamaTrainer {
         guard training != .none else { throw InputError("training", "expected adapters or full, got none") }
         if training == .adapters, model.adapterParameterCount == 0 {
             throw InputError("training", "the model has no adapters to train; add some first")
+        }
+        if let dropout = model.adapterSettings?.lora.dropout, dropout > 0 {
+            throw InputError("lora_dropout", "expected 0: adapters train here without dropout, got \(dropout)")
         }
         self.model = model
         self.optimizer = optimizer

@@ -48,6 +48,8 @@ public final class LlamaWorkspace {
     let residuals: [UnsafeMutableBufferPointer<Float>]
     let layers: [LayerActivations]
     let finalInverseRMS, finalNormed, logits: UnsafeMutableBufferPointer<Float>
+    /// Each position's cross-entropy, summed in order into the loss.
+    let rowLosses: UnsafeMutableBufferPointer<Float>
     /// Scratch of the backward pass, reused by every layer.
     let residualGradient, normedGradient, queryGradient, keyGradient, valueGradient, attentionGradient: UnsafeMutableBufferPointer<Float>
     let gateGradient, upGradient, activatedGradient, logitsGradient, hiddenGradient: UnsafeMutableBufferPointer<Float>
@@ -117,6 +119,7 @@ public final class LlamaWorkspace {
         finalInverseRMS = make(n)
         finalNormed = make(n * h)
         logits = make(n * v)
+        rowLosses = make(n)
         let backward = training != .none
         let widest = max(h, i, queryWidth)
         residualGradient = make(backward ? n * h : 0)
@@ -156,10 +159,13 @@ public final class LlamaWorkspace {
     /// Bytes the plan holds.
     public var bytes: Int { allocations.reduce(0) { $0 + $1.count } }
 
-    /// Whether the plan was made for `model`'s shape and adapters.
+    /// Whether the plan was made for `model`'s shape and adapters (checked every step, so without allocating).
     func fits(_ model: LlamaModel) -> Bool {
-        model.configuration == configuration
-            && model.layers.map { layer in layer.projections.map { $0.adapter?.rank ?? 0 } } == adapterRanks
+        guard model.configuration == configuration, model.layers.count == adapterRanks.count else { return false }
+        for (layer, ranks) in zip(model.layers, adapterRanks) {
+            for (linear, rank) in zip(layer.projections, ranks) where (linear.adapter?.rank ?? 0) != rank { return false }
+        }
+        return true
     }
 }
 
