@@ -9,7 +9,7 @@ struct QLoRATutor: AsyncParsableCommand {
         commandName: "qlora-tutor",
         abstract: "Learn how QLoRA works by running it.",
         version: QLoRATutor.version,
-        subcommands: [RunCommand.self, QuantizeCommand.self, InspectCommand.self, MemoryCommand.self, TrainCommand.self]
+        subcommands: [RunCommand.self, QuantizeCommand.self, InspectCommand.self, MemoryCommand.self, TrainCommand.self, LMCommand.self]
     )
 
     /// What `--version` prints.

@@ -13,6 +13,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     quantizationBenchmarks()
     trainingBenchmarks()
+    languageModelBenchmarks()
     courseBenchmarks()
     gradingBenchmarks()
     renderBenchmarks()
