@@ -190,11 +190,11 @@ while ! where main:0 | grep -q 'lesson 2/9'; do
     agree
     on main:presenter | grep -q 'Checks (not on the projector)' && seen_checks=1
     on main:presenter | grep -q 'No notes for this step' || seen_notes=1
-    if where main:0 | grep -q 'step 2/'; then
+    if where main:0 | grep -q 'step 3/'; then
         # A live block: `r` on the projector runs it; the expectation lines go to the presenter only.
         T send-keys -t main:0 r
-        wait_in main:presenter '✓ fp16_max == 65504'
-        ! on main:0 | grep -q 'fp16_max == 65504' || fail "the projector shows expectation lines to the audience"
+        wait_in main:presenter '✓ fp32_error == 0'
+        ! on main:0 | grep -q 'fp32_error == 0' || fail "the projector shows expectation lines to the audience"
         break
     fi
 done
