@@ -16,7 +16,7 @@ enum FuzzExpression {
             let kind: Expression.Kind = (input.first ?? 0) % 2 == 0 ? .boolean : .number
             let text = String(decoding: input.dropFirst(), as: UTF8.self)
             if let expression = try? Expression.parse(text, names: Set(results.keys), kind: kind) {
-                _ = expression.evaluate(results)
+                _ = try? expression.evaluate(results)
                 _ = expression.names
             }
         }
