@@ -11,6 +11,19 @@ import Testing
         /// The start of the line after `qlora-tutor: `, with `$DIR` standing for the scratch folder.
         var expected: String
         var testDescription: String { label }
+
+        /// Runs the case in a fresh scratch folder: exit status 2, nothing on standard output, and
+        /// one line on standard error that starts as `expected` says.
+        func expectOneLineAndStatusTwo() throws {
+            let folder = try ScratchFolder()
+            let result = try CommandRunner.run(try arguments(folder))
+            #expect(result.status == 2)
+            let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            #expect(lines.count == 1, "\(result.standardError)")
+            let prefix = "qlora-tutor: " + expected.replacingOccurrences(of: "$DIR", with: folder.url.path)
+            #expect(result.standardError.hasPrefix(prefix), "\(result.standardError)")
+            #expect(result.standardOutput.isEmpty)
+        }
     }
 
     static func npy(_ values: [Float], shape: [Int]? = nil) -> Data {
@@ -126,14 +139,7 @@ import Testing
 
     @Test(arguments: cases)
     func exitsWithStatusTwoAndOneLine(_ badCase: Case) throws {
-        let folder = try ScratchFolder()
-        let result = try CommandRunner.run(try badCase.arguments(folder))
-        #expect(result.status == 2)
-        let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        #expect(lines.count == 1, "\(result.standardError)")
-        let expected = "qlora-tutor: " + badCase.expected.replacingOccurrences(of: "$DIR", with: folder.url.path)
-        #expect(result.standardError.hasPrefix(expected), "\(result.standardError)")
-        #expect(result.standardOutput.isEmpty)
+        try badCase.expectOneLineAndStatusTwo()
     }
 
     @Test func theFormatComesFromTheFileNameAlone() throws {

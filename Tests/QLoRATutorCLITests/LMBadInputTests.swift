@@ -94,13 +94,6 @@ import Testing
 
     @Test(arguments: cases)
     func exitsWithStatusTwoAndOneLine(_ badCase: Case) throws {
-        let folder = try ScratchFolder()
-        let result = try CommandRunner.run(try badCase.arguments(folder))
-        #expect(result.status == 2)
-        let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        #expect(lines.count == 1, "\(result.standardError)")
-        let expected = "qlora-tutor: " + badCase.expected.replacingOccurrences(of: "$DIR", with: folder.url.path)
-        #expect(result.standardError.hasPrefix(expected), "\(result.standardError)")
-        #expect(result.standardOutput.isEmpty)
+        try badCase.expectOneLineAndStatusTwo()
     }
 }

@@ -14,7 +14,7 @@ import Testing
 
     /// Every parameter set the shipped course can run each section with: its defaults, each block
     /// as written, and each block with each value one of its tweaks offers (each set once; see
-    /// `spread` for a tweak that offers more than a dozen).
+    /// `everyValue`).
     static let cases: [Case] = {
         let lessons = (try? Course.load(Course.builtInFiles).lessons) ?? []
         var cases: [Case] = []
@@ -29,7 +29,7 @@ import Testing
             for block in lessons.flatMap(\.liveBlocks) where block.section == section.name {
                 add(section.name, block.parameters)
                 for tweak in block.tweaks {
-                    for value in spread(tweak.allowed.steppedValues ?? []) {
+                    for value in everyValue(of: tweak) {
                         add(section.name, block.parameters.merging([tweak.parameter: value]))
                     }
                 }
@@ -38,12 +38,15 @@ import Testing
         return cases
     }()
 
-    /// Every value of a list of up to 12, or 12 spread evenly from the first to the last of a longer
-    /// one (`seed` offers 10,000): a seed or a size changes numbers, not which results there are.
-    static func spread(_ values: [ParameterValue]) -> [ParameterValue] {
-        let most = 12
-        guard values.count > most else { return values }
-        return (0..<most).map { values[$0 * (values.count - 1) / (most - 1)] }
+    /// The most values one tweak may offer for the test to run them all; a lesson that offers more
+    /// (`seed` alone offers 10,000) must list or range the ones it means.
+    static let mostValuesPerTweak = 32
+
+    /// Every value `tweak` offers; an empty list, which the test reports, when it offers more than
+    /// `mostValuesPerTweak` or a continuous range.
+    static func everyValue(of tweak: Tweak) -> [ParameterValue] {
+        guard let values = tweak.allowed.steppedValues, values.count <= mostValuesPerTweak else { return [] }
+        return values
     }
 
     /// The names `section` produces and declares for `parameters`, asked for everything.
@@ -60,6 +63,9 @@ import Testing
         #expect(Set(Self.cases.map(\.section)) == Set(SectionRegistry.standard.sections.map(\.name)))
         for tweak in lessons.flatMap(\.liveBlocks).flatMap(\.tweaks) {
             #expect(tweak.allowed.steppedValues != nil, "a shipped tweak can be stepped through")
+            #expect(
+                Self.everyValue(of: tweak).count == tweak.allowed.steppedValues?.count,
+                "`\(tweak.parameter)` offers more than \(Self.mostValuesPerTweak) values; the test would not run them all")
         }
     }
 
