@@ -15,8 +15,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        .target(name: "CQLoRAKernels"),
-        .target(name: "QLoRAEngine", dependencies: ["CQLoRAKernels"]),
+        .target(name: "CQLoRAKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "QLoRAEngine", dependencies: ["CQLoRAKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
             name: "TutorLessons",
             dependencies: ["QLoRAEngine", .product(name: "Yams", package: "Yams")],
