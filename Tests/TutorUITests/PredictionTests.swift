@@ -20,7 +20,7 @@ import TutorLessons
 
             ```qlora-quiz
             id: guess
-            ask: How many blocks of 32 weights does 8 x 64 make?
+            ask: Into how many blocks of 32 does a 16 x 32 matrix fall?
             predict: blocks
             compute: blocks
             ```
@@ -28,11 +28,11 @@ import TutorLessons
             ```qlora
             id: blocks
             run: quantize
-            matrix: {rows: 8, cols: 64}
             blocksize: 32
-            show: [stats]
+            matrix: {rows: 16, cols: 32, seed: 3}
             tweak:
-              blocksize: [32, 64]
+              blocksize: [32, 64, 128]
+            show: [stats]
             expect:
               - at-default: blocks == 16
             ```

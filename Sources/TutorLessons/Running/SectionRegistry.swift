@@ -23,6 +23,7 @@ public struct SectionRegistry {
     public static let standard = SectionRegistry([
         QuantizeSection(),
         CodebookSection(),
+        DynamicMapSection(),
         ComparisonSection(),
         CheckpointSection(),
         TrainingSection(),
