@@ -115,6 +115,8 @@ import TutorLessons
         #expect(lines.contains { $0.contains("· blocks == 16   holds at the default; now blocks = 8") })
         #expect(lines.contains { $0.contains("✓ every expectation for these values holds") })
         #expect(!lines.contains { $0.contains("✗") })
+        // The presenter's screen reads it the same way: neither passed nor failed.
+        #expect(state.presenterPosition(processID: 1)?.checks == [.init(text: "blocks == 16", passed: nil, values: "holds at the default; now blocks = 8")])
         // Drawn in the neutral colour, not the failure colour.
         let view = TutorView(state: state).render()
         let row = try #require(view.lines.firstIndex { $0.contains("holds at the default") })

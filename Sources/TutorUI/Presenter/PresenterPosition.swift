@@ -7,7 +7,7 @@ public struct PresenterPosition: Equatable, Codable {
     public struct Check: Equatable, Codable, Sendable {
         /// The expectation as the lesson writes it (`mse < 2e-5`).
         public var text: String
-        /// nil until the block has run; then whether it held.
+        /// nil until the block has run, and for an `at-default:` expectation read after a tweak; then whether it held.
         public var passed: Bool?
         /// The values it read, formatted (`mse = 1.2e-05`); empty until the block has run.
         public var values: String
