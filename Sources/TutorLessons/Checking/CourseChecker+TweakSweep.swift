@@ -1,3 +1,4 @@
+import Foundation
 import QLoRAEngine
 
 extension CourseChecker {
@@ -25,32 +26,28 @@ extension CourseChecker {
     /// without tweaks. Values equal to the block's own were checked by its run as written.
     func sweep(_ block: LiveBlock, in lesson: Lesson, asWritten: LiveRun) -> [CheckCase] {
         guard !block.tweaks.isEmpty else { return [] }
-        // The sweep reads results only: the section is asked for no outputs, and makes only what the
-        // expectations read (a comparison computes just the types they name).
-        var bare = block
-        bare.show = []
-        var failures: [CheckCase] = []
-        var runs = 0
         var swept: [String] = []
+        var settings: [(parameter: String, value: ParameterValue)] = []
         for tweak in block.tweaks {
             let offered = tweak.allowed.steppedValues?.count ?? 0
             let values = Self.sweptValues(of: tweak)
             swept.append("\(tweak.parameter) (\(values.count == offered ? "\(offered)" : "\(values.count) of \(offered), evenly spaced") values)")
-            for value in values where value != block.parameters[tweak.parameter] {
-                let setting = "\(tweak.parameter)=\(value)"
-                runs += 1
-                let run: LiveRun
-                do {
-                    run = try runner.run(bare, tweaks: [tweak.parameter: value])
-                } catch {
-                    failures.append(CheckCase(
-                        kind: .tweak, name: "\(block.id) runs with \(setting)", source: "\(lesson.sourcePath):\(block.line)",
-                        passed: false, message: describe(error)))
-                    continue
-                }
+            settings += values.filter { $0 != block.parameters[tweak.parameter] }.map { (tweak.parameter, $0) }
+        }
+        let runs = runSweep(block, settings.map { [$0.parameter: $0.value] })
+
+        var failures: [CheckCase] = []
+        for (setting, run) in zip(settings, runs) {
+            let name = "\(setting.parameter)=\(setting.value)"
+            switch run {
+            case .failure(let error):
+                failures.append(CheckCase(
+                    kind: .tweak, name: "\(block.id) runs with \(name)", source: "\(lesson.sourcePath):\(block.line)",
+                    passed: false, message: describe(error)))
+            case .success(let run):
                 for (outcome, written) in zip(run.expectations, asWritten.expectations) where outcome.fails && written.passed {
                     failures.append(CheckCase(
-                        kind: .tweak, name: "\(block.id) with \(setting): \(outcome.expectation.text)",
+                        kind: .tweak, name: "\(block.id) with \(name): \(outcome.expectation.text)",
                         source: "\(lesson.sourcePath):\(outcome.expectation.line)", passed: false, message: outcome.valuesText))
                 }
             }
@@ -59,7 +56,42 @@ extension CourseChecker {
         let verdict = failures.isEmpty ? "plain expectations holding at each: \(plain)" : "failures: \(failures.count)"
         let summary = CheckCase(
             kind: .tweak, name: "\(block.id) under every tweak", source: "\(lesson.sourcePath):\(block.line)", passed: failures.isEmpty,
-            message: "\(runs) runs over \(swept.joined(separator: ", ")); \(verdict)")
+            message: "\(settings.count) runs over \(swept.joined(separator: ", ")); \(verdict)")
         return failures + [summary]
+    }
+
+    /// Runs `block` with each set of tweaks, spread over the machine's cores; the runs are
+    /// independent and each deterministic, so the results, kept in the order given, are the same
+    /// on any number of cores.
+    ///
+    /// The sweep reads results only: the section is asked for no outputs, and makes only what the
+    /// expectations read (a comparison computes just the types they name).
+    private func runSweep(_ block: LiveBlock, _ tweaks: [[String: ParameterValue]]) -> [Result<LiveRun, any Error>] {
+        var bare = block
+        bare.show = []
+        let results = SweepResults(count: tweaks.count)
+        DispatchQueue.concurrentPerform(iterations: tweaks.count) { [runner, bare] index in
+            results.set(index, Result { try runner.run(bare, tweaks: tweaks[index]) })
+        }
+        return results.values
+    }
+}
+
+/// The sweep's runs as they finish, each in its own slot.
+private final class SweepResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<LiveRun, any Error>?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ result: Result<LiveRun, any Error>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    /// Every slot, once every run has finished.
+    var values: [Result<LiveRun, any Error>] {
+        lock.withLock { slots.compactMap { $0 } }
     }
 }
