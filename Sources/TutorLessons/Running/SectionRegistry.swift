@@ -30,6 +30,9 @@ public struct SectionRegistry {
         MemoryTableSection(),
         ProductionSection(),
         QLoRALayerSection(),
+        LlamaQuantizeSection(),
+        LlamaMergeSection(),
+        LoRAInitSection(),
     ])
 }
 

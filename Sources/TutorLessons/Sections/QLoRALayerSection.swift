@@ -76,7 +76,7 @@ public struct QLoRALayerSection: LessonSection {
             .packedBaseBytes: Double(baseBuffers.first { $0.name == "weight" }?.bytes ?? base.storedBytes),
             .initialOutputDifference: tuning.initialOutputDifference,
             .aMaxAbs: Double(Self.largestMagnitude(tuning.initial.a)),
-            .aStandardDeviation: Self.standardDeviation(tuning.initial.a),
+            .aStandardDeviation: tuning.initial.a.standardDeviation,
             .aBound: 1 / Double(settings.inFeatures).squareRoot(),
             .notebookAStandardDeviation: 0.01,
             .bMaxAbs: Double(Self.largestMagnitude(tuning.initial.b)),
@@ -117,12 +117,5 @@ extension QLoRALayerSection {
     /// The Frobenius norm.
     static func norm(_ tensor: Tensor) -> Double {
         tensor.scalars.reduce(0.0) { $0 + Double($1 * $1) }.squareRoot()
-    }
-
-    /// The standard deviation of the values.
-    static func standardDeviation(_ tensor: Tensor) -> Double {
-        let count = Double(max(tensor.count, 1))
-        let mean = tensor.scalars.reduce(0.0) { $0 + Double($1) } / count
-        return (tensor.scalars.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / count).squareRoot()
     }
 }
