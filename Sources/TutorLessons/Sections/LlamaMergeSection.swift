@@ -39,6 +39,7 @@ public struct LlamaMergeSection: LessonSection {
         settings.lora = LoRALinear.Configuration(rank: try parameters.integer("rank"), alpha: Float(try parameters.integer("alpha")))
         settings.steps = try parameters.integer("steps")
         settings.seed = UInt64(clamping: try parameters.integer("seed"))
+        settings.threads = LlamaThreads.count
         settings.sequenceLength = Self.windowLength
         try checkCancellation(isCancelled)
         let model = try ShippedModels.model()

@@ -48,6 +48,7 @@ public struct LlamaQuantizeSection: LessonSection {
         settings.formats = Self.comparedFormats
         settings.blocksize = try parameters.integer("blocksize")
         settings.doubleQuantization = try parameters.flag("double_quant")
+        settings.threads = LlamaThreads.count
         let text = try parameters.choice("text", as: HeldOutText.self)
         let windows = try parameters.integer("windows")
         try checkCancellation(isCancelled)

@@ -30,6 +30,7 @@ public struct LoRAInitSection: LessonSection {
         settings.alpha = Float(try parameters.integer("alpha"))
         settings.steps = try parameters.integer("steps")
         settings.seed = UInt64(clamping: try parameters.integer("seed"))
+        settings.threads = LlamaThreads.count
         try checkCancellation(isCancelled)
         let comparison = try LoRAInitializationComparison(
             model: try ShippedModels.model(), training: try ShippedModels.corpus(.prose), settings: settings, isCancelled: isCancelled)

@@ -34,7 +34,7 @@ public struct QLoRALayerSection: LessonSection {
                 domain: .numbers(FourBitQuantized.supportedBlocksizes.map(Double.init)), defaultValue: .number(64)),
             .flag(name: "double_quant", summary: "Quantize an NF4/FP4 base's absmax values to 8 bits.", defaultValue: true),
             ParameterSpec(
-                name: "init", summary: "How A starts: peft's kaiming-uniform, or gaussian (std 1/r).",
+                name: "init", summary: "How A starts: peft's kaiming-uniform, gaussian (std 1/r), or normal-0.01 (the notebook's randn * 0.01).",
                 domain: .choices(LoRALinear.Configuration.Initialization.allCases.map(\.rawValue)),
                 defaultValue: .word("kaiming-uniform")),
             ParameterSpec(name: "seed", summary: "Seed of the weight, the adapter and the data.", domain: .range(0...9999, step: 1), defaultValue: .number(7)),
