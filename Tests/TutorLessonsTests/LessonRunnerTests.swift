@@ -68,11 +68,11 @@ private final class CountingSection: LessonSection, @unchecked Sendable {
 
     @Test func codeEntropyDoesNotDependOnTheOrderOfTheCounts() {
         let counts = (0..<16).map { ($0, 1 + $0 * $0 * 7 % 23) }
-        let expected = QuantizeSection.Quantized.entropyBits(of: Dictionary(uniqueKeysWithValues: counts))
+        let expected = CodeUsage(counts: Dictionary(uniqueKeysWithValues: counts)).entropyBits
         for capacity in stride(from: 16, through: 512, by: 31) {
             var usage = [Int: Int](minimumCapacity: capacity)
             for (code, count) in counts.reversed() { usage[code] = count }
-            #expect(QuantizeSection.Quantized.entropyBits(of: usage) == expected)
+            #expect(CodeUsage(counts: usage).entropyBits == expected)
         }
     }
 

@@ -7,6 +7,9 @@ extension LoRALinear {
             case kaimingUniform = "kaiming-uniform"
             /// peft's `init_lora_weights="gaussian"`: normal with standard deviation 1 / r.
             case gaussian
+            /// Normal with standard deviation 0.01 whatever the layer's size: the tutorial
+            /// notebook's `randn(r, in) * 0.01`, which peft does not offer.
+            case fixedNormal = "normal-0.01"
         }
 
         /// The rank r of A and B (`r`).

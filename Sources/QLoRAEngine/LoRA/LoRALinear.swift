@@ -45,6 +45,8 @@ public struct LoRALinear {
             a = .uniform(rows: r, columns: inFeatures, in: -bound...bound, using: &generator)
         case .gaussian:
             a = .normal(rows: r, columns: inFeatures, standardDeviation: 1 / Float(r), using: &generator)
+        case .fixedNormal:
+            a = .normal(rows: r, columns: inFeatures, standardDeviation: 0.01, using: &generator)
         }
         b = Tensor(shape: [base.outFeatures, r])
     }

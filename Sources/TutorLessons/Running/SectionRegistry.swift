@@ -31,6 +31,9 @@ public struct SectionRegistry {
         MemoryTableSection(),
         ProductionSection(),
         QLoRALayerSection(),
+        LlamaQuantizeSection(),
+        LlamaMergeSection(),
+        LoRAInitSection(),
     ])
 }
 

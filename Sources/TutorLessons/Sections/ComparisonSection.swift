@@ -54,7 +54,7 @@ public struct ComparisonSection: LessonSection {
             var errors: [(title: String, values: [Float])] = []
             for kind in Self.comparedTypes {
                 let (quantized, reconstructed, error) = try quantize(kind, blocksize: blocksize)
-                let entropy = QuantizeSection.Quantized.entropyBits(of: quantized.codeUsage)
+                let entropy = CodeUsage(counts: quantized.codeUsage).entropyBits
                 run.results[.mse(kind)] = error.meanSquaredError
                 run.results[.sqnrDecibels(kind)] = error.signalToQuantizationNoiseDecibels
                 run.results[.codeEntropyBits(kind)] = entropy

@@ -34,7 +34,7 @@ public struct QLoRALayerSection: LessonSection {
                 domain: .numbers(FourBitQuantized.supportedBlocksizes.map(Double.init)), defaultValue: .number(64)),
             .flag(name: "double_quant", summary: "Quantize an NF4/FP4 base's absmax values to 8 bits.", defaultValue: true),
             ParameterSpec(
-                name: "init", summary: "How A starts: peft's kaiming-uniform, or gaussian (std 1/r).",
+                name: "init", summary: "How A starts: peft's kaiming-uniform, gaussian (std 1/r), or normal-0.01 (the notebook's randn * 0.01).",
                 domain: .choices(LoRALinear.Configuration.Initialization.allCases.map(\.rawValue)),
                 defaultValue: .word("kaiming-uniform")),
             ParameterSpec(name: "seed", summary: "Seed of the weight, the adapter and the data.", domain: .range(0...9999, step: 1), defaultValue: .number(7)),
@@ -76,7 +76,7 @@ public struct QLoRALayerSection: LessonSection {
             .packedBaseBytes: Double(baseBuffers.first { $0.name == "weight" }?.bytes ?? base.storedBytes),
             .initialOutputDifference: tuning.initialOutputDifference,
             .aMaxAbs: Double(Self.largestMagnitude(tuning.initial.a)),
-            .aStandardDeviation: Self.standardDeviation(tuning.initial.a),
+            .aStandardDeviation: tuning.initial.a.standardDeviation,
             .aBound: 1 / Double(settings.inFeatures).squareRoot(),
             .notebookAStandardDeviation: 0.01,
             .bMaxAbs: Double(Self.largestMagnitude(tuning.initial.b)),
@@ -117,12 +117,5 @@ extension QLoRALayerSection {
     /// The Frobenius norm.
     static func norm(_ tensor: Tensor) -> Double {
         tensor.scalars.reduce(0.0) { $0 + Double($1 * $1) }.squareRoot()
-    }
-
-    /// The standard deviation of the values.
-    static func standardDeviation(_ tensor: Tensor) -> Double {
-        let count = Double(max(tensor.count, 1))
-        let mean = tensor.scalars.reduce(0.0) { $0 + Double($1) } / count
-        return (tensor.scalars.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / count).squareRoot()
     }
 }

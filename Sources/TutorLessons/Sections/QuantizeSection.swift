@@ -69,7 +69,7 @@ public struct QuantizeSection: LessonSection {
             .savingPercent: 100 * (1 - storedBytes / float32Bytes),
             .levels: Double(quantized.levels.count),
             .distinctCodes: Double(usage.count),
-            .codeEntropyBits: Quantized.entropyBits(of: usage),
+            .codeEntropyBits: CodeUsage(counts: usage).entropyBits,
             .absmax: Double(original.scalars.reduce(0) { max($0, abs($1)) }),
             .scale: Double(quantized.scale),
         ]
@@ -140,18 +140,6 @@ extension QuantizeSection {
         /// How many weights got each code.
         var codeUsage: [Int: Int] {
             codes.reduce(into: [:]) { counts, code in counts[code, default: 0] += 1 }
-        }
-
-        /// The entropy of a code usage in bits: 4 when all sixteen 4-bit codes are used equally.
-        ///
-        /// Summed in code order: a dictionary's order differs from one instance to the next, and a
-        /// floating-point sum taken in another order can differ in the last bit.
-        static func entropyBits(of usage: [Int: Int]) -> Double {
-            let total = Double(max(usage.values.reduce(0, +), 1))
-            return usage.sorted { $0.key < $1.key }.reduce(0.0) { sum, entry in
-                let share = Double(entry.value) / total
-                return sum - share * log2(share)
-            }
         }
     }
 }

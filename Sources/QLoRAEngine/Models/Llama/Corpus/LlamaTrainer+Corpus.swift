@@ -3,14 +3,17 @@ extension LlamaTrainer {
     /// `seed`, each batch as large as the workspace plans; `progress` sees each step's number (from 1)
     /// and its loss before the update. Returns every step's loss: the same on every machine.
     ///
-    /// - Throws: `InputError` when the corpus is shorter than one window or holds an id the model lacks.
+    /// - Throws: `InputError` when the corpus is shorter than one window or holds an id the model
+    ///   lacks; `CancellationError` when `isCancelled`, asked before each step, turns true.
     public mutating func train(
-        on corpus: ByteCorpus, steps: Int, seed: UInt64, progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }
+        on corpus: ByteCorpus, steps: Int, seed: UInt64, isCancelled: () -> Bool = { false },
+        progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }
     ) throws -> [Float] {
         var generator = SeededGenerator(seed: seed)
         var losses: [Float] = []
         losses.reserveCapacity(steps)
         for step in 0..<steps {
+            if isCancelled() { throw CancellationError() }
             let batch = try corpus.randomBatch(
                 batchSize: workspace.batchSize, length: workspace.sequenceLength, for: model.configuration, using: &generator)
             let loss = try self.step(batch)
