@@ -26,6 +26,7 @@ public struct SectionRegistry {
         ComparisonSection(),
         CheckpointSection(),
         TrainingSection(),
+        FineTuningSection(),
         NumberFormatsSection(),
         MemoryTableSection(),
         ProductionSection(),
