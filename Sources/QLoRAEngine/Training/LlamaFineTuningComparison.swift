@@ -250,12 +250,6 @@ public struct LlamaFineTuningComparison {
     }
 }
 
-extension FineTuningMethod {
-    /// The methods the tiny-Llama comparison runs unless told otherwise: the QLoRA paper's
-    /// full fine-tuning, 16-bit-style LoRA over a float base, and QLoRA over NF4 and over FP4.
-    public static let llamaStandard: [FineTuningMethod] = [.full, .lora, .qloraNF4, .qloraFP4]
-}
-
 extension LlamaFineTuningComparison: Sendable {}
 extension LlamaFineTuningComparison.Run: Sendable {}
 extension LlamaFineTuningComparison.Texts: Sendable {}
