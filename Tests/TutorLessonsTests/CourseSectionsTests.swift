@@ -142,16 +142,46 @@ import Testing
         #expect(stepsReported == 5)
     }
 
-    @Test func theRunnerStreamsATrainingBlocksCurves() throws {
+    @Test func theRunnerStreamsAFineTuningBlocksCurves() throws {
         let lesson = try Course.load(Course.builtInFiles).lesson(named: "08")
-        let block = try #require(lesson.liveBlocks.first { $0.id == "train-curves" })
+        let block = try #require(lesson.liveBlocks.first { $0.id == "finetune-methods" })
+        let steps = try block.parameters.integer("steps")
         // No spacing: a report after every step, so the count is exact.
-        let runner = LessonRunner(registry: SectionRegistry([TrainingSection(reportInterval: .zero)]))
+        let runner = LessonRunner(registry: SectionRegistry([FineTuningSection(reportInterval: .zero)]))
         var received: [[Output]] = []
-        let run = try runner.run(block, tweaks: ["steps": .number(50)], progress: { received.append($0) }, isCancelled: { false })
-        #expect(received.count == 3 * 50)
-        #expect(received.allSatisfy { $0.count == 1 }, "only the curves: what the block shows")
-        #expect(received.last == run.outputs)
+        let run = try runner.run(block, progress: { received.append($0) }, isCancelled: { false })
+        #expect(received.count == 4 * steps)
+        #expect(received.allSatisfy { $0.count == 1 }, "only the curves: the one output it can show while it trains")
+        #expect(received.last?.first == run.outputs.first)
+        #expect(run.expectations.allSatisfy { $0.passed })
+    }
+
+    @Test func fineTuningComparesAdaptersAndStopsWhenCancelled() throws {
+        let section = FineTuningSection(reportInterval: .zero)
+        let parameters = section.defaultParameters.merging(["compare": .word("adapters"), "rank": .number(4), "steps": .number(10)])
+        var reports = 0
+        let result = try section.run(parameters, request: .everything, progress: { _ in reports += 1 }, isCancelled: { false })
+        #expect(reports == 4 * 10, "q_proj,v_proj and three ranks, ten steps each")
+        let declared = Set(try section.declaredResults(for: parameters).map(\.name))
+        #expect(Set(result.results.keys.map(\.name)) == declared)
+        #expect(declared.contains("prose_after_all") && declared.contains("prose_after_r16") && !declared.contains("prose_after_full"))
+        #expect(!declared.contains("prose_after_r8"), "a rank neither the sweep nor the block trains")
+        // Every linear layer at the block's rank is the sweep's run at that rank, not a second run.
+        #expect(result.value(.proseAfter(.allLinear)) == result.value(.proseAfter(.rank(4))))
+        #expect(result.value(.trainable(.queryValue)) < result.value(.trainable(.allLinear)))
+        #expect(result.value(.trainable(.rank(16))) == 16 * result.value(.trainable(.rank(1))))
+        guard case .table(let table)? = result.outputs[.table]?.first else {
+            Issue.record("expected the table")
+            return
+        }
+        #expect(table.rows.map(\.first) == ["q_proj,v_proj r4", "all-linear r1", "all-linear r4", "all-linear r16"])
+        #expect(!table.headers.contains("vs lora"), "no LoRA run to compare step times with")
+
+        var steps = 0
+        #expect(throws: CancellationError.self) {
+            _ = try section.run(parameters, request: .everything, progress: { _ in steps += 1 }, isCancelled: { steps == 3 })
+        }
+        #expect(steps == 3)
     }
 
     @Test func trainingKeysNameEveryMethod() {

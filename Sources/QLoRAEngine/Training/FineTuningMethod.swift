@@ -18,6 +18,10 @@ public enum FineTuningMethod: String, CaseIterable {
     /// The methods `train` compares unless told otherwise.
     public static let standard: [FineTuningMethod] = [.full, .lora, .qloraNF4, .qloraFP4, .qloraInt4]
 
+    /// The methods `LlamaFineTuningComparison` runs unless told otherwise: the QLoRA paper's full
+    /// fine-tuning, LoRA over a float base, and QLoRA over NF4 and over FP4.
+    public static let llamaStandard: [FineTuningMethod] = [.full, .lora, .qloraNF4, .qloraFP4]
+
     /// How the frozen weights are stored, or nil when they train.
     public var baseFormat: FrozenBase.Format? {
         switch self {

@@ -27,6 +27,7 @@ public struct SectionRegistry {
         ComparisonSection(),
         CheckpointSection(),
         TrainingSection(),
+        FineTuningSection(),
         NumberFormatsSection(),
         MemoryTableSection(),
         ProductionSection(),
