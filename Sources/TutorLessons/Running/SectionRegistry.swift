@@ -28,6 +28,7 @@ public struct SectionRegistry {
         TrainingSection(),
         NumberFormatsSection(),
         MemoryTableSection(),
+        StepMemorySection(),
         ProductionSection(),
         QLoRALayerSection(),
     ])
