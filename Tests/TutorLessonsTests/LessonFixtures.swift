@@ -60,6 +60,13 @@ enum LessonFixtures {
         "---\ntitle: T\nsection: s\n---\n\n```\(kind)\n\(body)\n```\n"
     }
 
+    /// A lesson with a live block `above` (line 6), a quiz (opened on line 12, its body from line
+    /// 13), and a live block `below` after it, with `between` (such as a `##` heading) before that.
+    static func withPrediction(_ quiz: String, between: String = "") -> String {
+        "---\ntitle: T\nsection: s\n---\n\n```qlora\nid: above\nrun: quantize\nshow: [stats]\n```\n\n"
+            + "```qlora-quiz\n\(quiz)\n```\n\n\(between)```qlora\nid: below\nrun: quantize\nshow: [stats]\n```\n"
+    }
+
     /// Each authoring mistake, the line it must be reported on, and words the message must contain.
     static let mistakes: [(name: String, text: String, line: Int, message: String)] = [
         ("no front matter", "# Title\n", 1, "expected front matter"),
@@ -98,5 +105,16 @@ enum LessonFixtures {
         ("empty lesson", "---\ntitle: T\nsection: s\n---\n", 5, "found nothing"),
         ("tweak range too fine to step through", withBlock("run: quantize\nshow: [stats]\ntweak:\n  matrix.std: {from: 0.001, to: 10, step: 1e-300}"), 10, "expected the values a learner may pick"),
         ("a file to read", withBlock("run: quantize\nfile: /etc/passwd\nshow: [stats]"), 8, "unknown parameter `file`"),
+        ("an expectation under another key", withBlock("run: quantize\nshow: [stats]\nexpect:\n  - at-defaults: mse < 1"), 10, "`at-default: condition`"),
+        ("an expectation with two keys", withBlock("run: quantize\nshow: [stats]\nexpect:\n  - {at-default: mse < 1, why: x}"), 10, "`at-default: condition`"),
+        ("an at-default expectation naming a given", withBlock("run: quantize\nshow: [stats]\nexpect:\n  - at-default: levels == 16"), 10, "`levels` is a given"),
+        ("an at-default expectation that does not parse", withBlock("run: quantize\nshow: [stats]\nexpect:\n  - at-default: mse <"), 10, "column"),
+        ("a prediction of a block above the quiz", withPrediction("id: q\nask: A?\npredict: above\ncompute: mse"), 15, "is above the quiz"),
+        ("a prediction of an unknown block", withPrediction("id: q\nask: A?\npredict: nowhere\ncompute: mse"), 15, "unknown live block `nowhere`; expected the id of a live block below the quiz in the same step (below)"),
+        ("a prediction of a block in the next step", withPrediction("id: q\nask: A?\npredict: below\ncompute: mse", between: "## Next\n\n"), 15, "(none there)"),
+        ("a prediction with from", withPrediction("id: q\nask: A?\npredict: below\nfrom: above\ncompute: mse"), 16, "`from:` names a block above the quiz and `predict:` one below it"),
+        ("a prediction without compute", withPrediction("id: q\nask: A?\npredict: below\nanswer: 3"), 15, "expected `compute:`"),
+        ("a prediction with choices", withPrediction("id: q\nask: A?\npredict: below\nchoices: [a, b]\ncompute: mse"), 17, "expected no `choices:`"),
+        ("a prediction naming an unknown result", withPrediction("id: q\nask: A?\npredict: below\ncompute: sqnr"), 16, "unknown result `sqnr`"),
     ]
 }

@@ -16,7 +16,7 @@ extension CheckReport {
             for check in suite.cases {
                 let verdict = check.passed ? "ok  " : "FAIL"
                 var line = "  \(verdict) \(check.source)  \(check.name)"
-                if !check.message.isEmpty, !check.passed || check.kind == .expectation { line += "  (\(check.message))" }
+                if !check.message.isEmpty, !check.passed || check.kind == .expectation || check.kind == .tweak { line += "  (\(check.message))" }
                 lines.append(line.escapingControlCharacters)
             }
         }

@@ -83,6 +83,9 @@ public struct CheckCase: Equatable {
         case block
         /// An `expect:` line held.
         case expectation
+        /// A block ran, and its plain expectations held, at a value one of its tweaks offers (the
+        /// tweak sweep); a block's last such case sums up what was swept.
+        case tweak
         /// A quiz is well formed and its computed answer was computed.
         case quiz
         /// A learner's answer to a quiz was right.

@@ -1,7 +1,8 @@
 import QLoRAEngine
 
 /// Checks a course the way CI does: every lesson parses, every live block runs, every expectation
-/// holds, every quiz is well formed and every computed answer can be computed.
+/// holds (a plain one at every value the block's tweaks offer too), every quiz is well formed and
+/// every computed answer can be computed.
 public struct CourseChecker {
     /// Reads the lesson files.
     public var parser: LessonParser
@@ -75,7 +76,8 @@ public struct CourseChecker {
         let unmeasured = run.expectations.compactMap { outcome in
             outcome.unmeasured.map { "\(lesson.sourcePath):\(outcome.expectation.line): in `\(outcome.expectation.text)` over block `\(block.id)`: \($0)" }
         }
-        return ([ran] + cases, unmeasured)
+        // A block whose expectations cannot all be evaluated as written is reported as such, unswept.
+        return ([ran] + cases + (unmeasured.isEmpty ? sweep(block, in: lesson, asWritten: run) : []), unmeasured)
     }
 
     /// The quiz's case; throws when its computed answer names a result the block gave no number for.

@@ -30,6 +30,11 @@ extension Lesson {
     public var quizzes: [Quiz] {
         steps.flatMap { $0.blocks.compactMap { if case .quiz(let quiz) = $0 { quiz } else { nil } } }
     }
+
+    /// The quizzes that ask the learner to predict what live block `blockID` will measure, in reading order.
+    public func predictions(of blockID: String) -> [Quiz] {
+        quizzes.filter { $0.predictedBlock == blockID }
+    }
 }
 
 extension Lesson: Sendable {}

@@ -14,15 +14,31 @@ public struct Quiz: Equatable {
     public var hints: [String]
     /// Why the answer is right, shown once the learner has it (`explain:`); empty when the author gave none.
     public var explanation: String
+    /// Whether the quiz asks the learner to predict what the live block below it will measure
+    /// (`predict:`): that block waits for an answer, then runs, and the quiz shows the engine's
+    /// answer beside the prediction. Its answer is always `.computed` over that block.
+    public var isPrediction: Bool
 
-    public init(id: String, line: Int, question: [MarkdownInline], choices: [String], answer: QuizAnswer, hints: [String], explanation: String = "") {
+    public init(
+        id: String, line: Int, question: [MarkdownInline], choices: [String], answer: QuizAnswer, hints: [String],
+        explanation: String = "", isPrediction: Bool = false
+    ) {
         self.explanation = explanation
+        self.isPrediction = isPrediction
         self.id = id
         self.line = line
         self.question = question
         self.choices = choices
         self.answer = answer
         self.hints = hints
+    }
+}
+
+extension Quiz {
+    /// The live block the quiz predicts, when it is a prediction.
+    public var predictedBlock: String? {
+        guard isPrediction, case .computed(let block, _, _, _) = answer else { return nil }
+        return block
     }
 }
 

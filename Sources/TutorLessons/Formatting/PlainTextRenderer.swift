@@ -41,7 +41,8 @@ public struct PlainTextRenderer {
                 }
                 if !run.expectations.isEmpty { lines.append("") }
                 for outcome in run.expectations {
-                    lines += wrap("expect \(outcome.expectation.text): \(outcome.passed ? "holds" : "FAILS") (\(outcome.valuesText))")
+                    let verdict = outcome.isHeldAtDefaultOnly ? "holds at the default; now" : outcome.passed ? "holds" : "FAILS"
+                    lines += wrap("expect \(outcome.expectation.text): \(verdict) (\(outcome.valuesText))")
                 }
                 if !live.tweaks.isEmpty {
                     lines += wrap("try: " + live.tweaks.map { "\($0.parameter) (\($0.allowed.description))" }.joined(separator: "; "))

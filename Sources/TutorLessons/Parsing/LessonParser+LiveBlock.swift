@@ -89,16 +89,32 @@ extension LessonParser {
         }
     }
 
+    /// The key that marks an expectation meant for the block's parameters as written only.
+    static let atDefaultKey = "at-default"
+
+    /// Parses one item of `expect:`: a condition, or `at-default: condition` for one that must hold
+    /// at the block's parameters as written but not at every tweak.
     private func parseExpectation(_ node: LessonYAML, section: any LessonSection) throws -> Expectation {
-        let text = try node.nonEmptyText("a condition")
+        var conditionNode = node
+        var scope = Expectation.Scope.everyTweak
+        if case .mapping = node.node {
+            let pairs = try node.mapping(what: "an expectation")
+            guard pairs.count == 1, let pair = pairs.first, pair.key == Self.atDefaultKey else {
+                let key = pairs.first { $0.key != Self.atDefaultKey }?.keyNode ?? node
+                throw key.failure("expected a condition, or `\(Self.atDefaultKey): condition` for one that holds only at the block's parameters as written")
+            }
+            conditionNode = pair.value
+            scope = .atDefault
+        }
+        let text = try conditionNode.nonEmptyText("a condition")
         let condition: Expression
         do {
             condition = try Expression.parse(text, names: section.expressionNames, kind: .boolean)
         } catch {
-            throw node.failure("in `\(text)`, column \(error.column): \(error.message)")
+            throw conditionNode.failure("in `\(text)`, column \(error.column): \(error.message)")
         }
-        if let given = section.givenError(in: condition) { throw node.failure("in `\(text)`: \(given)") }
-        return Expectation(text: text, line: node.line, condition: condition)
+        if let given = section.givenError(in: condition) { throw conditionNode.failure("in `\(text)`: \(given)") }
+        return Expectation(text: text, line: conditionNode.line, condition: condition, scope: scope)
     }
 
     /// `tweak: [a, b]` lets the learner choose any value of the section's own domain for each name;

@@ -2,11 +2,14 @@ import QLoRAEngine
 
 extension LessonParser {
     /// The keys a quiz may have.
-    static let quizKeys = ["id", "ask", "answer", "compute", "from", "within", "choices", "hint", "hints", "explain"]
+    static let quizKeys = ["id", "ask", "answer", "compute", "from", "predict", "within", "choices", "hint", "hints", "explain"]
 
     /// Parses the YAML of a `qlora-quiz` fence opened on `line`; `liveBlocks` are the lesson's live
-    /// blocks before it, which a computed answer may read.
-    func parseQuiz(_ yaml: String, line: Int, liveBlocks: [LiveBlock], source: String) throws -> Quiz {
+    /// blocks before it, which a computed answer may read, and `belowInStep` gives those after it
+    /// in the same step, which a prediction (`predict:`) may name.
+    func parseQuiz(
+        _ yaml: String, line: Int, liveBlocks: [LiveBlock], belowInStep: () throws -> [LiveBlock], source: String
+    ) throws -> Quiz {
         let pairs = try LessonYAML.mapping(yaml, source: source, firstLine: line + 1, what: "a qlora-quiz block")
         var values: [String: LessonYAML] = [:]
         for pair in pairs {
@@ -29,6 +32,15 @@ extension LessonParser {
         var hints = try values["hints"].map { try $0.list("hints").map { try $0.nonEmptyText("a hint") } } ?? []
         if let hint = values["hint"] { hints.insert(try hint.nonEmptyText("a hint"), at: 0) }
         let explanation = try values["explain"].map { try $0.nonEmptyText("why the answer is right") } ?? ""
+
+        if let predictNode = values["predict"] {
+            if let from = values["from"] {
+                throw from.failure("`from:` names a block above the quiz and `predict:` one below it; expected one of them")
+            }
+            guard values["compute"] != nil, values["answer"] == nil else {
+                throw predictNode.failure("a prediction's answer is what the block will measure; expected `compute:` (an expression over its results) and no `answer:`")
+            }
+        }
 
         let answer: QuizAnswer
         switch (values["answer"], values["compute"]) {
@@ -53,7 +65,9 @@ extension LessonParser {
         case (nil, let computeNode?):
             guard choices.isEmpty else { throw computeNode.failure("a computed answer is a number; expected no `choices:`") }
             let block: LiveBlock
-            if let fromNode = values["from"] {
+            if let predictNode = values["predict"] {
+                block = try Self.predictedBlock(predictNode, above: liveBlocks, below: try belowInStep())
+            } else if let fromNode = values["from"] {
                 let blockID = try fromNode.nonEmptyText("a live block id")
                 guard let found = liveBlocks.first(where: { $0.id == blockID }) else {
                     let known = liveBlocks.map(\.id).joined(separator: ", ")
@@ -77,6 +91,20 @@ extension LessonParser {
             if let given = section?.givenError(in: expression) { throw computeNode.failure("in `\(text)`: \(given)") }
             answer = .computed(block: block.id, expression: expression, text: text, tolerance: tolerance)
         }
-        return Quiz(id: id, line: line, question: question, choices: choices, answer: answer, hints: hints, explanation: explanation)
+        return Quiz(
+            id: id, line: line, question: question, choices: choices, answer: answer, hints: hints, explanation: explanation,
+            isPrediction: values["predict"] != nil)
+    }
+
+    /// The live block `predict:` names: one below the quiz in the same step, which waits for the
+    /// learner's answer before it runs.
+    private static func predictedBlock(_ node: LessonYAML, above: [LiveBlock], below: [LiveBlock]) throws -> LiveBlock {
+        let blockID = try node.nonEmptyText("a live block id")
+        if let found = below.first(where: { $0.id == blockID }) { return found }
+        if let earlier = above.first(where: { $0.id == blockID }) {
+            throw node.failure("live block `\(blockID)` (line \(earlier.line)) is above the quiz, so it has run before the learner predicts; expected a block below the quiz in the same step (or `from:` to ask about it afterwards)")
+        }
+        let known = below.map(\.id).joined(separator: ", ")
+        throw node.failure("unknown live block `\(blockID)`; expected the id of a live block below the quiz in the same step (\(known.isEmpty ? "none there" : known))")
     }
 }

@@ -41,20 +41,43 @@ public struct LessonParser {
             ids[blockID] = line
         }
 
-        for located in try markdown.parse(body) {
+        let items = try markdown.parse(body)
+        // Live blocks are parsed once, by position: a prediction quiz reads the ones below it
+        // before the walk reaches them.
+        var parsedLiveBlocks: [Int: LiveBlock] = [:]
+        func liveBlock(at index: Int) throws -> LiveBlock? {
+            guard case .code(language: "qlora", let yaml) = items[index].block else { return nil }
+            if let parsed = parsedLiveBlocks[index] { return parsed }
+            let ordinal = items[...index].filter { if case .code(language: "qlora", _) = $0.block { true } else { false } }.count
+            let live = try parseLiveBlock(yaml, line: items[index].line, defaultID: "\(id)#\(ordinal)", source: sourcePath)
+            parsedLiveBlocks[index] = live
+            return live
+        }
+        /// The live blocks after `index` up to the next step.
+        func liveBlocksBelow(_ index: Int) throws -> [LiveBlock] {
+            var below: [LiveBlock] = []
+            for next in items.indices.dropFirst(index + 1) {
+                if case .heading(level: 2, _) = items[next].block { break }
+                if let live = try liveBlock(at: next) { below.append(live) }
+            }
+            return below
+        }
+
+        for (index, located) in items.enumerated() {
             let block: LessonBlock
             switch located.block {
             case .heading(level: 2, let inlines):
                 if steps.isEmpty, !opening.blocks.isEmpty || !opening.notes.isEmpty { steps.append(opening) }
                 steps.append(Step(title: inlines.map(\.plainText).joined(), line: located.line, blocks: []))
                 continue
-            case .code(language: "qlora", let yaml):
-                let live = try parseLiveBlock(yaml, line: located.line, defaultID: "\(id)#\(liveBlocks.count + 1)", source: sourcePath)
+            case .code(language: "qlora", _):
+                guard let live = try liveBlock(at: index) else { continue }
                 try claim(live.id, line: located.line)
                 liveBlocks.append(live)
                 block = .live(live)
             case .code(language: "qlora-quiz", let yaml):
-                let quiz = try parseQuiz(yaml, line: located.line, liveBlocks: liveBlocks, source: sourcePath)
+                let quiz = try parseQuiz(
+                    yaml, line: located.line, liveBlocks: liveBlocks, belowInStep: { try liveBlocksBelow(index) }, source: sourcePath)
                 try claim(quiz.id, line: located.line)
                 block = .quiz(quiz)
             case .code(language: "qlora-notes", let text):

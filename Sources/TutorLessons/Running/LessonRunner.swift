@@ -100,12 +100,15 @@ public final class LessonRunner {
             if !shown.isEmpty { progress(shown) }
         }
         let outputs = block.show.flatMap { result.outputs[$0] ?? [] }
+        let isAsWritten = parameters == block.parameters
         let outcomes = block.expectations.map { expectation in
             let values = expectation.condition.names.map { ($0, result.results[$0] ?? .nan) }
+            let applies = expectation.scope == .everyTweak || isAsWritten
             do throws(Expression.MissingResult) {
-                return ExpectationOutcome(expectation: expectation, passed: try expectation.condition.truth(result.results), values: values)
+                return ExpectationOutcome(
+                    expectation: expectation, passed: try expectation.condition.truth(result.results), values: values, appliesToRun: applies)
             } catch {
-                return ExpectationOutcome(expectation: expectation, passed: false, values: values, unmeasured: error)
+                return ExpectationOutcome(expectation: expectation, passed: false, values: values, unmeasured: error, appliesToRun: applies)
             }
         }
         return LiveRun(blockID: block.id, parameters: parameters, outputs: outputs, results: result.results, expectations: outcomes)

@@ -90,9 +90,9 @@ extension NumberFormatsSection {
             case .weightsGB(let format): ("weights_gb_\(format.rawValue)", "`model`'s weights in \(format.title), in GB (10^9 bytes): parameters x bits / 8.")
             case .savingPercent(let format): ("saving_percent_\(format.rawValue)", "The saving of \(format.title) against FP32, in percent.")
             case .int8Bits: ("int8_bits", "Bits per INT8 code.")
-            case .int8Levels: ("int8_levels", "Distinct INT8 codes.")
+            case .int8Levels: ("int8_levels", "Levels a symmetric absmax int8 code uses: -127 to 127, 255 of its 256 codes.")
             case .int4Bits: ("int4_bits", "Bits per 4-bit code.")
-            case .int4Levels: ("int4_levels", "Distinct 4-bit codes.")
+            case .int4Levels: ("int4_levels", "Levels a symmetric absmax int4 code uses: -7 to 7, 15 of its 16 codes.")
             case .modelParameters: ("model_params", "`model`'s parameter count, added up from its architecture.")
             case .doubleQuantSavingGB: ("double_quant_saving_gb", "GB saved on `model` by 4.127 instead of 4.5 bits per parameter (NF4, blocksize 64).")
             }

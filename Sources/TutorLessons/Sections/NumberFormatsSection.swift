@@ -1,7 +1,7 @@
 import Foundation
 import QLoRAEngine
 
-/// The `formats` section: FP32, FP16, BF16, INT8 and 4-bit side by side, one value rounded
+/// The `formats` section: FP32, FP16, BF16, INT8 and INT4 side by side, one value rounded
 /// through the floating-point ones, and what a real model's weights take in each.
 public struct NumberFormatsSection: LessonSection {
     public init() {}
@@ -27,8 +27,12 @@ public struct NumberFormatsSection: LessonSection {
         let original = Double(Float(try parameters.number("value")))
         let architecture = try ModelArchitecture.named(try parameters.word("model"))
         var run = SectionRun<Self>()
+        // Symmetric absmax integers mirror their grid around zero: -127...127 and -7...7, so the most
+        // negative code (-128, -8) is never used and a weight and its negation get opposite codes.
+        let int8Largest = AbsmaxIntegerQuantized.largestCode(bits: 8)
+        let int4Largest = AbsmaxIntegerQuantized.largestCode(bits: 4)
         run.results = [
-            .int8Bits: 8, .int8Levels: 256, .int4Bits: 4, .int4Levels: 16,
+            .int8Bits: 8, .int8Levels: Double(2 * int8Largest + 1), .int4Bits: 4, .int4Levels: Double(2 * int4Largest + 1),
             .modelParameters: Double(architecture.parameterCount),
         ]
 
@@ -60,8 +64,9 @@ public struct NumberFormatsSection: LessonSection {
                 ])
             }
         }
-        formatRows.append(["INT8", "8", "code", "127 x scale", "scale", "256"])
-        formatRows.append(["4-bit", "4", "code", "7 x scale", "scale", "16"])
+        for (bits, largest) in [(8, int8Largest), (4, int4Largest)] {
+            formatRows.append(["INT\(bits)", "\(bits)", "code", "\(largest) x scale", "scale", "\(2 * largest + 1) of 2^\(bits)"])
+        }
 
         var modelRows: [[String]] = []
         let fp32Bytes = Double(architecture.parameterCount) * 4

@@ -14,16 +14,22 @@ struct LiveBlockPanel: Widget {
     var maximumHeatmapRows: Int
     /// The time since the run finished, for the loss curve drawing itself in; nil when not animating.
     var revealFraction: Double? = nil
+    /// Whether the block waits for the learner to answer a prediction quiz about it before it runs.
+    var waitsForPrediction = false
 
     var content: StackWidget {
         var header = [StyledLine.Span("▶ " + block.section, style: theme.accent)]
         switch run?.status {
+        case nil where waitsForPrediction: header.append(.init("   waiting for your prediction", style: theme.accent))
         case nil: header.append(.init("   Enter: run", style: theme.dim))
         case .running?: header.append(.init("   running…  Esc: stop", style: theme.accent))
         case .finished(let result)?:
-            let failed = result.expectations.filter { !$0.passed }.count
+            let failed = result.expectations.filter(\.fails).count
+            let atDefaultOnly = result.expectations.filter(\.isHeldAtDefaultOnly).count
             if result.expectations.isEmpty {
                 header.append(.init("   done", style: theme.dim))
+            } else if failed == 0, atDefaultOnly > 0 {
+                header.append(.init("   ✓ every expectation for these values holds", style: theme.success))
             } else if failed == 0 {
                 header.append(.init("   ✓ every expectation holds", style: theme.success))
             } else {
@@ -47,6 +53,9 @@ struct LiveBlockPanel: Widget {
             chunks.append([.init("+/- change", style: theme.dim)])
         }
         var children: [any Widget] = [ChunksWidget(leading: [StyledLine(header)], chunks, gap: StyledLine.Span("   ", style: theme.text))]
+        if waitsForPrediction, run == nil {
+            children.append(LinesWidget([StyledLine(TutorState.waitingReason, style: theme.dim)], hangingIndent: 2))
+        }
         children += (run?.outputs ?? []).map { OutputWidget($0, theme: theme, maximumHeatmapRows: maximumHeatmapRows, revealFraction: revealFraction) }
         if case .finished(let result)? = run?.status, !result.expectations.isEmpty {
             // The projector shows the numbers the expectations are about, big; the expectations
@@ -72,9 +81,17 @@ struct LiveBlockPanel: Widget {
         return numbers
     }
 
-    /// An expectation with its verdict and the values it read: `✓ mse < 2e-5   mse = 1.2e-05`.
+    /// An expectation with its verdict and the values it read: `✓ mse < 2e-5   mse = 1.2e-05`; an
+    /// `at-default:` one after a tweak, in neutral colours: `· mse < 2e-5   holds at the default; now mse = 3e-05`.
     static func expectationLine(_ outcome: ExpectationOutcome, theme: Theme) -> StyledLine {
         let values = outcome.valuesText
+        if outcome.isHeldAtDefaultOnly {
+            return StyledLine([
+                .init("· ", style: theme.dim),
+                .init(outcome.expectation.text, style: theme.code),
+                .init("   holds at the default; now " + (values.isEmpty ? "?" : values), style: theme.dim),
+            ])
+        }
         return StyledLine([
             .init(outcome.passed ? "✓ " : "✗ ", style: outcome.passed ? theme.success : theme.failure),
             .init(outcome.expectation.text, style: theme.code),

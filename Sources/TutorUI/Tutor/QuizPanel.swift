@@ -1,3 +1,4 @@
+import QLoRAEngine
 import TutorLessons
 
 /// A quiz on the lesson page: the question, its choices, the answer being typed, the verdict and hints.
@@ -10,9 +11,14 @@ struct QuizPanel: LineWidget {
     var attempt: QuizAttempt?
     var isFocused: Bool
     var theme: Theme
+    /// For a prediction: the engine's answer, once the block it predicts has run.
+    var engineAnswer: Double? = nil
 
     var lines: [StyledLine] {
         var lines = [StyledLine([.init("? ", style: theme.accent)] + MarkdownWidget([], theme: theme).spans(quiz.question, style: theme.strong))]
+        if quiz.isPrediction, attempt == nil {
+            lines.append(StyledLine("  Predict first: the block below runs once you have answered, right or wrong.", style: theme.dim))
+        }
         for (index, choice) in quiz.choices.enumerated() {
             lines.append(StyledLine([.init("  \(index + 1)) ", style: theme.accent), .init(choice, style: theme.text)]))
         }
@@ -25,6 +31,12 @@ struct QuizPanel: LineWidget {
             answer.append(.init(attempt.answer, style: theme.strong))
             let right = attempt.verdict == .correct
             answer.append(.init(right ? "  ✓ right" : "  ✗ not quite", style: right ? theme.success : theme.failure))
+            if let engineAnswer {
+                answer.append(.init("   engine: ", style: theme.dim))
+                answer.append(.init(NumberFormat.result(engineAnswer), style: theme.strong))
+            } else if quiz.isPrediction {
+                answer.append(.init("   engine: measuring…", style: theme.dim))
+            }
             if isFocused, !right { answer.append(.init(quiz.choices.isEmpty ? "   Enter: try again" : "   1-\(quiz.choices.count): pick again", style: theme.dim)) }
         } else if isFocused {
             answer.append(.init(quiz.choices.isEmpty ? "Enter: answer" : "1-\(quiz.choices.count): pick", style: theme.dim))

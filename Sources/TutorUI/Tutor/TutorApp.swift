@@ -101,6 +101,11 @@ public struct TutorApp {
                     let quiz = state.lessons[lessonIndex].quizzes.first(where: { $0.id == quizID })
                 else { continue }
                 startJudging(quiz, in: state.lessons[lessonIndex], lessonIndex: lessonIndex, answer: answer, mailbox: mailbox, worker: worker)
+            case .reveal(let lessonIndex, let quizID):
+                guard state.lessons.indices.contains(lessonIndex),
+                    let quiz = state.lessons[lessonIndex].quizzes.first(where: { $0.id == quizID })
+                else { continue }
+                startRevealing(quiz, in: state.lessons[lessonIndex], lessonIndex: lessonIndex, mailbox: mailbox, worker: worker)
             }
         }
         return true
@@ -133,7 +138,19 @@ public struct TutorApp {
         worker.submit {
             defer { mailbox.end() }
             let value = try? runner.computedAnswer(to: quiz, in: lesson)
-            mailbox.post(.answerJudged(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer, isCorrect: quiz.isCorrect(answer, computedValue: value)))
+            mailbox.post(.answerJudged(
+                lessonIndex: lessonIndex, quizID: quiz.id, answer: answer, isCorrect: quiz.isCorrect(answer, computedValue: value),
+                engineValue: value))
+        }
+    }
+
+    private func startRevealing(_ quiz: Quiz, in lesson: Lesson, lessonIndex: Int, mailbox: TutorMailbox, worker: BlockWorker) {
+        let runner = self.runner
+        mailbox.begin()
+        worker.submit {
+            defer { mailbox.end() }
+            guard let value = try? runner.computedAnswer(to: quiz, in: lesson) else { return }
+            mailbox.post(.answerRevealed(lessonIndex: lessonIndex, quizID: quiz.id, engineValue: value))
         }
     }
 }

@@ -10,8 +10,11 @@ public enum TutorEvent: Equatable {
     case runProgress(token: Int, outputs: [Output])
     case runFinished(token: Int, LiveRun)
     case runFailed(token: Int, message: String)
-    /// A quiz whose answer the engine computes was judged off the UI thread.
-    case answerJudged(lessonIndex: Int, quizID: String, answer: String, isCorrect: Bool)
+    /// A quiz whose answer the engine computes was judged off the UI thread; `engineValue` is the
+    /// engine's answer, which a prediction shows beside the learner's.
+    case answerJudged(lessonIndex: Int, quizID: String, answer: String, isCorrect: Bool, engineValue: Double? = nil)
+    /// The engine's answer to a prediction answered in an earlier session, computed off the UI thread.
+    case answerRevealed(lessonIndex: Int, quizID: String, engineValue: Double)
 }
 
 /// Work the state asks the outside world to do; `update` itself never does any.
@@ -24,6 +27,8 @@ public enum TutorEffect: Equatable {
     case cancel(token: Int)
     /// Judge an answer whose right value the engine computes.
     case judge(lessonIndex: Int, quizID: String, answer: String)
+    /// Compute the engine's answer to a prediction the learner answered before, to show beside it.
+    case reveal(lessonIndex: Int, quizID: String)
     /// Repaint every cell.
     case redraw
     case quit

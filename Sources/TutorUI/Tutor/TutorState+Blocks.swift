@@ -5,6 +5,16 @@ extension TutorState {
     /// Runs the focused live block with the learner's tweaks, replacing any run still going.
     mutating func runFocused() -> [TutorEffect] {
         guard let block = focusedLiveBlock else { return [] }
+        return run(block)
+    }
+
+    /// Runs `block` of the open lesson with the learner's tweaks, replacing any run still going;
+    /// a block waiting for a prediction does not run, and the status bar says why.
+    mutating func run(_ block: LiveBlock) -> [TutorEffect] {
+        if !unansweredPredictions(of: block).isEmpty {
+            message = Self.waitingReason
+            return []
+        }
         var effects: [TutorEffect] = []
         if let previous = runs[block.id], previous.isRunning { effects.append(.cancel(token: previous.token)) }
         let token = takeToken()
@@ -28,9 +38,39 @@ extension TutorState {
         tweaks[block.id]?[tweak.parameter] ?? block.parameters[tweak.parameter]
     }
 
+    /// Why a block does not run yet: the line the tutor shows under it and in the status bar.
+    static let waitingReason = "Waiting for your prediction: answer the quiz above, then this block runs and the quiz shows what it measured."
+
+    /// The prediction quizzes of the open lesson that ask about `block` and have no answer yet:
+    /// while there is one, the block waits.
+    public func unansweredPredictions(of block: LiveBlock) -> [Quiz] {
+        guard let lesson else { return [] }
+        return lesson.predictions(of: block.id).filter { attempt($0) == nil }
+    }
+
+    /// The engine's answer to a prediction quiz, once the block it predicts has run and the
+    /// answer is known; nil before, and for other quizzes.
+    public func revealedAnswer(to quiz: Quiz) -> Double? {
+        guard let blockID = quiz.predictedBlock, case .finished? = runs[blockID]?.status else { return nil }
+        return engineAnswers[quizKey(quiz)]
+    }
+
+    /// After `blockID` finished: asks for the engine's answer to each of its predictions that was
+    /// answered in an earlier session, so the quiz can show it beside the prediction.
+    mutating func revealPredictions(of blockID: String) -> [TutorEffect] {
+        guard let lesson else { return [] }
+        return lesson.predictions(of: blockID)
+            .filter { attempt($0) != nil && engineAnswers[quizKey($0)] == nil }
+            .map { .reveal(lessonIndex: lessonIndex, quizID: $0.id) }
+    }
+
     /// Steps the selected tweak of the focused block to the next or previous allowed value and reruns.
     mutating func changeTweak(by offset: Int) -> [TutorEffect] {
         guard let block = focusedLiveBlock, !block.tweaks.isEmpty else { return [] }
+        if !unansweredPredictions(of: block).isEmpty {
+            message = Self.waitingReason
+            return []
+        }
         let tweak = block.tweaks[min(block.tweaks.count - 1, selectedTweak[block.id] ?? 0)]
         let current = currentValue(of: tweak, in: block)
         // The parser only accepts tweaks whose values can be stepped through.
@@ -104,6 +144,15 @@ extension TutorState {
         let key = quizKey(quiz, lessonIndex: lessonIndex)
         if !isCorrect { hintsShown[key] = min(quiz.hints.count, hintsShown[key, default: 0] + 1) }
         message = isCorrect ? "Right." + (quiz.explanation.isEmpty ? "" : " Why is under the answer.") : "Not quite." + (quiz.hints.isEmpty ? "" : " A hint is showing.")
-        return [.saveProgress]
+        return [.saveProgress] + releasePredictedBlock(of: quiz, lessonIndex: lessonIndex)
+    }
+
+    /// Once a prediction is answered, its block runs, if that was the last prediction it waited
+    /// for and it has not run yet (a second try at the quiz does not run it again).
+    private mutating func releasePredictedBlock(of quiz: Quiz, lessonIndex: Int) -> [TutorEffect] {
+        guard lessonIndex == self.lessonIndex, let blockID = quiz.predictedBlock, runs[blockID] == nil,
+            let block = lesson?.liveBlocks.first(where: { $0.id == blockID }), unansweredPredictions(of: block).isEmpty
+        else { return [] }
+        return run(block)
     }
 }

@@ -11,7 +11,9 @@ extension TutorState {
             for case .live(let block) in step.blocks {
                 if case .finished(let run)? = runs[block.id]?.status {
                     checks += run.expectations.map { outcome in
-                        .init(text: outcome.expectation.text, passed: outcome.passed, values: outcome.valuesText)
+                        outcome.isHeldAtDefaultOnly
+                            ? .init(text: outcome.expectation.text, passed: nil, values: "holds at the default; now " + outcome.valuesText)
+                            : .init(text: outcome.expectation.text, passed: outcome.passed, values: outcome.valuesText)
                     }
                 } else {
                     checks += block.expectations.map { .init(text: $0.text, passed: nil, values: "") }

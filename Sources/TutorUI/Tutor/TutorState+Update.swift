@@ -27,17 +27,22 @@ extension TutorState {
                 let started = runStarted[run.blockID], now.timeIntervalSince(started) < Self.revealDuration {
                 revealStarted[run.blockID] = now
             }
+            let isCurrent = runs[run.blockID]?.token == token && runs[run.blockID]?.isRunning == true
             updateRun(token) {
                 $0.status = .finished(run)
                 $0.outputs = run.outputs
             }
             if isProjector, focusedLiveBlock?.id == run.blockID { revealFocusedBlock() }
-            return []
+            return isCurrent ? revealPredictions(of: run.blockID) : []
         case .runFailed(let token, let message):
             updateRun(token) { $0.status = .failed(message) }
             return []
-        case .answerJudged(let lessonIndex, let quizID, let answer, let isCorrect):
+        case .answerJudged(let lessonIndex, let quizID, let answer, let isCorrect, let engineValue):
+            if let engineValue, lessons.indices.contains(lessonIndex) { engineAnswers["\(lessons[lessonIndex].id)/\(quizID)"] = engineValue }
             return recordAnswer(lessonIndex: lessonIndex, quizID: quizID, answer: answer, isCorrect: isCorrect)
+        case .answerRevealed(let lessonIndex, let quizID, let engineValue):
+            if lessons.indices.contains(lessonIndex) { engineAnswers["\(lessons[lessonIndex].id)/\(quizID)"] = engineValue }
+            return []
         }
     }
 

@@ -29,6 +29,8 @@ public struct TutorState: Equatable {
     public var answerDrafts: [String: String] = [:]
     /// How many hints are showing, per quiz key.
     public var hintsShown: [String: Int] = [:]
+    /// The engine's answer to each prediction quiz, per quiz key, once it is known.
+    public var engineAnswers: [String: Double] = [:]
     /// Whether keys go into the focused quiz's answer.
     public var isEditingAnswer = false
     public var showsHelp = false

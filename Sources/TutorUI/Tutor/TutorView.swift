@@ -75,14 +75,14 @@ public struct TutorView {
                 let panel = LiveBlockPanel(
                     block: live, run: state.runs[live.id], tweakValues: live.tweaks.map { state.currentValue(of: $0, in: live) },
                     selectedTweak: selected, isFocused: focused, theme: theme, maximumHeatmapRows: maximumHeatmapRows,
-                    revealFraction: state.revealFraction(of: live.id))
+                    revealFraction: state.revealFraction(of: live.id), waitsForPrediction: !state.unansweredPredictions(of: live).isEmpty)
                 children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             case .quiz(let quiz):
                 let key = state.quizKey(quiz)
                 let panel = QuizPanel(
                     quiz: quiz, draft: state.answerDrafts[key] ?? "", isEditing: focused && state.isEditingAnswer,
                     hintsShown: state.hintsShown[key] ?? 0, attempt: lesson.quizzes.contains(quiz) ? state.attempt(quiz) : nil,
-                    isFocused: focused, theme: theme)
+                    isFocused: focused, theme: theme, engineAnswer: state.revealedAnswer(to: quiz))
                 children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             }
             indices.append(index)
