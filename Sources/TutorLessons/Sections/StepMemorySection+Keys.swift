@@ -34,6 +34,9 @@ extension StepMemorySection {
 
         public var name: String { rawValue }
 
+        /// The number of events follows from the layer count alone.
+        public var provenance: ResultProvenance { self == .events ? .given : .measured }
+
         public var summary: String {
             switch self {
             case .peakGB: "The step's highest GPU memory with ordinary optimizer states, in GB."
