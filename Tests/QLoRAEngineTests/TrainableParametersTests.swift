@@ -108,4 +108,12 @@ import Testing
             #expect(error.source == "targets")
         }
     }
+
+    /// peft 0.21's `print_trainable_parameters()` line for Llama-2 7B, r = 16 on every linear layer.
+    @Test func printedLineIsTodaysPeftFormat() throws {
+        let counts = TrainableParameters.lora(try ModelArchitecture.named("llama-2-7b"), rank: 16, targets: LinearModule.allCases)
+        #expect(counts.printedLine == "trainable params: 39,976,960 || all params: 6,778,392,576 || trainable%: 0.5898")
+        let full = TrainableParameters(trainable: 1234, all: 1234)
+        #expect(full.printedLine == "trainable params: 1,234 || all params: 1,234 || trainable%: 100.0000")
+    }
 }

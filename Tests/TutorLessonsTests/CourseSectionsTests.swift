@@ -47,6 +47,55 @@ import Testing
         #expect((results["full_total_gb"] ?? 0) > (results["lora_total_gb"] ?? .infinity))
     }
 
+    @Test func memoryNamesItsSettingAndEagerKeepsMore() throws {
+        let section = MemoryTableSection()
+        let run = try section.run(section.defaultParameters.merging(["seq_len": .number(2048)]))
+        let results = run.byName
+        #expect((results["eager_activations_gb"] ?? 0) > (results["sdpa_activations_gb"] ?? .infinity))
+        #expect(results["sdpa_activations_gb"] == results["activations_gb"], "the block's own attention is sdpa")
+        let sixteenBit = try section.run(section.defaultParameters.merging(["seq_len": .number(2048), "recipe": .word("lora")])).byName
+        #expect((sixteenBit["activations_gb"] ?? .infinity) < (results["activations_gb"] ?? 0), "16-bit hidden states keep less")
+        let checkpointed = try section.run(section.defaultParameters.merging(["checkpointing": .word("true")])).byName
+        let uncheckpointed = try section.run(section.defaultParameters).byName
+        #expect(checkpointed["uncheckpointed_activations_gb"] == uncheckpointed["activations_gb"])
+        guard case .text(let setting)? = run.outputsByName["activations"]?.first else {
+            Issue.record("expected the setting as text")
+            return
+        }
+        #expect(setting.contains("sdpa attention, qlora recipe (float32 hidden states"))
+    }
+
+    @Test func stepMemoryPagesTheStatesOutOfTheActivationPeak() throws {
+        let section = StepMemorySection()
+        let parameters = section.defaultParameters.merging([
+            "rank": .number(64), "seq_len": .number(2048), "checkpointing": .word("true"), "gpu_gb": .number(8),
+        ])
+        let run = try section.run(parameters)
+        let results = run.byName
+        #expect(results["fits_without_paging"] == 0 && results["fits_with_paging"] == 1)
+        #expect(results["paged_peak_at_optimizer_step"] == 1 && results["peak_at_optimizer_step"] == 0)
+        #expect(results["events"] == 67)
+        guard case .series(let series)? = run.outputsByName["timeline"]?.first else {
+            Issue.record("expected the timeline as a chart")
+            return
+        }
+        #expect(series.lines.map(\.name) == ["no paging", "paged states", "GPU"])
+        #expect(series.lines.allSatisfy { $0.values.count == 67 })
+        #expect(series.lines[1].values.allSatisfy { $0 <= 8 }, "paged, the step stays within the GPU")
+        #expect(series.lines[0].values.contains { $0 > 8 }, "without paging it does not")
+    }
+
+    @Test func productionWritesTheTinyAdaptersFile() throws {
+        let section = ProductionSection()
+        let results = try section.run(section.defaultParameters.merging(["rank": .number(4)])).byName
+        // The shipped tiny Llama: 4 blocks of 7 adapted linears, an A and a B each.
+        #expect(results["tiny_adapter_tensors"] == 56)
+        let file = try #require(results["tiny_adapter_file_bytes"]), header = try #require(results["tiny_adapter_header_bytes"])
+        #expect(file - header == 4 * (results["tiny_adapter_params"] ?? 0))
+        #expect(header > 0 && header.truncatingRemainder(dividingBy: 8) == 0, "the header is padded to 8 bytes")
+        #expect(results["adapter_tensor_mb"] == 4 * 9_994_240 / 1e6)
+    }
+
     @Test func productionWritesTheChosenSettings() throws {
         let section = ProductionSection()
         let parameters = section.defaultParameters.merging([

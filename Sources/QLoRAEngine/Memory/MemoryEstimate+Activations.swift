@@ -111,7 +111,7 @@ extension MemoryEstimate {
         }
 
         /// The bytes one block after the first keeps without checkpointing, parameter views excluded.
-        private static func typicalLayerBytes(_ configuration: Configuration) -> Int {
+        static func typicalLayerBytes(_ configuration: Configuration) -> Int {
             let passes = passes(configuration, setting: ActivationSetting(configuration), layers: 2...3)
             let roles: [SavedTensors.Role] = [.decoderLayer, .adapterOutput]
             return roles.reduce(0) { $0 + passes[1].bytes($1) - passes[0].bytes($1) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How many parameters train and how many there are, counted the way peft counts them.
 ///
 /// peft's `print_trainable_parameters` sums `numel()` over `named_parameters()`. Its total therefore
@@ -35,10 +37,20 @@ public struct TrainableParameters: Equatable {
     /// division rounds exactly as Python's true division of two integers does.
     public var percent: Double { Double(100 * trainable) / Double(all) }
 
-    /// The line peft prints, with the percentage in Python's `repr` of a float.
+    /// The line peft 0.21 prints: counts with thousands separators, the percentage to four decimals
+    /// (`f"{trainable_params:,d}"`, `f"{100 * trainable_params / all_param:.4f}"`), such as
+    /// `trainable params: 39,976,960 || all params: 6,778,392,576 || trainable%: 0.5898`.
     ///
-    /// This is the line as peft long printed it and as the reference output records it; newer peft
-    /// releases group the digits and round the percentage to four decimals instead.
+    /// C's `%.4f` and Python's `.4f` both round the exact binary value of the share correctly, so the
+    /// digits agree.
+    public var printedLine: String {
+        "trainable params: \(NumberFormat.count(trainable)) || all params: \(NumberFormat.count(all)) || trainable%: "
+            + String(format: "%.4f", percent)
+    }
+
+    /// The line peft printed before it grouped digits, with the percentage in Python's `repr` of a float.
+    ///
+    /// This is the line the reference outputs of older peft releases record; `printedLine` is today's.
     ///
     /// Swift's `Double.description` and Python's `repr` both print the shortest digits that read back
     /// to the same value, and both switch to an exponent (`1e-05`, `1e+16`) below 1e-4 and from 1e16 on;

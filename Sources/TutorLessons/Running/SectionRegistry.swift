@@ -30,6 +30,7 @@ public struct SectionRegistry {
         FineTuningSection(),
         NumberFormatsSection(),
         MemoryTableSection(),
+        StepMemorySection(),
         ProductionSection(),
         QLoRALayerSection(),
         LlamaQuantizeSection(),

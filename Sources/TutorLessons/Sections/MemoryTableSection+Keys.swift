@@ -3,7 +3,7 @@ import QLoRAEngine
 extension MemoryTableSection {
     /// What the `memory` section can show.
     public enum OutputKey: String, SectionOutputKey {
-        case breakdown, compare, trainable, fits, notebook
+        case breakdown, compare, trainable, fits, notebook, activations
         case notebookComparison = "notebook_comparison"
 
         public var summary: String {
@@ -14,6 +14,7 @@ extension MemoryTableSection {
             case .fits: "`method`'s total against 6 GB and the common GPU sizes: fits or not, and by how much."
             case .notebook: "The tutorial notebook's table beside what its own formula adds up to."
             case .notebookComparison: "The notebook's totals beside ours for full, LoRA and QLoRA, with the reasons."
+            case .activations: "The setting the activations are counted in (attention, recipe, dtypes, checkpointing), and their terms."
             }
         }
     }
@@ -23,6 +24,8 @@ extension MemoryTableSection {
     public enum ResultKey: SectionResultKey {
         case totalGB, totalGiB, totalBeforeActivationsGB, bytesPerParameter, trainableParameters, trainablePercent
         case allParameters, smallestGPU
+        case activationsLayers, activationsLogits, activationsOutside, activationsRecomputed, activationsWithoutCheckpointing
+        case activationsWith(MemoryEstimate.Attention)
         case part(MemoryEstimate.Part)
         case fitsGPU(gigabytes: Int)
         /// Full fine-tuning (mixed precision), LoRA or QLoRA with the block's settings.
@@ -42,6 +45,8 @@ extension MemoryTableSection {
                 MemoryTableSection.tableRanks.flatMap { [ResultKey.trainableAt(rank: $0, targets: set.key), .trainablePercentAt(rank: $0, targets: set.key)] }
             }
             return [.totalGB, .totalGiB, .totalBeforeActivationsGB, .bytesPerParameter, .trainableParameters, .trainablePercent, .allParameters, .smallestGPU]
+                + [.activationsLayers, .activationsLogits, .activationsOutside, .activationsRecomputed, .activationsWithoutCheckpointing]
+                + MemoryEstimate.Attention.allCases.map(ResultKey.activationsWith)
                 + MemoryEstimate.Part.allCases.map(ResultKey.part)
                 + MemoryTableSection.gpuSizesInGigabytes.map { .fitsGPU(gigabytes: $0) }
                 + perMethod + [.notebookWeightsOnly, .notebookTrainableParameters] + perTargets
@@ -67,6 +72,12 @@ extension MemoryTableSection {
             case .trainablePercent: ("trainable_percent", "Their share of all parameters, as peft prints it.")
             case .allParameters: ("all_params", "All parameters, adapters included, as peft counts them.")
             case .smallestGPU: ("smallest_gpu_gb", "The smallest GPU size that holds the total, 0 if none does.")
+            case .activationsLayers: ("activations_layers_gb", "What the decoder blocks keep (with checkpointing, their inputs), adapters' low-rank outputs included.")
+            case .activationsLogits: ("activations_logits_gb", "The float32 log-probabilities the loss keeps.")
+            case .activationsOutside: ("activations_outside_gb", "The rest outside the blocks: final norm input, rotary tables, labels.")
+            case .activationsWithoutCheckpointing: ("uncheckpointed_activations_gb", "`method`'s activations with the same settings and gradient checkpointing off.")
+            case .activationsWith(let attention): ("\(attention.rawValue)_activations_gb", "`method`'s activations with the same settings and \(attention.rawValue) attention.")
+            case .activationsRecomputed: ("activations_recomputed_gb", "With checkpointing, what recomputing one block needs beyond the head's freed tensors; else 0.")
             case .part(let part): ("\(part.rawValue)_gb", "`method`'s \(part.title), in GB.")
             case .fitsGPU(let size): ("fits_gpu_\(size)gb", "1 when the total fits \(size) GB, else 0.")
             case .methodTotal(let kind): ("\(kind.rawValue)_total_gb", "\(kind.rawValue)'s total with the same settings (full means full-mixed).")

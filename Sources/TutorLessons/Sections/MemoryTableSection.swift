@@ -48,8 +48,19 @@ public struct MemoryTableSection: LessonSection {
                 name: "blocksize", summary: "Values per absmax block of the 4-bit base.",
                 domain: .numbers(MemoryEstimate.FourBitBase.blocksizes.map(Double.init)), defaultValue: .number(64)),
             .flag(name: "double_quant", summary: "Quantize the 4-bit base's absmax constants to 8 bits.", defaultValue: true),
-        ]
+        ] + Self.activationSettingParameters
     }
+
+    /// The parameters that pick the setting activations are counted in: attention and recipe.
+    static let activationSettingParameters = [
+        ParameterSpec(
+            name: "attention", summary: "transformers' `attn_implementation`: sdpa (its default) or eager.",
+            domain: .choices(MemoryEstimate.Attention.allCases.map(\.rawValue)), defaultValue: .word("sdpa")),
+        ParameterSpec(
+            name: "recipe",
+            summary: "How the base is prepared: `method` (lora's own for lora, qlora's `prepare_model_for_kbit_training` for qlora), lora or qlora.",
+            domain: .choices(["method"] + MemoryEstimate.Recipe.allCases.map(\.rawValue)), defaultValue: .word("method")),
+    ]
 
     public func run(
         _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
@@ -69,12 +80,25 @@ public struct MemoryTableSection: LessonSection {
             .smallestGPU: Double(estimate.gpuFit.smallestFittingCapacity ?? 0),
             .notebookWeightsOnly: Double(4 * NotebookMemoryTable.parameterCount) / 1e9,
             .notebookTrainableParameters: Double(NotebookMemoryTable.tableAdapterParameters),
+            .activationsLayers: Double(estimate.activations.decoderLayers + estimate.activations.adapterOutputs) / 1e9,
+            .activationsLogits: Double(estimate.activations.logits) / 1e9,
+            .activationsOutside: Double(estimate.activations.outsideLayers) / 1e9,
+            .activationsRecomputed: Double(estimate.activations.recomputedLayer) / 1e9,
         ]
         for part in MemoryEstimate.Part.allCases {
             run.results[.part(part)] = estimate[part].gigabytes
         }
         for size in Self.gpuSizesInGigabytes {
             run.results[.fitsGPU(gigabytes: size)] = estimate.total.bytes <= size * 1_000_000_000 ? 1 : 0
+        }
+
+        var uncheckpointed = configuration
+        uncheckpointed.gradientCheckpointing = false
+        run.results[.activationsWithoutCheckpointing] = try MemoryEstimate(uncheckpointed)[.activations].gigabytes
+        for attention in MemoryEstimate.Attention.allCases {
+            var other = configuration
+            other.attention = attention
+            run.results[.activationsWith(attention)] = try MemoryEstimate(other)[.activations].gigabytes
         }
 
         var compared: [(name: String, estimate: MemoryEstimate)] = []
@@ -115,6 +139,7 @@ public struct MemoryTableSection: LessonSection {
                     alignments: [.left, .right, .right, .right], rows: trainableRows))]
             case .fits: run.outputs[key] = [Self.fitsTable(estimate, title: Self.title(of: configuration))]
             case .notebook: run.outputs[key] = [Self.notebookTable()]
+            case .activations: run.outputs[key] = Self.activationsTable(estimate, title: Self.title(of: configuration))
             case .notebookComparison:
                 run.outputs[key] = [Self.notebookComparisonTable(compared)]
                     + compared.map { .text("\($0.name): " + NotebookMemoryTable.reason(comparedWith: $0.estimate)) }
@@ -148,7 +173,9 @@ extension MemoryTableSection {
             targets: try LinearModule.targets(try parameters.word("targets")),
             batch: try parameters.integer("batch"), sequenceLength: try parameters.integer("seq_len"),
             gradientCheckpointing: try parameters.flag("checkpointing"),
-            optimizer: try parameters.choice("optimizer", as: MemoryEstimate.Optimizer.self))
+            optimizer: try parameters.choice("optimizer", as: MemoryEstimate.Optimizer.self),
+            attention: try parameters.choice("attention", as: MemoryEstimate.Attention.self),
+            recipe: try parameters.word("recipe") == "method" ? nil : try parameters.choice("recipe", as: MemoryEstimate.Recipe.self))
     }
 
     /// A one-line description of a run: model, method and batch.
@@ -159,6 +186,7 @@ extension MemoryTableSection {
         }
         title += ", \(configuration.batch) x \(configuration.sequenceLength) tokens"
         if configuration.gradientCheckpointing { title += ", checkpointing" }
+        if configuration.attention != .sdpa { title += ", \(configuration.attention.rawValue) attention" }
         return title
     }
 
@@ -168,6 +196,27 @@ extension MemoryTableSection {
             .map { MemoryBreakdown.Part(name: $0.title, bytes: Double(estimate[$0].bytes)) }
         return .memory(MemoryBreakdown(
             title: title, parts: parts, capacities: gpuSizesInGigabytes.map { Double($0) * 1e9 }))
+    }
+
+    /// The setting the activations are counted in, and their terms.
+    static func activationsTable(_ estimate: MemoryEstimate, title: String) -> [Output] {
+        let activations = estimate.activations
+        let layers = estimate.configuration.model.layers
+        let bytes = { (value: Int) in NumberFormat.bytes(Double(value)) }
+        var rows = [
+            ["decoder blocks (\(layers))", bytes(activations.decoderLayers)],
+            ["  adapters' low-rank outputs A x", bytes(activations.adapterOutputs)],
+            ["float32 log-probabilities of the loss", bytes(activations.logits)],
+            ["final norm, rotary tables, labels", bytes(activations.outsideLayers)],
+        ]
+        if activations.setting.gradientCheckpointing {
+            rows.append(["one block recomputed in the backward pass", bytes(activations.recomputedLayer)])
+        }
+        rows.append(["total", bytes(activations.total)])
+        return [
+            .text("Counted as PyTorch keeps them for transformers' LlamaForCausalLM: \(activations.setting.summary)."),
+            .table(OutputTable(title: title, headers: ["activations", ""], alignments: [.left, .right], rows: rows)),
+        ]
     }
 
     /// Parts as rows, methods as columns.

@@ -47,13 +47,15 @@ public struct ProductionSection: LessonSection {
 
     /// What the `production` section can show.
     public enum OutputKey: String, SectionOutputKey {
-        case bitsandbytes, peft, unsloth
+        case bitsandbytes, peft, unsloth, adapter, merge
 
         public var summary: String {
             switch self {
             case .bitsandbytes: "Loading the 4-bit base with transformers' `BitsAndBytesConfig`."
             case .peft: "Adding the adapters with peft's `LoraConfig`, and the line `print_trainable_parameters()` prints."
             case .unsloth: "Both with Unsloth's `FastLanguageModel`."
+            case .adapter: "Saving the adapter with `save_pretrained`: its two files, their tensors and sizes, for `model` and for the shipped tiny Llama."
+            case .merge: "Folding the adapter into a 16-bit copy of the base with `merge_and_unload`."
             }
         }
     }
@@ -66,6 +68,13 @@ public struct ProductionSection: LessonSection {
         case allParameters = "all_params"
         case baseBitsPerParameter = "base_bits_per_param"
         case baseGB = "base_gb"
+        case adapterTensors = "adapter_tensors"
+        case adapterTensorMB = "adapter_tensor_mb"
+        case tinyAdapterTensors = "tiny_adapter_tensors"
+        case tinyAdapterParameters = "tiny_adapter_params"
+        case tinyAdapterFileBytes = "tiny_adapter_file_bytes"
+        case tinyAdapterHeaderBytes = "tiny_adapter_header_bytes"
+        case tinyAdapterConfigBytes = "tiny_adapter_config_bytes"
 
         public var name: String { rawValue }
 
@@ -77,6 +86,13 @@ public struct ProductionSection: LessonSection {
             case .allParameters: "All parameters as peft counts them, adapters included."
             case .baseBitsPerParameter: "Bits per quantized weight, codes and absmax constants together."
             case .baseGB: "The loaded base: packed weights, constants and the 16-bit rest, in GB."
+            case .adapterTensors: "Tensors in `model`'s `adapter_model.safetensors`: an A and a B per adapted layer."
+            case .adapterTensorMB: "Their float32 bytes in MB (10^6 bytes); the JSON header adds a few kB."
+            case .tinyAdapterTensors: "Tensors in the tiny Llama's adapter file, written by the engine."
+            case .tinyAdapterParameters: "Values in those tensors."
+            case .tinyAdapterFileBytes: "Bytes of the tiny Llama's `adapter_model.safetensors`, header included."
+            case .tinyAdapterHeaderBytes: "Bytes of its length prefix and JSON header."
+            case .tinyAdapterConfigBytes: "Bytes of its `adapter_config.json`."
             }
         }
 
@@ -121,12 +137,16 @@ public struct ProductionSection: LessonSection {
                 quantization_config=bnb_config,
                 device_map="auto",
             )
-            # Every linear layer inside the decoder blocks is now Linear4bit (bitsandbytes' default blocks of 64);
-            # embeddings, norms and lm_head stay in 16 bits.
+            # Every linear layer inside the decoder blocks is now Linear4bit (bitsandbytes' blocks of 64).
+            # Embeddings and norms stay 16-bit, and so does lm_head: transformers keeps the output layer out of
+            # the conversion (get_keys_to_not_convert; llm_int8_skip_modules to choose others).
+            # Left out, BitsAndBytesConfig would pick fp4, no double quantization and float32 compute.
             """
         let peft = """
             from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
 
+            # Freezes the base, casts every parameter that is not 4-bit (embeddings, norms, lm_head) to float32,
+            # and turns gradient checkpointing on unless told not to.
             model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=\(Self.python(checkpointing)))
             lora_config = LoraConfig(
                 r=\(rank),
@@ -139,7 +159,7 @@ public struct ProductionSection: LessonSection {
             )
             model = get_peft_model(model, lora_config)
             model.print_trainable_parameters()
-            # \(counts.peftLine)
+            # \(counts.printedLine)
             # scaling = lora_alpha / \(rsLoRA ? "sqrt(r)" : "r") = \(NumberFormat.decimal(scaling))
             """
         var unslothNotes: [String] = []
@@ -168,6 +188,35 @@ public struct ProductionSection: LessonSection {
             )
             """ + (unslothNotes.isEmpty ? "" : "\n" + unslothNotes.joined(separator: "\n"))
 
+        let adapterTensors = 2 * targets.count * model.layers
+        let tiny = try Self.tinyAdapterFile(rank: rank, alpha: alpha, rsLoRA: rsLoRA, targets: targets)
+        let adapterBytes = MemoryEstimate.adapterBytesPerParameter * counts.trainable
+        let firstModule = targets[0]
+        let firstBlock = firstModule == .qProj || firstModule == .kProj || firstModule == .vProj || firstModule == .oProj ? "self_attn" : "mlp"
+        let firstName = "base_model.model.model.layers.0.\(firstBlock).\(firstModule.rawValue)"
+        let adapter = """
+            model.save_pretrained("my-adapter")
+            # my-adapter/adapter_config.json: r=\(rank), lora_alpha=\(alpha), target_modules, base_model_name_or_path, ...
+            # my-adapter/adapter_model.safetensors: \(NumberFormat.count(adapterTensors)) float32 tensors, \(NumberFormat.bytes(Double(adapterBytes))) plus a JSON header
+            #   \(firstName).lora_A.weight  [\(rank), \(firstModule.inFeatures(in: model))]
+            #   \(firstName).lora_B.weight  [\(firstModule.outFeatures(in: model)), \(rank)]
+            #   ... an A and a B for each of the \(targets.count) adapted layers in each of the \(model.layers) blocks
+            # Only the adapters are saved: to use them, load the base again and attach them.
+            from peft import PeftModel
+            model = PeftModel.from_pretrained(base_model, "my-adapter")
+            """
+        let merge = """
+            import torch
+            from transformers import AutoModelForCausalLM
+            from peft import PeftModel
+
+            # A 16-bit base, not the 4-bit one: the merged weights must be stored in a format that can hold them.
+            base_model = AutoModelForCausalLM.from_pretrained("\(hubName)", dtype=torch.bfloat16)
+            model = PeftModel.from_pretrained(base_model, "my-adapter")
+            model = model.merge_and_unload()  # W += scaling * B @ A in every adapted layer; the adapters are gone
+            model.save_pretrained("merged")    # a plain model again: \(NumberFormat.bytes(Double(2 * model.parameterCount))) in bfloat16
+            """
+
         var run = SectionRun<Self>()
         run.results = [
             .scaling: scaling,
@@ -176,10 +225,46 @@ public struct ProductionSection: LessonSection {
             .allParameters: Double(counts.all),
             .baseBitsPerParameter: 4 + 8 * Double(constants) / Double(model.quantizedParameters),
             .baseGB: Double(base.weightBytes(of: model) + constants) / 1e9,
+            .adapterTensors: Double(adapterTensors),
+            .adapterTensorMB: Double(adapterBytes) / 1e6,
+            .tinyAdapterTensors: Double(tiny.tensors),
+            .tinyAdapterParameters: Double(tiny.parameters),
+            .tinyAdapterFileBytes: Double(tiny.fileBytes),
+            .tinyAdapterHeaderBytes: Double(tiny.headerBytes),
+            .tinyAdapterConfigBytes: Double(tiny.configBytes),
         ]
-        let code: [OutputKey: String] = [.bitsandbytes: bitsandbytes, .peft: peft, .unsloth: unsloth]
-        for key in request.outputs { run.outputs[key] = code[key].map { [.text($0)] } }
+        let code: [OutputKey: String] = [.bitsandbytes: bitsandbytes, .peft: peft, .unsloth: unsloth, .adapter: adapter, .merge: merge]
+        for key in request.outputs {
+            run.outputs[key] = code[key].map { [.text($0)] }
+            if key == .adapter {
+                run.outputs[key]?.append(.table(OutputTable(
+                    title: "The shipped tiny Llama's adapter with the same settings, written by the engine",
+                    headers: ["file", "holds", "bytes"], alignments: [.left, .left, .right],
+                    rows: [
+                        [PeftAdapter.weightsFileName, "\(tiny.tensors) float32 tensors, \(NumberFormat.count(tiny.parameters)) values",
+                         NumberFormat.count(tiny.fileBytes)],
+                        ["  of which the header", "length prefix and JSON: names, dtypes, shapes, offsets", NumberFormat.count(tiny.headerBytes)],
+                        [PeftAdapter.configFileName, "LoraConfig as JSON", NumberFormat.count(tiny.configBytes)],
+                    ])))
+            }
+        }
         return run
+    }
+
+    /// The shipped tiny Llama's adapter with these settings, encoded as peft's `save_pretrained` writes it.
+    static func tinyAdapterFile(rank: Int, alpha: Int, rsLoRA: Bool, targets: [LinearModule]) throws
+        -> (tensors: Int, parameters: Int, fileBytes: Int, headerBytes: Int, configBytes: Int)
+    {
+        var model = try ShippedModels.model()
+        let projections = targets.compactMap { LlamaProjection(moduleName: $0.rawValue) }
+        let settings = LlamaLoRASettings(
+            lora: LoRALinear.Configuration(rank: rank, alpha: Float(alpha), rankStabilized: rsLoRA), targets: projections)
+        try model.addAdapters(settings, seed: 0)
+        guard let adapter = PeftAdapter(of: model) else { return (0, 0, 0, 0, 0) }
+        let file = SafetensorsFile.encode(adapter.tensors.mapValues(StoredArray.init), metadata: ["format": "pt"])
+        let tensorBytes = adapter.tensors.values.reduce(0) { $0 + 4 * $1.count }
+        return (adapter.tensors.count, adapter.parameterCount, file.count, file.count - tensorBytes,
+                adapter.configuration.adapterConfigJSON.count)
     }
 
     /// A Swift boolean as Python spells it.
