@@ -92,10 +92,13 @@ public struct MemoryTableSection: LessonSection {
             run.results[.fitsGPU(gigabytes: size)] = estimate.total.bytes <= size * 1_000_000_000 ? 1 : 0
         }
 
-        var uncheckpointed = configuration
-        uncheckpointed.gradientCheckpointing = false
-        run.results[.activationsWithoutCheckpointing] = try MemoryEstimate(uncheckpointed)[.activations].gigabytes
-        for attention in MemoryEstimate.Attention.allCases {
+        // The same step in other settings, only when a check asks: each is one more walk of the forward pass.
+        if request.wants(any: [.activationsWithoutCheckpointing]) {
+            var uncheckpointed = configuration
+            uncheckpointed.gradientCheckpointing = false
+            run.results[.activationsWithoutCheckpointing] = try MemoryEstimate(uncheckpointed)[.activations].gigabytes
+        }
+        for attention in MemoryEstimate.Attention.allCases where request.wants(any: [.activationsWith(attention)]) {
             var other = configuration
             other.attention = attention
             run.results[.activationsWith(attention)] = try MemoryEstimate(other)[.activations].gigabytes

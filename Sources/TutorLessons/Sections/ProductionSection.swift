@@ -189,7 +189,10 @@ public struct ProductionSection: LessonSection {
             """ + (unslothNotes.isEmpty ? "" : "\n" + unslothNotes.joined(separator: "\n"))
 
         let adapterTensors = 2 * targets.count * model.layers
-        let tiny = try Self.tinyAdapterFile(rank: rank, alpha: alpha, rsLoRA: rsLoRA, targets: targets)
+        // Writing the tiny Llama's adapter is the one costly part: only when its results or table are asked for.
+        let tinyResults: [ResultKey] = [.tinyAdapterTensors, .tinyAdapterParameters, .tinyAdapterFileBytes, .tinyAdapterHeaderBytes, .tinyAdapterConfigBytes]
+        let tiny = request.wants(.adapter) || request.wants(any: tinyResults)
+            ? try Self.tinyAdapterFile(rank: rank, alpha: alpha, rsLoRA: rsLoRA, targets: targets) : nil
         let adapterBytes = MemoryEstimate.adapterBytesPerParameter * counts.trainable
         let firstModule = targets[0]
         let firstBlock = firstModule == .qProj || firstModule == .kProj || firstModule == .vProj || firstModule == .oProj ? "self_attn" : "mlp"
@@ -227,16 +230,18 @@ public struct ProductionSection: LessonSection {
             .baseGB: Double(base.weightBytes(of: model) + constants) / 1e9,
             .adapterTensors: Double(adapterTensors),
             .adapterTensorMB: Double(adapterBytes) / 1e6,
-            .tinyAdapterTensors: Double(tiny.tensors),
-            .tinyAdapterParameters: Double(tiny.parameters),
-            .tinyAdapterFileBytes: Double(tiny.fileBytes),
-            .tinyAdapterHeaderBytes: Double(tiny.headerBytes),
-            .tinyAdapterConfigBytes: Double(tiny.configBytes),
         ]
+        if let tiny {
+            run.results[.tinyAdapterTensors] = Double(tiny.tensors)
+            run.results[.tinyAdapterParameters] = Double(tiny.parameters)
+            run.results[.tinyAdapterFileBytes] = Double(tiny.fileBytes)
+            run.results[.tinyAdapterHeaderBytes] = Double(tiny.headerBytes)
+            run.results[.tinyAdapterConfigBytes] = Double(tiny.configBytes)
+        }
         let code: [OutputKey: String] = [.bitsandbytes: bitsandbytes, .peft: peft, .unsloth: unsloth, .adapter: adapter, .merge: merge]
         for key in request.outputs {
             run.outputs[key] = code[key].map { [.text($0)] }
-            if key == .adapter {
+            if key == .adapter, let tiny {
                 run.outputs[key]?.append(.table(OutputTable(
                     title: "The shipped tiny Llama's adapter with the same settings, written by the engine",
                     headers: ["file", "holds", "bytes"], alignments: [.left, .left, .right],

@@ -7,7 +7,7 @@ extension StepMemorySection {
 
         public var summary: String {
             switch self {
-            case .timeline: "GPU memory through one training step, without paging and with paged optimizer states, against `gpu_gb`."
+            case .timeline: "GPU memory through one training step without paging, the least it needs with paged optimizer states, and `gpu_gb`."
             case .summary: "The parts, the peaks with and without paging and where they occur, what is paged and evicted."
             }
         }

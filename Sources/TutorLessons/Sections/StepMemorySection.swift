@@ -80,7 +80,9 @@ public struct StepMemorySection: LessonSection {
 }
 
 extension StepMemorySection {
-    /// GPU memory at every event, without and with paging, and the GPU's size as a flat line.
+    /// GPU memory at every event without paging, the least it needs with paged states (out of the GPU
+    /// until the optimizer step), and the GPU's size as a flat line. The driver evicts only under
+    /// pressure, so on a roomy GPU the states stay; the second line shows what paging makes room for.
     static func timelineChart(_ timeline: StepMemoryTimeline, capacity: Int, title: String) -> Output {
         let gigabytes = { (bytes: Int) in Float(Double(bytes) / 1e9) }
         let events = timeline.events
@@ -90,7 +92,7 @@ extension StepMemorySection {
             yLabel: "GB",
             lines: [
                 .init(name: "no paging", values: events.map { gigabytes(timeline.bytesWithoutPaging($0)) }),
-                .init(name: "paged states", values: events.map { gigabytes(timeline.bytesWithPaging($0, capacity: capacity)) }),
+                .init(name: "paging, least needed", values: events.map { gigabytes(timeline.bytesNeededWithPaging($0)) }),
                 .init(name: "GPU", values: events.map { _ in gigabytes(capacity) }),
             ]))
     }
