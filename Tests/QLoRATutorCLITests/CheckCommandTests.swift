@@ -23,7 +23,22 @@ import Testing
         ("unterminated fence", header + "```qlora\nrun: quantize\n", 6),
         ("quiz without an answer", header + "```qlora-quiz\nid: q\nask: Why?\n```\n", 6),
         ("duplicate id", header + "```qlora-quiz\nid: q\nask: A?\nanswer: 1\n```\n\n```qlora-quiz\nid: q\nask: B?\nanswer: 1\n```\n", 12),
+        ("prediction of a block above", header + "```qlora\nid: b\nrun: quantize\nshow: [stats]\n```\n\n```qlora-quiz\nid: q\nask: A?\npredict: b\ncompute: mse\n```\n", 15),
+        ("expectation under an unknown key", header + "```qlora\nrun: quantize\nshow: [stats]\nexpect:\n  - at-defualt: mse < 1\n```\n", 10),
     ]
+
+    @Test func anExpectationAWrittenTweakBreaksFailsTheCheckNamingBlockValueAndExpectation() throws {
+        let scratch = try ScratchFolder()
+        defer { withExtendedLifetime(scratch) {} }
+        let block = "```qlora\nid: b\nrun: quantize\nmatrix: {rows: 8, cols: 64}\nblocksize: 32\nshow: [stats]\n"
+            + "tweak:\n  blocksize: [32, 64]\nexpect:\n  - blocks == 16\n  - at-default: blocks > 15\n```\n"
+        try Data((Self.header + block).utf8).write(to: scratch.url.appendingPathComponent("01-swept.md"))
+        let result = try CommandRunner.run(["--check", "--lessons", scratch.url.path])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("01-swept.md:15  b with blocksize=64: blocks == 16  (blocks = 8)"), "\(result.standardOutput)")
+        #expect(!result.standardOutput.contains("blocksize=64: blocks > 15"), "an at-default expectation is not swept")
+        #expect(result.standardOutput.hasSuffix("passed, 2 failed\n"))
+    }
 
     @Test(arguments: mistakes.map(\.name))
     func anAuthoringMistakeExitsTwoNamingFileAndLine(name: String) throws {

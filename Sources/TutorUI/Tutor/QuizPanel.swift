@@ -1,4 +1,3 @@
-import QLoRAEngine
 import TutorLessons
 
 /// A quiz on the lesson page: the question, its choices, the answer being typed, the verdict and hints.
@@ -11,8 +10,8 @@ struct QuizPanel: LineWidget {
     var attempt: QuizAttempt?
     var isFocused: Bool
     var theme: Theme
-    /// For a prediction: the engine's answer, once the block it predicts has run.
-    var engineAnswer: Double? = nil
+    /// For a prediction: the engine's answer once the block it predicts has run, or when it will be.
+    var engineAnswer: String? = nil
 
     var lines: [StyledLine] {
         var lines = [StyledLine([.init("? ", style: theme.accent)] + MarkdownWidget([], theme: theme).spans(quiz.question, style: theme.strong))]
@@ -33,9 +32,7 @@ struct QuizPanel: LineWidget {
             answer.append(.init(right ? "  ✓ right" : "  ✗ not quite", style: right ? theme.success : theme.failure))
             if let engineAnswer {
                 answer.append(.init("   engine: ", style: theme.dim))
-                answer.append(.init(NumberFormat.result(engineAnswer), style: theme.strong))
-            } else if quiz.isPrediction {
-                answer.append(.init("   engine: measuring…", style: theme.dim))
+                answer.append(.init(engineAnswer, style: theme.strong))
             }
             if isFocused, !right { answer.append(.init(quiz.choices.isEmpty ? "   Enter: try again" : "   1-\(quiz.choices.count): pick again", style: theme.dim)) }
         } else if isFocused {

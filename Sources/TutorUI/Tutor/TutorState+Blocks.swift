@@ -1,4 +1,5 @@
 import Foundation
+import QLoRAEngine
 import TutorLessons
 
 extension TutorState {
@@ -48,11 +49,15 @@ extension TutorState {
         return lesson.predictions(of: block.id).filter { attempt($0) == nil }
     }
 
-    /// The engine's answer to a prediction quiz, once the block it predicts has run and the
-    /// answer is known; nil before, and for other quizzes.
-    public func revealedAnswer(to quiz: Quiz) -> Double? {
-        guard let blockID = quiz.predictedBlock, case .finished? = runs[blockID]?.status else { return nil }
-        return engineAnswers[quizKey(quiz)]
+    /// What a prediction quiz shows beside the learner's answer: the engine's answer once the block
+    /// it predicts has run and the answer is known, else when it will be; nil for other quizzes.
+    public func engineAnswerText(for quiz: Quiz) -> String? {
+        guard let blockID = quiz.predictedBlock else { return nil }
+        switch runs[blockID]?.status {
+        case .finished?: return engineAnswers[quizKey(quiz)].map(NumberFormat.result) ?? "measuring…"
+        case .running?: return "measuring…"
+        default: return "once the block below runs"
+        }
     }
 
     /// After `blockID` finished: asks for the engine's answer to each of its predictions that was

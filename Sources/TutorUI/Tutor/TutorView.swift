@@ -82,7 +82,7 @@ public struct TutorView {
                 let panel = QuizPanel(
                     quiz: quiz, draft: state.answerDrafts[key] ?? "", isEditing: focused && state.isEditingAnswer,
                     hintsShown: state.hintsShown[key] ?? 0, attempt: lesson.quizzes.contains(quiz) ? state.attempt(quiz) : nil,
-                    isFocused: focused, theme: theme, engineAnswer: state.revealedAnswer(to: quiz))
+                    isFocused: focused, theme: theme, engineAnswer: state.engineAnswerText(for: quiz))
                 children.append(FocusMargin(content: panel, isFocused: focused, theme: theme))
             }
             indices.append(index)
