@@ -17,7 +17,7 @@ public struct LlamaMergeSection: LessonSection {
         (.proseHeldOut, "prose", "held-out prose"), (.codeHeldOut, "code", "held-out code"),
     ]
     /// Windows of 64 tokens scored from the start of each held-out text.
-    static let scoredWindows = 8
+    static let scoredWindows = 6
     /// The length of the windows trained and scored on.
     static let windowLength = 64
 
