@@ -119,8 +119,8 @@ import Testing
         ["run", "no-such-lesson"],
         ["run", "01:99"],
         ["run", "01:-9223372036854775808"],
-        ["run", "04:7", "--set", "type=fp5"],
-        ["run", "04:7", "--set", "no-such=1"],
+        ["run", "04:8", "--set", "type=fp5"],
+        ["run", "04:8", "--set", "no-such=1"],
         ["run", "01", "--width", "-1"],
         ["run", "01", "--width", "100000000"],
     ])
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func runAppliesATweakAsALearnerWould() throws {
-        let result = try CommandRunner.run(["run", "04:7", "--set", "type=fp4"])
+        let result = try CommandRunner.run(["run", "04:8", "--set", "type=fp4"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Quantization: FP4, blocks of 64"))
         #expect(!result.standardOutput.contains("Quantization: NF4"))

@@ -40,9 +40,6 @@ public struct CodeUsage: Equatable {
         CodeUsage(counts: counts.merging(other.counts, uniquingKeysWith: +))
     }
 
-    /// The number of distinct codes used.
-    public var distinctCodes: Int { counts.values.filter { $0 > 0 }.count }
-
     /// The entropy of the usage in bits: -Σ p log2 p over the codes used.
     ///
     /// Summed in code order: a dictionary's order differs from one instance to the next, and a

@@ -1,4 +1,3 @@
-import Foundation
 import QLoRAEngine
 
 /// The `llama-merge` section: a QLoRA adapter trained live on the lessons' prose over the shipped
@@ -18,27 +17,22 @@ public struct LlamaMergeSection: LessonSection {
         (.proseHeldOut, "prose", "held-out prose"), (.codeHeldOut, "code", "held-out code"),
     ]
     /// Windows of 64 tokens scored from the start of each held-out text.
-    static let scoredWindows = 8
+    static let scoredWindows = 6
     /// The length of the windows trained and scored on.
     static let windowLength = 64
 
     public var parameters: [ParameterSpec] {
-        let powersOfTwo = { (upTo: Int) in ParameterDomain.numbers((0...upTo).map { pow(2, Double($0)) }) }
-        return [
-            ParameterSpec(name: "rank", summary: "The adapters' rank r (every decoder linear is adapted).", domain: powersOfTwo(6), defaultValue: .number(8)),
-            ParameterSpec(name: "alpha", summary: "lora_alpha; the adapter's output is scaled by alpha / r.", domain: powersOfTwo(7), defaultValue: .number(16)),
-            ParameterSpec(name: "steps", summary: "AdamW steps (lr 2e-3, 4 windows of 64 tokens each) on the lessons' prose.", domain: .range(1...50, step: 1), defaultValue: .number(4)),
-            ParameterSpec(name: "seed", summary: "Seeds the adapters' A and the batches.", domain: .range(0...99, step: 1), defaultValue: .number(0)),
-        ]
+        LlamaAdapterParameters.specs(alpha: "lora_alpha; the adapter's output is scaled by alpha / r.", fewestSteps: 1, defaultSteps: 4)
     }
 
     public func run(
         _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
     ) throws -> SectionRun<Self> {
         var settings = LlamaAdapterMerge.Settings()
-        settings.lora = LoRALinear.Configuration(rank: try parameters.integer("rank"), alpha: Float(try parameters.integer("alpha")))
-        settings.steps = try parameters.integer("steps")
-        settings.seed = UInt64(clamping: try parameters.integer("seed"))
+        let adapter = try LlamaAdapterParameters.values(parameters)
+        settings.lora = LoRALinear.Configuration(rank: adapter.rank, alpha: adapter.alpha)
+        settings.steps = adapter.steps
+        settings.seed = adapter.seed
         settings.threads = LlamaThreads.count
         settings.sequenceLength = Self.windowLength
         try checkCancellation(isCancelled)

@@ -1,4 +1,3 @@
-import Foundation
 import QLoRAEngine
 
 /// The `lora-init` section: peft's adapter start and scaling beside the tutorial notebook's,
@@ -13,23 +12,19 @@ public struct LoRAInitSection: LessonSection {
     public let summary = "peft's LoRA start (kaiming-uniform A, alpha / r) against the notebook's (randn * 0.01, 1 / r) on the tiny Llama."
 
     public var parameters: [ParameterSpec] {
-        let powersOfTwo = { (upTo: Int) in ParameterDomain.numbers((0...upTo).map { pow(2, Double($0)) }) }
-        return [
-            ParameterSpec(name: "rank", summary: "Both adapters' rank r (every decoder linear is adapted).", domain: powersOfTwo(6), defaultValue: .number(8)),
-            ParameterSpec(name: "alpha", summary: "peft's lora_alpha (scaling alpha / r); the notebook's scaling is 1 / r.", domain: powersOfTwo(7), defaultValue: .number(16)),
-            ParameterSpec(name: "steps", summary: "AdamW steps (lr 2e-3, 4 windows of 64 tokens each) on the lessons' prose.", domain: .range(2...50, step: 1), defaultValue: .number(6)),
-            ParameterSpec(name: "seed", summary: "Seeds the adapters' A and the batches.", domain: .range(0...99, step: 1), defaultValue: .number(0)),
-        ]
+        LlamaAdapterParameters.specs(
+            alpha: "peft's lora_alpha (scaling alpha / r); the notebook's scaling is 1 / r.", fewestSteps: 2, defaultSteps: 6)
     }
 
     public func run(
         _ parameters: ParameterValues, request: SectionRequest<Self>, progress: (SectionProgress) -> Void, isCancelled: () -> Bool
     ) throws -> SectionRun<Self> {
         var settings = LoRAInitializationComparison.Settings()
-        settings.rank = try parameters.integer("rank")
-        settings.alpha = Float(try parameters.integer("alpha"))
-        settings.steps = try parameters.integer("steps")
-        settings.seed = UInt64(clamping: try parameters.integer("seed"))
+        let adapter = try LlamaAdapterParameters.values(parameters)
+        settings.rank = adapter.rank
+        settings.alpha = adapter.alpha
+        settings.steps = adapter.steps
+        settings.seed = adapter.seed
         settings.threads = LlamaThreads.count
         try checkCancellation(isCancelled)
         let comparison = try LoRAInitializationComparison(

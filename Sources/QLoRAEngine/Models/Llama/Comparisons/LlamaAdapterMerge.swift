@@ -39,19 +39,19 @@ public struct LlamaAdapterMerge {
     }
 
     /// One version of the model.
-    public enum Version: String, CaseIterable, Sendable {
+    public enum Version: CaseIterable, Sendable {
         /// The float base, no adapter.
-        case floatBase = "float-base"
+        case floatBase
         /// The quantized base the adapter trains over, no adapter: where training starts.
-        case quantizedBase = "quantized-base"
+        case quantizedBase
         /// The quantized base with the trained adapter attached: the model QLoRA trained.
-        case quantizedWithAdapter = "quantized-with-adapter"
+        case quantizedWithAdapter
         /// The adapter merged into the quantized base and quantized again.
-        case mergedQuantized = "merged-quantized"
+        case mergedQuantized
         /// The float base with the trained adapter attached, unmerged.
-        case floatWithAdapter = "float-with-adapter"
+        case floatWithAdapter
         /// The adapter merged into the float base.
-        case mergedFloat = "merged-float"
+        case mergedFloat
     }
 
     /// The settings it ran with.

@@ -42,7 +42,7 @@ public struct LoRAInitializationComparison {
         public var sequenceLength = 64
         /// AdamW's learning rate, the same for both.
         public var learningRate: Float = 2e-3
-        /// Seeds A (the same generator state for both recipes) and the batches.
+        /// Seeds A, from the same generator state for both recipes; the batches take the next seed.
         public var seed: UInt64 = 0
         /// Threads the kernels use; the results do not depend on it.
         public var threads = 1
