@@ -10,11 +10,10 @@ extension FineTuningSection {
             return .series(curves(zip(variants, comparison.results).map { ($0, $1.losses) }, runs: settings.runs))
         case .table:
             let lora = comparison.result(for: .lora)?.medianStepDuration
-            var headers = ["run", "trains", "prose before", "prose after", "Swift before", "Swift after", "ms / step"]
+            var headers = ["run", "trains", "prose before", "after", "Swift before", "after", "ms/step"]
             if lora != nil { headers.append("vs lora") }
             return .table(OutputTable(
-                title: "\(settings.steps) steps of \(settings.batchSize) x \(settings.sequenceLength) bytes, the same batches for every run; "
-                    + "held-out loss in nats per byte (step times: this machine, this run)",
+                title: "Held-out loss, nats per byte, after \(settings.steps) steps of \(settings.batchSize) x \(settings.sequenceLength) bytes (times: this run)",
                 headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1),
                 rows: labelled.map { label, result in
                     let time = TrainingSection.seconds(result.medianStepDuration)

@@ -24,7 +24,7 @@ public struct FineTuningSection: LessonSection {
     /// The prompt every model continues in the `samples` output.
     static let prompt = "The adapter "
     /// Tokens each model samples after the prompt.
-    static let sampleLength = 32
+    static let sampleLength = 24
 
     public var parameters: [ParameterSpec] {
         [

@@ -34,7 +34,9 @@ public struct TrainingSection: LessonSection {
                 name: "methods", summary: "The methods, as `qlora-tutor train --methods` takes them.",
                 domain: .choices(Self.methodLists), defaultValue: .word(Self.methodLists[0])),
             ParameterSpec(name: "steps", summary: "Adaptation steps per method.", domain: .numbers([50, 100, 200, 400]), defaultValue: .number(200)),
-            ParameterSpec(name: "rank", summary: "The adapters' rank r.", domain: .numbers([1, 2, 4, 8, 16]), defaultValue: .number(4)),
+            ParameterSpec(
+                name: "rank", summary: "The adapters' rank r; at 16 the adapters hold more values than the network's own weights.",
+                domain: .numbers([1, 2, 4, 8, 16]), defaultValue: .number(4)),
             ParameterSpec(name: "seed", summary: "Seeds the tasks, the network, the adapters and the batches.", domain: .range(0...99, step: 1), defaultValue: .number(0)),
         ]
     }
