@@ -69,29 +69,8 @@ extension CourseChecker {
     private func runSweep(_ block: LiveBlock, _ tweaks: [[String: ParameterValue]]) -> [Result<LiveRun, any Error>] {
         var bare = block
         bare.show = []
-        let results = SweepResults(count: tweaks.count)
-        DispatchQueue.concurrentPerform(iterations: tweaks.count) { [runner, bare] index in
-            results.set(index, Result { try runner.run(bare, tweaks: tweaks[index]) })
+        return ConcurrentSlots.map(tweaks.count) { [runner, bare] index in
+            Result { try runner.run(bare, tweaks: tweaks[index]) }
         }
-        return results.values
-    }
-}
-
-/// The sweep's runs as they finish, each in its own slot.
-private final class SweepResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<LiveRun, any Error>?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ result: Result<LiveRun, any Error>) {
-        lock.withLock { slots[index] = result }
-    }
-
-    /// Every slot, once every run has finished.
-    var values: [Result<LiveRun, any Error>] {
-        lock.withLock { slots.compactMap { $0 } }
     }
 }
