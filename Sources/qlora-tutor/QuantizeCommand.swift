@@ -16,6 +16,11 @@ struct QuantizeCommand: ParsableCommand {
             """
     )
 
+    /// The smallest int4/int8 block: one float32 scale per 16 values already adds 2 bits to every
+    /// value, and smaller blocks would make the scales (and the per-block error table) outgrow the
+    /// codes, up to 40 bits per value at a block of 1, more than the float32 input it quantizes.
+    static let smallestIntegerBlocksize = 16
+
     /// The quantizers the command offers.
     enum Method: String, CaseIterable, ExpressibleByArgument {
         case minmax4, int4, int8, nf4, fp4
@@ -30,7 +35,7 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "The quantizer: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
     var type: Method
 
-    @Option(help: "Values per block: for nf4/fp4 one of 32, 64 (default), 128, ..., 4096; for int4/int8 any size (default: one block).")
+    @Option(help: "Values per block: for nf4/fp4 one of 32, 64 (default), 128, ..., 4096; for int4/int8 \(Self.smallestIntegerBlocksize) or more (default: one block).")
     var blocksize: Int?
 
     @Flag(help: "Quantize the nf4/fp4 absmax values to 8 bits as well (QLoRA's double quantization).")
@@ -82,6 +87,10 @@ struct QuantizeCommand: ParsableCommand {
                 "\(name).min": StoredArray(float32: [quantized.minimum], shape: []),
             ], nil)
         case .int4, .int8:
+            if let blocksize, blocksize < Self.smallestIntegerBlocksize {
+                throw InputError(
+                    "--blocksize", "expected at least \(Self.smallestIntegerBlocksize) for \(type.rawValue), got \(blocksize)")
+            }
             let quantized = try AbsmaxIntegerQuantized(quantizing: values, bits: type == .int4 ? 4 : 8, blocksize: blocksize)
             // int8 codes one per byte in the input's shape; int4 codes two per byte, as counted.
             let codes = quantized.packedCodes.map { StoredArray(uint8: $0, shape: [$0.count]) }
