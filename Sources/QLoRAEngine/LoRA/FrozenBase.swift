@@ -95,7 +95,7 @@ extension FrozenBase {
         x.scalars.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { output in
                 panels.withUnsafeMutableBufferPointer { panels in
-                    multiply(MatrixMultiply.Operand(input, rows: x.rows, columns: inFeatures), transposed: true, into: output, panels: panels)
+                    _ = multiply(MatrixMultiply.Operand(input, rows: x.rows, columns: inFeatures), transposed: true, into: output, panels: panels)
                 }
             }
         }

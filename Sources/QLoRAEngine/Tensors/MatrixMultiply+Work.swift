@@ -4,8 +4,8 @@ extension MatrixMultiply {
     struct Work {
         /// Values of B copied (or decoded) into panels.
         var packedValues = 0
-        /// The workers that computed part of the product, when more than one did; 0 when one thread
-        /// computed all of it. A product split between two threads reports 2 here.
+        /// The workers that each computed a share of the product, when it was split; 0 when one
+        /// thread computed all of it. A product split between two threads reports 2 here.
         var parallelPartitions = 0
     }
 }

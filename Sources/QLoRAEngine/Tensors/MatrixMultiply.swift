@@ -116,20 +116,21 @@ public enum MatrixMultiply {
                     packed[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch(worker), vectorLevel)
                 }
             } else {
-                // Panels are claimed a few at a time, so a thread the machine slows down does less of the
-                // work; which thread computes a panel never changes its bits.
+                // Each worker's first piece is its own, so every worker computes a share however late
+                // it starts; the rest are claimed a few panels at a time, so a thread the machine slows
+                // down does less of the work. Which thread computes a panel never changes its bits.
                 let pieces = min(panelCount, workers * 4)
                 nonisolated(unsafe) let next = packed + workers
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    while case let piece = qlora_claim_next(next), piece < pieces {
+                    var piece = worker
+                    while piece < pieces {
                         let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
                         packed[worker] += multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch(worker), vectorLevel)
+                        piece = workers + qlora_claim_next(next)
                     }
                 }
             }
-            // A worker that found every piece claimed packed nothing: it took no part.
-            let partitions = counts.prefix(workers).count { $0 > 0 }
-            return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: partitions > 1 ? partitions : 0)
+            return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers)
         }
     }
 

@@ -11,8 +11,8 @@ public struct TrainingWorkspace {
     /// step really dequantizes, counted as the kernel decodes it.
     public internal(set) var dequantizedValues = 0
     /// Threads' shares of the frozen-base products run with this scratch, counted where a product
-    /// was computed by more than one thread: 0 while every product ran on one thread, and 2 more
-    /// for each product two threads shared. What shows that `threads` really split the work.
+    /// was split: 0 while every product ran on one thread, and 2 more for each product two threads
+    /// shared (each computes at least one piece of it). What shows that `threads` split the work.
     public internal(set) var parallelPartitions = 0
 
     /// Creates scratch for products on up to `threads` threads, at most one per core.
