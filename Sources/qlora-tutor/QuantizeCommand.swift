@@ -48,6 +48,11 @@ struct QuantizeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        // Before the input is read: a refused blocksize costs no memory.
+        if type == .int4 || type == .int8, let blocksize, blocksize < Self.smallestIntegerBlocksize {
+            throw InputError(
+                "--blocksize", "expected at least \(Self.smallestIntegerBlocksize) for \(type.rawValue), got \(blocksize)")
+        }
         let input = try InputTensor(path: self.input, tensorName: tensor)
         let name = input.name ?? "weight"
         let quantized: any QuantizedTensor
@@ -87,10 +92,6 @@ struct QuantizeCommand: ParsableCommand {
                 "\(name).min": StoredArray(float32: [quantized.minimum], shape: []),
             ], nil)
         case .int4, .int8:
-            if let blocksize, blocksize < Self.smallestIntegerBlocksize {
-                throw InputError(
-                    "--blocksize", "expected at least \(Self.smallestIntegerBlocksize) for \(type.rawValue), got \(blocksize)")
-            }
             let quantized = try AbsmaxIntegerQuantized(quantizing: values, bits: type == .int4 ? 4 : 8, blocksize: blocksize)
             // int8 codes one per byte in the input's shape; int4 codes two per byte, as counted.
             let codes = quantized.packedCodes.map { StoredArray(uint8: $0, shape: [$0.count]) }
