@@ -129,6 +129,20 @@ import Testing
         }
     }
 
+    /// A config.json asking for 10^12 layers is refused at once, not after listing their tensors.
+    @Test func refusesMoreLayersThanTheFileHasTensors() throws {
+        let folder = try LlamaFilesFixture.copy(of: nil) { file, bytes in
+            file == "config.json" ? LlamaFilesFixture.replacing("\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 1000000000000", in: bytes) : bytes
+        }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect {
+            try LlamaModel(folder: folder)
+        } throws: { error in
+            (error as? InputError)?.description.hasSuffix(
+                "model.safetensors: holds 21 tensors, too few for num_hidden_layers 1000000000000 in config.json; expected 9 a layer") == true
+        }
+    }
+
     @Test(arguments: [
         ("model.layers.1.mlp.up_proj.weight", "has no tensor 'model.layers.1.mlp.up_proj.weight'; expected [128, 64]"),
         ("model.norm.weight", "has no tensor 'model.norm.weight'; expected [64]"),
