@@ -16,6 +16,11 @@ struct QuantizeCommand: ParsableCommand {
             """
     )
 
+    /// The smallest int4/int8 block: one float32 scale per 16 values already adds 2 bits to every
+    /// value, and smaller blocks would make the scales (and the per-block error table) outgrow the
+    /// codes, up to 40 bits per value at a block of 1, more than the float32 input it quantizes.
+    static let smallestIntegerBlocksize = 16
+
     /// The quantizers the command offers.
     enum Method: String, CaseIterable, ExpressibleByArgument {
         case minmax4, int4, int8, nf4, fp4
@@ -30,7 +35,7 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "The quantizer: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
     var type: Method
 
-    @Option(help: "Values per block: for nf4/fp4 one of 32, 64 (default), 128, ..., 4096; for int4/int8 any size (default: one block).")
+    @Option(help: "Values per block: for nf4/fp4 one of 32, 64 (default), 128, ..., 4096; for int4/int8 \(Self.smallestIntegerBlocksize) or more (default: one block).")
     var blocksize: Int?
 
     @Flag(help: "Quantize the nf4/fp4 absmax values to 8 bits as well (QLoRA's double quantization).")
@@ -43,6 +48,11 @@ struct QuantizeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        // Before the input is read: a refused blocksize costs no memory.
+        if type == .int4 || type == .int8, let blocksize, blocksize < Self.smallestIntegerBlocksize {
+            throw InputError(
+                "--blocksize", "expected at least \(Self.smallestIntegerBlocksize) for \(type.rawValue), got \(blocksize)")
+        }
         let input = try InputTensor(path: self.input, tensorName: tensor)
         let name = input.name ?? "weight"
         let quantized: any QuantizedTensor

@@ -65,6 +65,8 @@ import Testing
              expected: "--blocksize: expected one of 32, 64, 128, 256, 512, 1024, 2048, 4096, got 100"),
         Case(label: "double quantization of int8", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--type", "int8", "--double-quant"] },
              expected: "--double-quant: applies to nf4 and fp4 only"),
+        Case(label: "integer blocksize below the minimum", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--type", "int8", "--blocksize", "1"] },
+             expected: "--blocksize: expected at least 16 for int8, got 1"),
         Case(label: "blocksize for minmax4", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--type", "minmax4", "--blocksize", "64"] },
              expected: "--blocksize: minmax4 uses one range"),
         Case(label: "--tensor for a .npy", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2])), "--tensor", "x"] + nf4 },

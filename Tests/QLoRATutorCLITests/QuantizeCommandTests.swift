@@ -83,6 +83,19 @@ import Testing
         #expect(file.metadata["quantizer"] == type)
     }
 
+    /// The smallest integer block `quantize` takes (smaller ones are refused before the input is
+    /// read, see `BadInputTests`): one scale per 16 values.
+    @Test(arguments: ["int8", "int4"])
+    func takesIntegerBlocksOfSixteen(type: String) throws {
+        let folder = try ScratchFolder()
+        let input = try folder.file("w.npy", NumpyFile.encode(StoredArray(float32: (0..<40).map { Float($0) - 20 }, shape: [40])))
+        let result = try CommandRunner.run(["quantize", input, "--type", type, "--blocksize", "16", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let error = report?["error"] as? [String: Any]
+        #expect(error?["block_count"] as? Int == 3)
+    }
+
     @Test func picksANamedTensorFromSafetensors() throws {
         let folder = try ScratchFolder()
         let input = try folder.file("m.safetensors", SafetensorsFile.encode([

@@ -95,7 +95,7 @@ extension FrozenBase {
         x.scalars.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { output in
                 panels.withUnsafeMutableBufferPointer { panels in
-                    multiply(MatrixMultiply.Operand(input, rows: x.rows, columns: inFeatures), transposed: true, into: output, panels: panels)
+                    _ = multiply(MatrixMultiply.Operand(input, rows: x.rows, columns: inFeatures), transposed: true, into: output, panels: panels)
                 }
             }
         }
@@ -107,26 +107,28 @@ extension FrozenBase {
     /// A packed weight is decoded inside the product, a panel at a time (`PackedWeightPanels`), so
     /// no float32 copy of it is made and nothing is allocated.
     ///
-    /// - Returns: how many weights the product dequantized: 0 for a float32 base.
+    /// - Returns: what the product did; its `packedValues` are the weights it dequantized, 0 for
+    ///   a float32 base.
     @discardableResult
     func multiply(
         _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1,
         vectorLevel: qlora_vector_level = .detected
-    ) -> Int {
+    ) -> MatrixMultiply.Work {
         let (out, inFeatures) = (outFeatures, self.inFeatures)
-        func run(_ b: some PanelSource) -> Int {
+        func run(_ b: some PanelSource) -> MatrixMultiply.Work {
             MatrixMultiply.multiply(
                 a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
                 vectorLevel: vectorLevel)
         }
         switch self {
         case .float32(let weight):
-            weight.scalars.withUnsafeBufferPointer { values in
+            var work = weight.scalars.withUnsafeBufferPointer { values in
                 let w = MatrixMultiply.Operand(values, rows: out, columns: inFeatures)
-                run(transposed ? w.transposed : w)
+                return run(transposed ? w.transposed : w)
             }
-            return 0
+            work.packedValues = 0  // copied, not dequantized
+            return work
         case .fourBit(let packed):
             return packed.packed.withUnsafeBufferPointer { codes in
                 packed.type.codebook.withUnsafeBufferPointer { codebook in

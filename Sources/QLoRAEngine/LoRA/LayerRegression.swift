@@ -13,7 +13,8 @@ public struct LayerRegression {
     /// The optimizer, updating A in slot 0 and B in slot 1.
     public private(set) var optimizer: Adam
     private var buffers: LoRALinear.StepBuffers
-    private var workspace: TrainingWorkspace
+    /// The products' scratch, with its counts of what the steps so far dequantized and split.
+    public private(set) var workspace: TrainingWorkspace
     private var output: [Float]
     private var outputGradient: [Float]
 

@@ -19,8 +19,8 @@ extension LoRALinear {
         let useDropout = !buffers.droppedInput.isEmpty
         let g = MatrixMultiply.Operand(outputGradient, rows: rows, columns: outFeatures)
         let available = workspace.threads
-        var dequantized = 0
-        defer { workspace.dequantizedValues += dequantized }
+        var baseWork = MatrixMultiply.Work()
+        defer { workspace.record(baseWork) }
         workspace.panels.withUnsafeMutableBufferPointer { panels in
             // dL/dB = s gᵀ h
             buffers.hidden.withUnsafeBufferPointer { hidden in
@@ -55,7 +55,7 @@ extension LoRALinear {
             guard let inputGradient else { return }
             precondition(inputGradient.count == rows * inFeatures, "input gradient shape mismatch")
             // dL/dx = g W, through the frozen weight decoded again ...
-            dequantized = base.multiply(
+            baseWork = base.multiply(
                 g, transposed: false, into: inputGradient, panels: panels,
                 threads: TrainingWorkspace.threads(available, m: rows, n: inFeatures, k: outFeatures))
             // ... plus (dL/dh) A through the adapter, masked as dropout masked the input.

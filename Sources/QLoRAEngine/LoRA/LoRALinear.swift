@@ -139,8 +139,8 @@ extension LoRALinear {
             for index in 0..<input.count { buffers.droppedInput[index] = input[index] * buffers.keep[index] }
         }
         let available = workspace.threads
-        var dequantized = 0
-        defer { workspace.dequantizedValues += dequantized }
+        var baseWork = MatrixMultiply.Work()
+        defer { workspace.record(baseWork) }
         workspace.panels.withUnsafeMutableBufferPointer { panels in
             let x = MatrixMultiply.Operand(input, rows: rows, columns: inFeatures)
             // h = dropout(x) Aᵀ
@@ -155,7 +155,7 @@ extension LoRALinear {
                 }
             }
             // output = x Wᵀ, the frozen weight decoded inside the product
-            dequantized = base.multiply(
+            baseWork = base.multiply(
                 x, transposed: true, into: output, panels: panels,
                 threads: TrainingWorkspace.threads(available, m: rows, n: outFeatures, k: inFeatures))
             // output += scaling · h Bᵀ

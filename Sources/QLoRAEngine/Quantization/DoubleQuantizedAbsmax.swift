@@ -23,17 +23,14 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// bitsandbytes' signed 8-bit dynamic map, ascending; `codes` index into it.
     public static var dynamicMap: [Float] { DynamicMap.values }
 
-    /// The dynamic map's boundaries. The map is ascending, so a level's sorted position is its code.
-    private static let dynamicMapSearch = CodebookSearch(codebook: DynamicMap.values)
-
     /// Quantizes absmax values as bitsandbytes' `quantize_4bit(compress_statistics=True)` does.
     ///
     /// The offset is `absmax.mean()` as PyTorch computes it in float32 (a cascade sum on one
-    /// thread, divided by the count), so it equals bitsandbytes' offset bit for bit. Each centred
-    /// value gets the exactly nearest code of the dynamic map (ties to the lower code), with the
-    /// same blockwise scaling as the 4-bit step. bitsandbytes' own CPU kernel instead looks the
-    /// code up on a coarse grid, so now and then its code is a neighbour of this one (a few
-    /// codes away next to 0, where the map's steps are tiny), and its reconstruction a little further.
+    /// thread, divided by the count), so it equals bitsandbytes' offset bit for bit. The centred
+    /// values are then quantized as bitsandbytes' CPU kernel quantizes them: each nested block
+    /// scaled by the reciprocal of its absmax, and each scaled value's code looked up in
+    /// `DynamicMap.lookupTable`. That is the nearest level except next to 0, where it can be a
+    /// neighbour; the codes equal the library's bit for bit.
     ///
     /// - Precondition: `absmax` is not empty and `nestedBlocksize` is positive.
     public init(quantizing absmax: [Float], nestedBlocksize: Int = standardNestedBlocksize) {
@@ -50,7 +47,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
         var nestedAbsmax = [Float](repeating: 0, count: nestedCount)
         let codes = [UInt8](unsafeUninitializedCapacity: absmax.count) { codes, initializedCount in
             centred.withUnsafeBufferPointer { centred in
-                Self.dynamicMapSearch.midpoints.withUnsafeBufferPointer { midpoints in
+                DynamicMap.lookupTable.withUnsafeBufferPointer { lookupTable in
                     nestedAbsmax.withUnsafeMutableBufferPointer { nestedAbsmax in
                         // Nested blocks are independent: split them across cores, each chunk writing
                         // only its own codes and nested absmax, so the result never depends on the split.
@@ -59,7 +56,7 @@ public struct DoubleQuantizedAbsmax: Equatable {
                         ) { blocks in
                             qlora_quantize_byte_codes(
                                 level, centred.baseAddress, centred.count, nestedBlocksize, blocks.lowerBound,
-                                blocks.upperBound, midpoints.baseAddress, codes.baseAddress, nestedAbsmax.baseAddress)
+                                blocks.upperBound, lookupTable.baseAddress, codes.baseAddress, nestedAbsmax.baseAddress)
                         }
                     }
                 }

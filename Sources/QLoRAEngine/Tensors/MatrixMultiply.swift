@@ -80,25 +80,27 @@ public enum MatrixMultiply {
 
     /// `multiply` with the kernel's vector instructions chosen: every level gives the same bits.
     ///
-    /// - Returns: how many values of B were copied (or decoded) into panels: B's size once when
-    ///   the columns are shared out, once per worker when the rows are.
+    /// - Returns: how many values of B were copied (or decoded) into panels (B's size once when
+    ///   the columns are shared out, once per worker when the rows are), and how many workers
+    ///   computed a part of the product.
     @discardableResult
     static func multiply<B: PanelSource>(
         _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
         scale: Float, accumulate: Bool, panels: UnsafeMutableBufferPointer<Float>, threads: Int,
         vectorLevel: qlora_vector_level
-    ) -> Int {
+    ) -> Work {
         precondition(a.columns == b.rows, "inner dimensions \(a.columns) and \(b.rows) differ")
         precondition(c.count >= a.rows * b.columns, "result buffer too small")
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
         let m = a.rows, n = b.columns
-        if m == 0 || n == 0 { return 0 }
+        if m == 0 || n == 0 { return Work() }
         if !accumulate { UnsafeMutableBufferPointer(rebasing: c[0..<m * n]).update(repeating: 0) }
-        if a.columns == 0 { return 0 }
+        if a.columns == 0 { return Work() }
         let panelCount = n.dividedRoundingUp(by: panelWidth)
         let workers = max(1, min(threads, max(panelCount, m)))
         if workers == 1 {
-            return multiplyPanels(0..<panelCount, rows: 0..<m, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel)
+            return Work(packedValues: multiplyPanels(
+                0..<panelCount, rows: 0..<m, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel))
         }
         // The workers share out the panels (the columns of C) when there are enough of them, or
         // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
@@ -114,18 +116,21 @@ public enum MatrixMultiply {
                     packed[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch(worker), vectorLevel)
                 }
             } else {
-                // Panels are claimed a few at a time, so a thread the machine slows down does less of the
-                // work; which thread computes a panel never changes its bits.
+                // Each worker's first piece is its own, so every worker computes a share however late
+                // it starts; the rest are claimed a few panels at a time, so a thread the machine slows
+                // down does less of the work. Which thread computes a panel never changes its bits.
                 let pieces = min(panelCount, workers * 4)
                 nonisolated(unsafe) let next = packed + workers
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    while case let piece = qlora_claim_next(next), piece < pieces {
+                    var piece = worker
+                    while piece < pieces {
                         let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
                         packed[worker] += multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch(worker), vectorLevel)
+                        piece = workers + qlora_claim_next(next)
                     }
                 }
             }
-            return counts.prefix(workers).reduce(0, +)
+            return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers)
         }
     }
 

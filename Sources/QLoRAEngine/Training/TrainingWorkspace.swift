@@ -10,6 +10,10 @@ public struct TrainingWorkspace {
     /// Weights of packed bases decoded in the products run with this scratch so far: what a QLoRA
     /// step really dequantizes, counted as the kernel decodes it.
     public internal(set) var dequantizedValues = 0
+    /// Threads' shares of the frozen-base products run with this scratch, counted where a product
+    /// was split: 0 while every product ran on one thread, and 2 more for each product two threads
+    /// shared (each computes at least one piece of it). What shows that `threads` split the work.
+    public internal(set) var parallelPartitions = 0
 
     /// Creates scratch for products on up to `threads` threads, at most one per core.
     public init(threads: Int = 1) {
@@ -19,6 +23,12 @@ public struct TrainingWorkspace {
 
     /// The bytes the scratch holds.
     public var bytes: Int { 4 * panels.count }
+
+    /// Adds what a frozen-base product did to the counts.
+    mutating func record(_ work: MatrixMultiply.Work) {
+        dequantizedValues += work.packedValues
+        parallelPartitions += work.parallelPartitions
+    }
 
     /// Threads worth using for an `m` x `n` x `k` product when `available` may run: waking a
     /// second thread takes tens of microseconds, more than it saves below some sixteen million

@@ -35,6 +35,12 @@ extension LlamaModel {
             throw InputError(
                 weightsPath, "holds bitsandbytes 4-bit weights but \(Self.configFileName) has no quantization_config; expected both or neither")
         }
+        // Every layer has nine tensors of its own: a config asking for more layers than the file has
+        // tensors is refused before its names are listed, which for 10^12 layers would never end.
+        guard configuration.layerCount <= file.names.count else {
+            throw InputError(
+                weightsPath, "holds \(file.names.count) tensors, too few for num_hidden_layers \(configuration.layerCount) in \(Self.configFileName); expected \(2 + LlamaProjection.allCases.count) a layer")
+        }
         var tensors: [String: Tensor] = [:]
         var quantizedLinears: [String: FrozenBase] = [:]
         for (name, shape) in Self.tensorShapes(of: configuration) {
