@@ -129,7 +129,7 @@ struct MemoryReport: Encodable {
             trainableParams = estimate.parameters.trainable
             allParams = estimate.parameters.all
             trainablePercent = estimate.parameters.percent
-            peftLine = estimate.parameters.peftLine
+            peftLine = estimate.parameters.printedLine
             fitsGpusGb = estimate.gpuFit.fittingCapacities
         }
     }

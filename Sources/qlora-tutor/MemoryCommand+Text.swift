@@ -24,7 +24,7 @@ extension MemoryCommand {
         lines += activationLines(estimates)
         lines.append("")
         lines.append("trainable parameters, as peft prints them:")
-        lines.append(TextTable(rows: estimates.map { [$0.configuration.method.name, $0.parameters.peftLine] }).render(indent: "  "))
+        lines.append(TextTable(rows: estimates.map { [$0.configuration.method.name, $0.parameters.printedLine] }).render(indent: "  "))
         lines.append("")
         lines.append("fits a GPU of (decimal GB):")
         lines.append(TextTable(rows: estimates.map { [$0.configuration.method.name, fitText($0.gpuFit)] }).render(indent: "  "))

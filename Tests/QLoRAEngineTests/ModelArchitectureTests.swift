@@ -66,7 +66,9 @@ import Testing
         for printed in printedLines {
             let model = try ModelArchitecture.named(printed.model)
             let targets = try LinearModule.targets(printed.targets.joined(separator: ","))
-            #expect(TrainableParameters.lora(model, rank: printed.r, targets: targets).peftLine == printed.line)
+            let counts = TrainableParameters.lora(model, rank: printed.r, targets: targets)
+            // The reference was printed by a peft that did not group digits; the numbers are what must agree.
+            #expect(printed.line == "trainable params: \(counts.trainable) || all params: \(counts.all) || trainable%: \(counts.percent)")
         }
     }
 
@@ -74,8 +76,7 @@ import Testing
         let model = try ModelArchitecture.named("llama-2-7b")
         let counts = TrainableParameters.lora(model, rank: 8, targets: [.qProj, .vProj])
         #expect(
-            counts.peftLine
-                == "trainable params: 4194304 || all params: 6742609920 || trainable%: 0.06220594176090199")
+            counts.printedLine == "trainable params: 4,194,304 || all params: 6,742,609,920 || trainable%: 0.0622")
     }
 
     @Test func unknownModelListsTheKnownOnes() {

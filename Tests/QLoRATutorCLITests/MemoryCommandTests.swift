@@ -48,7 +48,7 @@ import Testing
         #expect(result.status == 0)
         #expect(
             result.standardOutput.contains(
-                "trainable params: 4194304 || all params: 6742609920 || trainable%: 0.06220594176090199"))
+                "trainable params: 4,194,304 || all params: 6,742,609,920 || trainable%: 0.0622"))
         #expect(result.standardOutput.contains("the fp32 weights alone"))
         #expect(result.standardOutput.contains("112.00 GB"))
         for method in ["full-fp32", "full-mixed", "lora", "qlora"] {
@@ -82,7 +82,7 @@ import Testing
         let activations = try #require(mixed["activations"])
         #expect(try #require(mixed["total"]) - activations == 16 * 6_738_415_616)
         #expect(estimates[2]["peft_line"] as? String
-            == "trainable params: 4194304 || all params: 6742609920 || trainable%: 0.06220594176090199")
+            == "trainable params: 4,194,304 || all params: 6,742,609,920 || trainable%: 0.0622")
         #expect((object["notebook"] as? [Any])?.count == 3)
         let settings = try #require(object["settings"] as? [String: Any])
         #expect(settings["sequence_length"] as? Int == 512)

@@ -47,17 +47,6 @@ public struct TrainableParameters: Equatable {
         "trainable params: \(NumberFormat.count(trainable)) || all params: \(NumberFormat.count(all)) || trainable%: "
             + String(format: "%.4f", percent)
     }
-
-    /// The line peft printed before it grouped digits, with the percentage in Python's `repr` of a float.
-    ///
-    /// This is the line the reference outputs of older peft releases record; `printedLine` is today's.
-    ///
-    /// Swift's `Double.description` and Python's `repr` both print the shortest digits that read back
-    /// to the same value, and both switch to an exponent (`1e-05`, `1e+16`) below 1e-4 and from 1e16 on;
-    /// the tests pin this agreement on values Python printed.
-    public var peftLine: String {
-        "trainable params: \(trainable) || all params: \(all) || trainable%: \(percent.description)"
-    }
 }
 
 extension TrainableParameters: Sendable {}
