@@ -79,7 +79,7 @@ import Testing
             Issue.record("expected the timeline as a chart")
             return
         }
-        #expect(series.lines.map(\.name) == ["no paging", "paging, least needed", "GPU"])
+        #expect(series.lines.map(\.name) == ["no paging", "with paging", "GPU"])
         #expect(series.lines.allSatisfy { $0.values.count == 67 })
         #expect(series.lines[1].values.allSatisfy { $0 <= 8 }, "paged, the step stays within the GPU")
         #expect(series.lines[0].values.contains { $0 > 8 }, "without paging it does not")

@@ -16,7 +16,9 @@ import Testing
         let widget = OutputWidget(try Self.timeline(), theme: Theme(depth: .monochrome))
         let lines = render(widget, width: 100, height: widget.height(forWidth: 100)).lines
         let legend = try #require(lines.last)
-        #expect(legend.contains("no paging") && legend.contains("paging, least needed") && legend.contains("GPU"))
+        #expect(legend.contains("no paging") && legend.contains("with paging") && legend.contains("GPU"))
+        // A timeline's legend names each line's peak (what the GPU must hold), not where the step ends.
+        #expect(legend.contains("no paging peak 8.04") && legend.contains("with paging peak 6.95"))
         #expect(lines.contains { $0.contains("optimizer step") }, "the x axis says what the step runs through")
         let dots = lines.dropFirst().dropLast(3).joined().unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }
         #expect(dots.count > 100, "the curves are drawn, not only the axes")

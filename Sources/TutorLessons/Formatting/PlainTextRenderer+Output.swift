@@ -105,8 +105,10 @@ extension PlainTextRenderer {
                 lines.append("  \(line.name): no values")
                 continue
             }
-            let lowest = line.values.min() ?? first
-            lines.append("  \(line.name): \(line.values.count) points, first \(NumberFormat.significant(Double(first))), last \(NumberFormat.significant(Double(last))), lowest \(NumberFormat.significant(Double(lowest)))")
+            let extreme = series.legendValue == .peak
+                ? "highest \(NumberFormat.significant(Double(line.values.max() ?? first)))"
+                : "lowest \(NumberFormat.significant(Double(line.values.min() ?? first)))"
+            lines.append("  \(line.name): \(line.values.count) points, first \(NumberFormat.significant(Double(first))), last \(NumberFormat.significant(Double(last))), \(extreme)")
         }
         return lines
     }

@@ -101,16 +101,26 @@ public struct Series: Equatable {
         }
     }
 
+    /// Which value of each line the legend names beside it.
+    public enum LegendValue: Equatable, Sendable {
+        /// The latest value: where a training curve has got to.
+        case last
+        /// The largest value: what a memory timeline must have room for.
+        case peak
+    }
+
     public var title: String
     public var xLabel: String
     public var yLabel: String
     public var lines: [Line]
+    public var legendValue: LegendValue
 
-    public init(title: String, xLabel: String, yLabel: String, lines: [Line]) {
+    public init(title: String, xLabel: String, yLabel: String, lines: [Line], legendValue: LegendValue = .last) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.lines = lines
+        self.legendValue = legendValue
     }
 }
 

@@ -37,8 +37,8 @@ struct LlamaQuantizeOutputs {
             ])
         }
         return .table(OutputTable(
-            title: "The tiny Llama on \(NumberFormat.count(Int(value(.tokens)))) tokens of \(text), every decoder linear stored as shown, \(settingsLabel)",
-            headers: ["linears", "bits per weight", "weight MSE", "code entropy (bits)", "loss (nats)", "perplexity", "over float"],
+            title: "Tiny Llama, \(NumberFormat.count(Int(value(.tokens)))) tokens of \(text), loss in nats, \(settingsLabel)",
+            headers: ["linears", "bits/weight", "weight MSE", "code bits", "loss", "perplexity", "increase"],
             alignments: [.left, .right, .right, .right, .right, .right, .right], rows: rows))
     }
 

@@ -92,9 +92,10 @@ extension StepMemorySection {
             yLabel: "GB",
             lines: [
                 .init(name: "no paging", values: events.map { gigabytes(timeline.bytesWithoutPaging($0)) }),
-                .init(name: "paging, least needed", values: events.map { gigabytes(timeline.bytesNeededWithPaging($0)) }),
+                .init(name: "with paging", values: events.map { gigabytes(timeline.bytesNeededWithPaging($0)) }),
                 .init(name: "GPU", values: events.map { _ in gigabytes(capacity) }),
-            ]))
+            ],
+            legendValue: .peak))
     }
 
     /// The peaks and where they fall, and what paging moves.

@@ -117,9 +117,13 @@ public struct BrailleChart: Widget {
             for (index, line) in series.lines.enumerated() {
                 let mark = (isMonochrome ? (line.name.first.map { String($0).uppercased() } ?? "") : "") + Self.marks[index % Self.marks.count]
                 x = screen.put(mark + " ", x: x, y: legendRow.y, style: Style(foreground: color(of: index), background: theme.base.background), limit: legendRow.maxX)
-                let last = line.values.prefix(shownCount(of: line)).last(where: \.isFinite).map { " " + NumberFormat.compact($0) } ?? ""
+                let shown = line.values.prefix(shownCount(of: line)).filter(\.isFinite)
+                let value = switch series.legendValue {
+                case .last: shown.last.map { " " + NumberFormat.compact($0) } ?? ""
+                case .peak: shown.max().map { " peak " + NumberFormat.compact($0) } ?? ""
+                }
                 let under = hidden[index].map { " (≈ \(series.lines[$0].name))" } ?? ""
-                x = screen.put(line.name + last + under + "   ", x: x, y: legendRow.y, style: theme.text, limit: legendRow.maxX)
+                x = screen.put(line.name + value + under + "   ", x: x, y: legendRow.y, style: theme.text, limit: legendRow.maxX)
             }
         }
     }
