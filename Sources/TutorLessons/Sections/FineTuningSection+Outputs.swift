@@ -10,10 +10,10 @@ extension FineTuningSection {
             return .series(curves(zip(variants, comparison.results).map { ($0, $1.losses) }, runs: settings.runs))
         case .table:
             let lora = comparison.result(for: .lora)?.medianStepDuration
-            var headers = ["run", "trains", "prose before", "after", "Swift before", "after", "ms/step"]
+            var headers = ["run", "trains", "prose", "→ after", "Swift", "→ after", "ms/step"]
             if lora != nil { headers.append("vs lora") }
             return .table(OutputTable(
-                title: "Held-out loss, nats per byte, after \(settings.steps) steps of \(settings.batchSize) x \(settings.sequenceLength) bytes (times: this run)",
+                title: "Held-out loss before → after \(settings.steps) steps of \(settings.batchSize) x \(settings.sequenceLength) bytes (nats/byte)",
                 headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1),
                 rows: labelled.map { label, result in
                     let time = TrainingSection.seconds(result.medianStepDuration)
@@ -34,7 +34,7 @@ extension FineTuningSection {
                 (prompt + String(decoding: (tokens ?? []).map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)).escapingControlCharacters
             }
             return .table(OutputTable(
-                title: "\(sampleLength) bytes after \"\(prompt)\", temperature \(NumberFormat.compact(settings.sampling?.temperature ?? 0)), the same seed for every model",
+                title: "\(sampleLength) bytes after \"\(prompt)\", temperature \(NumberFormat.compact(settings.sampling?.temperature ?? 0)), one seed for all",
                 headers: ["model", "text"], alignments: [.left, .left],
                 rows: [["base", text(comparison.baseSample)]] + labelled.map { [$0.label, text($0.result.sample)] }))
         }
