@@ -59,3 +59,7 @@ void qlora_quantize_byte_codes(
 {
     VARIANT(quantize_byte_codes, level)(values, count, blocksize, first_block, end_block, lookup_table, codes, absmax);
 }
+
+uint8_t qlora_byte_code(float scaled, const uint8_t *lookup_table) {
+    return lookup_table[slot_of(scaled)];
+}

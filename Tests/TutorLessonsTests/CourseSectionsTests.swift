@@ -65,6 +65,19 @@ import Testing
         #expect(setting.contains("sdpa attention, qlora recipe (float32 hidden states"))
     }
 
+    /// The dynamic map's stored level is the quantizer's, not a nearest-level search of its own:
+    /// right next to 0, bitsandbytes' lookup stores a neighbour of the nearest level.
+    @Test func dynamicMapStoresWhatTheQuantizerStores() throws {
+        let section = DynamicMapSection()
+        let map = DoubleQuantizedAbsmax.dynamicMap
+        let middle = try section.run(section.defaultParameters.merging(["value": .number(0.3)])).byName
+        let nearest = map.min { abs($0 - 0.3) < abs($1 - 0.3) }.map(Double.init)
+        #expect(middle["stored"] == nearest)
+        let nearZero = try section.run(section.defaultParameters.merging(["value": .number(1.4e-6)])).byName
+        #expect(nearZero["stored"] == Double(map[131]))
+        #expect(nearZero["stored"] != Double(map[128]))
+    }
+
     @Test func stepMemoryPagesTheStatesOutOfTheActivationPeak() throws {
         let section = StepMemorySection()
         let parameters = section.defaultParameters.merging([

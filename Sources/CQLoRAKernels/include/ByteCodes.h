@@ -20,4 +20,8 @@ void qlora_quantize_byte_codes(
     qlora_vector_level level, const float *values, ptrdiff_t count, ptrdiff_t blocksize,
     ptrdiff_t first_block, ptrdiff_t end_block, const uint8_t *lookup_table, uint8_t *codes, float *absmax);
 
+/// The code of one value already scaled into [-1, 1], looked up as `qlora_quantize_byte_codes`
+/// looks each value up.
+uint8_t qlora_byte_code(float scaled, const uint8_t *lookup_table);
+
 #endif

@@ -23,6 +23,13 @@ public struct DoubleQuantizedAbsmax: Equatable {
     /// bitsandbytes' signed 8-bit dynamic map, ascending; `codes` index into it.
     public static var dynamicMap: [Float] { DynamicMap.values }
 
+    /// The level of `dynamicMap` stored for one constant already centred and scaled into [-1, 1]:
+    /// the level its lookup-table slot holds, as every constant is coded below; the nearest level
+    /// except next to 0.
+    public static func storedLevel(ofScaled value: Float) -> Float {
+        DynamicMap.lookupTable.withUnsafeBufferPointer { DynamicMap.values[Int(qlora_byte_code(value, $0.baseAddress))] }
+    }
+
     /// Quantizes absmax values as bitsandbytes' `quantize_4bit(compress_statistics=True)` does.
     ///
     /// The offset is `absmax.mean()` as PyTorch computes it in float32 (a cascade sum on one

@@ -37,7 +37,7 @@ public struct DynamicMapSection: LessonSection {
         case smallestPositive = "smallest_positive"
         case topDecadeLevels = "top_decade_levels"
         case topDecadeStep = "top_decade_step"
-        case nearest
+        case stored
         case roundingError = "rounding_error"
         case relativeError = "relative_error"
 
@@ -51,9 +51,9 @@ public struct DynamicMapSection: LessonSection {
             case .smallestPositive: "the smallest value above 0"
             case .topDecadeLevels: "values in [0.1, 1)"
             case .topDecadeStep: "the largest step between neighbouring values in [0.1, 1)"
-            case .nearest: "the value of the map nearest to `value`"
-            case .roundingError: "|nearest - value|"
-            case .relativeError: "|nearest - value| / |value| (0 when `value` is 0)"
+            case .stored: "the level of the map stored for `value`: the one its lookup slot holds, as bitsandbytes codes it"
+            case .roundingError: "|stored - value|"
+            case .relativeError: "|stored - value| / |value| (0 when `value` is 0)"
             }
         }
     }
@@ -64,9 +64,9 @@ public struct DynamicMapSection: LessonSection {
         try checkCancellation(isCancelled)
         let map = DoubleQuantizedAbsmax.dynamicMap.map(Double.init).sorted()
         let value = Double(Float(try parameters.number("value")))
-        // The same nearest-value rule the quantizer applies to a constant.
-        let nearest = map.min { abs($0 - value) < abs($1 - value) } ?? 0
-        let error = abs(nearest - value)
+        // The level double quantization stores for this constant, looked up as the quantizer looks it up.
+        let stored = Double(DoubleQuantizedAbsmax.storedLevel(ofScaled: Float(value)))
+        let error = abs(stored - value)
         let positive = map.filter { $0 > 0 }
         let decades = Dictionary(grouping: positive) { Int(log10($0).rounded(.down)) }
         let top = decades[-1] ?? []
@@ -79,7 +79,7 @@ public struct DynamicMapSection: LessonSection {
             .smallestPositive: positive.first ?? 0,
             .topDecadeLevels: Double(top.count),
             .topDecadeStep: Self.largestStep(top),
-            .nearest: nearest,
+            .stored: stored,
             .roundingError: error,
             .relativeError: value == 0 ? 0 : error / abs(value),
         ]
@@ -100,10 +100,10 @@ public struct DynamicMapSection: LessonSection {
         if request.wants(.rounding) {
             run.outputs[.rounding] = [.table(OutputTable(
                 title: "\(NumberFormat.significant(value, digits: 6)) rounded to the dynamic map",
-                headers: ["value", "nearest level", "error", "relative error"],
+                headers: ["value", "stored level", "error", "relative error"],
                 alignments: [.right, .right, .right, .right],
                 rows: [[
-                    NumberFormat.significant(value, digits: 6), NumberFormat.significant(nearest, digits: 6), NumberFormat.scientific(error),
+                    NumberFormat.significant(value, digits: 6), NumberFormat.significant(stored, digits: 6), NumberFormat.scientific(error),
                     value == 0 ? "-" : NumberFormat.percent(100 * error / abs(value), digits: 3),
                 ]]))]
         }
