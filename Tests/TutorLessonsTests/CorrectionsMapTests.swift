@@ -20,10 +20,7 @@ import Testing
 
     /// The rows of the first table under `heading` in `Lessons/README.md`.
     static func rows() throws -> [Row] {
-        let guide = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Lessons/README.md").standardized
-        let text = try String(contentsOf: guide, encoding: .utf8)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = try LessonFixtures.guideText().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = try #require(lines.firstIndex(of: heading), "the guide has the section \(heading)")
         let table = lines[(start + 1)...].drop { !$0.hasPrefix("|") }.prefix { $0.hasPrefix("|") }
         // The header and the |---| row come first.
