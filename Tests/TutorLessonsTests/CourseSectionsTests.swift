@@ -26,6 +26,21 @@ import Testing
         #expect(memory.totalBytes < 8192)
     }
 
+    @Test(arguments: ["minmax4", "int8", "int4", "nf4", "fp4"])
+    func onlyTheMinMaxGridMissesZero(type: String) throws {
+        let section = QuantizeSection()
+        let results = try section.run(section.defaultParameters.merging(["type": .word(type)])).byName
+        let zeroGap = try #require(results["zero_gap"])
+        if type == "minmax4" {
+            // Zero lies strictly between two levels, at most half a step from the nearer one.
+            let scale = try #require(results["scale"])
+            #expect(zeroGap > 0)
+            #expect(zeroGap <= scale / 2)
+        } else {
+            #expect(zeroGap == 0, "a symmetric grid holds zero")
+        }
+    }
+
     @Test func theCodebookHistogramGivesEachLevelItsOwnBin() throws {
         let section = CodebookSection()
         let outputs = try section.run(section.defaultParameters).outputs

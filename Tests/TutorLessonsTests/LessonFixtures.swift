@@ -1,7 +1,15 @@
+import Foundation
 @testable import TutorLessons
 
 /// Small lessons written for the tests, and the authoring mistakes the parser must catch.
 enum LessonFixtures {
+    /// The text of the lesson guide, `Lessons/README.md`, which the course does not embed.
+    static func guideText() throws -> String {
+        let guide = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Lessons/README.md").standardized
+        return try String(contentsOf: guide, encoding: .utf8)
+    }
+
     /// A valid lesson that uses every block kind; line numbers matter to the tests.
     static let valid = """
         ---

@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import TutorLessons
 
@@ -59,9 +58,7 @@ import Testing
     }
 
     @Test func theGuideDocumentsEverySectionParameterOutputAndResult() throws {
-        let guide = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Lessons/README.md").standardized
-        let text = try String(contentsOf: guide, encoding: .utf8)
+        let text = try LessonFixtures.guideText()
         for section in SectionRegistry.standard.sections {
             #expect(text.contains("`\(section.name)`"), "section \(section.name)")
             for name in section.parameters.map(\.name) + section.outputs.map(\.name) + section.results.map(\.name) {

@@ -34,6 +34,7 @@ extension QuantizeSection {
         case distinctCodes = "distinct_codes"
         case codeEntropyBits = "code_entropy_bits"
         case absmax, scale, minimum
+        case zeroGap = "zero_gap"
 
         public var name: String { rawValue }
 
@@ -59,6 +60,7 @@ extension QuantizeSection {
             case .absmax: "largest absolute weight"
             case .scale: "`minmax4`: the step between levels; otherwise the largest block's scale (absmax or absmax / largest code)"
             case .minimum: "the value of code 0, the smallest weight (`minmax4` only)"
+            case .zeroGap: "distance from 0.0 to the nearest level: 0 when zero is a level, as in every symmetric type"
             }
         }
 

@@ -72,6 +72,8 @@ public struct QuantizeSection: LessonSection {
             .codeEntropyBits: CodeUsage(counts: usage).entropyBits,
             .absmax: Double(original.scalars.reduce(0) { max($0, abs($1)) }),
             .scale: Double(quantized.scale),
+            // A symmetric grid always holds zero; min-max puts its levels wherever min and max fall.
+            .zeroGap: Double(quantized.levels.map(abs).min() ?? 0),
         ]
         if kind == .minmax4 {
             run.results[.minimum] = Double(quantized.minimum)
