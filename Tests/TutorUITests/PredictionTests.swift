@@ -76,10 +76,12 @@ import TutorLessons
     @Test func answeringReleasesTheBlockAndTheQuizShowsTheEngineAnswerAfterTheRun() throws {
         var state = try state()
         _ = keys(&state, .enter)
-        #expect(keys(&state, .enter, .character("8"), .enter) == [.judge(lessonIndex: 0, quizID: "guess", answer: "8")])
-        // A wrong prediction still releases the block: it runs at once.
+        // Answering releases the block at once, right or wrong, so the learner watches it run; the
+        // judgement is queued behind the run.
+        #expect(keys(&state, .enter, .character("8"), .enter)
+            == [.run(token: 1, lessonIndex: 0, blockID: "blocks", tweaks: [:]), .judge(lessonIndex: 0, quizID: "guess", answer: "8")])
         let effects = state.update(.answerJudged(lessonIndex: 0, quizID: "guess", answer: "8", isCorrect: false, engineValue: 16), now: start)
-        #expect(effects == [.saveProgress, .run(token: 1, lessonIndex: 0, blockID: "blocks", tweaks: [:])])
+        #expect(effects == [.saveProgress])
         #expect(state.progress.lessons["01-predict"]?.quizzes["guess"]?.answer == "8", "the prediction is kept")
         #expect(state.progress.lessons["01-predict"]?.quizzes["guess"]?.verdict == .wrong)
         #expect(screen(state).contains { $0.contains("answer: 8  ✗ not quite   engine: measuring…") })

@@ -35,6 +35,14 @@ extension Lesson {
     public func predictions(of blockID: String) -> [Quiz] {
         quizzes.filter { $0.predictedBlock == blockID }
     }
+
+    /// The results of live block `blockID` that the lesson's computed quizzes read.
+    public func resultsReadByQuizzes(of blockID: String) -> Set<String> {
+        Set(quizzes.flatMap { quiz -> [String] in
+            guard case .computed(let block, let expression, _, _) = quiz.answer, block == blockID else { return [] }
+            return expression.names
+        })
+    }
 }
 
 extension Lesson: Sendable {}

@@ -74,9 +74,13 @@ public final class LessonRunner {
         }
     }
 
-    /// Runs `block`, asking its section for the outputs it shows and the results its expectations
-    /// and `extraResults` read.
-    private func run(
+    /// Runs `block` as `run(_:tweaks:progress:isCancelled:)` does, asking its section for the
+    /// results `extraResults` names as well as those its expectations read.
+    ///
+    /// A run that reads the results its lesson's computed quizzes read is the run
+    /// `computedAnswer(to:in:)` looks for in the cache, so a quiz about a block that has just run as
+    /// written is answered without running it again.
+    public func run(
         _ block: LiveBlock, tweaks: [String: ParameterValue] = [:], reading extraResults: Set<String>,
         progress: ([Output]) -> Void, isCancelled: () -> Bool
     ) throws -> LiveRun {

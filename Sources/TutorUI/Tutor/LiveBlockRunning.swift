@@ -7,10 +7,12 @@ import TutorLessons
 /// it stops early. A section that does neither still works: its result simply arrives at the end,
 /// and a cancelled run's result is ignored.
 public protocol LiveBlockRunning: Sendable {
-    /// Runs `block` with `tweaks` on the calling (worker) thread, handing `progress` the outputs so
-    /// far; throws `CancellationError` when it stopped because `isCancelled` turned true.
+    /// Runs `block` with `tweaks` on the calling (worker) thread, measuring the results its
+    /// expectations and `extraResults` read, handing `progress` the outputs so far; throws
+    /// `CancellationError` when it stopped because `isCancelled` turned true.
     func run(
-        _ block: LiveBlock, tweaks: [String: ParameterValue], progress: ([Output]) -> Void, isCancelled: () -> Bool
+        _ block: LiveBlock, tweaks: [String: ParameterValue], reading extraResults: Set<String>, progress: ([Output]) -> Void,
+        isCancelled: () -> Bool
     ) throws -> LiveRun
 
     /// The engine's value for a quiz whose answer is computed; nil for a fixed answer.

@@ -95,7 +95,9 @@ public struct TutorApp {
                 guard state.lessons.indices.contains(lessonIndex),
                     let block = state.lessons[lessonIndex].liveBlocks.first(where: { $0.id == blockID })
                 else { continue }
-                startRun(block, tweaks: tweaks, token: token, mailbox: mailbox, worker: worker)
+                startRun(
+                    block, tweaks: tweaks, reading: state.lessons[lessonIndex].resultsReadByQuizzes(of: blockID), token: token,
+                    mailbox: mailbox, worker: worker)
             case .judge(let lessonIndex, let quizID, let answer):
                 guard state.lessons.indices.contains(lessonIndex),
                     let quiz = state.lessons[lessonIndex].quizzes.first(where: { $0.id == quizID })
@@ -111,7 +113,10 @@ public struct TutorApp {
         return true
     }
 
-    private func startRun(_ block: LiveBlock, tweaks: [String: ParameterValue], token: Int, mailbox: TutorMailbox, worker: BlockWorker) {
+    private func startRun(
+        _ block: LiveBlock, tweaks: [String: ParameterValue], reading quizResults: Set<String>, token: Int, mailbox: TutorMailbox,
+        worker: BlockWorker
+    ) {
         let runner = self.runner
         mailbox.begin(token: token)
         worker.submit {
@@ -120,7 +125,7 @@ public struct TutorApp {
             guard !mailbox.isCancelled(token) else { return }
             do {
                 let run = try runner.run(
-                    block, tweaks: tweaks,
+                    block, tweaks: tweaks, reading: quizResults,
                     progress: { mailbox.post(.runProgress(token: token, outputs: $0), token: token) },
                     isCancelled: { mailbox.isCancelled(token) })
                 mailbox.post(.runFinished(token: token, run), token: token)

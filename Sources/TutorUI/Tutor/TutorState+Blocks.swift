@@ -16,6 +16,11 @@ extension TutorState {
             message = Self.waitingReason
             return []
         }
+        return start(block)
+    }
+
+    /// Starts `block`, replacing any run still going.
+    private mutating func start(_ block: LiveBlock) -> [TutorEffect] {
         var effects: [TutorEffect] = []
         if let previous = runs[block.id], previous.isRunning { effects.append(.cancel(token: previous.token)) }
         let token = takeToken()
@@ -130,7 +135,9 @@ extension TutorState {
         isEditingAnswer = false
         if case .computed = quiz.answer {
             message = "Checking…"
-            return [.judge(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer)]
+            // A prediction releases its block at once, so the learner watches it run (a training
+            // curve grows) instead of waiting on the judgement; the judgement is queued behind the run.
+            return startPredictedBlock(answering: quiz) + [.judge(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer)]
         }
         return recordAnswer(lessonIndex: lessonIndex, quizID: quiz.id, answer: answer, isCorrect: quiz.isCorrect(answer, computedValue: nil))
     }
@@ -149,15 +156,16 @@ extension TutorState {
         let key = quizKey(quiz, lessonIndex: lessonIndex)
         if !isCorrect { hintsShown[key] = min(quiz.hints.count, hintsShown[key, default: 0] + 1) }
         message = isCorrect ? "Right." + (quiz.explanation.isEmpty ? "" : " Why is under the answer.") : "Not quite." + (quiz.hints.isEmpty ? "" : " A hint is showing.")
-        return [.saveProgress] + releasePredictedBlock(of: quiz, lessonIndex: lessonIndex)
+        return [.saveProgress]
     }
 
-    /// Once a prediction is answered, its block runs, if that was the last prediction it waited
-    /// for and it has not run yet (a second try at the quiz does not run it again).
-    private mutating func releasePredictedBlock(of quiz: Quiz, lessonIndex: Int) -> [TutorEffect] {
-        guard lessonIndex == self.lessonIndex, let blockID = quiz.predictedBlock, runs[blockID] == nil,
-            let block = lesson?.liveBlocks.first(where: { $0.id == blockID }), unansweredPredictions(of: block).isEmpty
+    /// Once the learner answers a prediction, its block runs, if that was the last prediction it
+    /// waited for and it has not run yet (a second try at the quiz does not run it again).
+    private mutating func startPredictedBlock(answering quiz: Quiz) -> [TutorEffect] {
+        guard let blockID = quiz.predictedBlock, runs[blockID] == nil,
+            let block = lesson?.liveBlocks.first(where: { $0.id == blockID }),
+            unansweredPredictions(of: block).allSatisfy({ $0.id == quiz.id })
         else { return [] }
-        return run(block)
+        return start(block)
     }
 }
