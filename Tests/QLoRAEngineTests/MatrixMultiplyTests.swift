@@ -120,6 +120,25 @@ import Testing
         }
     }
 
+    /// Each element of C gets `c + scale · s` per depth block, s summed in float from zero in p
+    /// order: the narrow tiles (eight columns or fewer, an adapter's rank side) keep that order too.
+    @Test(arguments: [(25, 8, 300), (13, 5, 40), (12, 1, 257), (7, 16, 300), (30, 9, 64)])
+    func everyElementSumsInDepthOrder(m: Int, n: Int, k: Int) {
+        let a = Self.random(m * k, seed: 8), b = Self.random(n * k, seed: 9), initial = Self.random(m * n, seed: 10)
+        let actual = Self.product(a, (m, k), transposeA: false, b, (n, k), transposeB: true, scale: 0.5, initial: initial)
+        var expected = initial
+        for i in 0..<m {
+            for j in 0..<n {
+                for start in stride(from: 0, to: k, by: MatrixMultiply.depthBlock) {
+                    var sum: Float = 0
+                    for p in start..<min(start + MatrixMultiply.depthBlock, k) { sum += a[i * k + p] * b[j * k + p] }
+                    expected[i * n + j] += 0.5 * sum
+                }
+            }
+        }
+        #expect(actual.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     /// Seventy columns are split between the threads by panels; sixteen, one panel, by rows.
     @Test(arguments: [70, 16])
     func twoThreadsGiveTheBitsOfOne(columns: Int) {
