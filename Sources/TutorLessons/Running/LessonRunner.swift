@@ -66,7 +66,10 @@ public final class LessonRunner {
         guard let block = lesson.liveBlocks.first(where: { $0.id == blockID }) else {
             throw InputError("\(lesson.sourcePath):\(quiz.line)", "quiz `\(quiz.id)` reads unknown live block `\(blockID)`")
         }
-        let run = try run(block, reading: Set(expression.names), progress: { _ in }, isCancelled: { false })
+        // Reading every result the lesson's quizzes read of this block makes one run serve them all,
+        // and it is the run the tutor makes when the block is shown, so either finds the other cached.
+        let run = try run(
+            block, reading: lesson.resultsReadByQuizzes(of: blockID).union(expression.names), progress: { _ in }, isCancelled: { false })
         do throws(Expression.MissingResult) {
             return try expression.number(run.results)
         } catch {
