@@ -106,26 +106,23 @@ enum LlamaParts {
         _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
     ) {
-        let half = d / 2
-        for n in rows {
-            let t = n % sequenceLength
-            for h in 0..<heads {
-                let head = (n * heads + h) * d
-                for i in 0..<half {
-                    let (c, s) = (cos[t * half + i], sin[t * half + i])
-                    let (x1, x2) = (x[head + i], x[head + half + i])
-                    x[head + i] = x1 * c - x2 * s
-                    x[head + half + i] = x2 * c + x1 * s
-                }
-            }
-        }
+        rotate(x, rows: rows, sequenceLength: sequenceLength, heads: heads, headDimension: d, cos: cos, sin: sin, sinSign: 1)
     }
 
-    /// The rotation is orthogonal, so its backward rotates the gradient back, in place:
-    /// dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s.
+    /// The rotation is orthogonal, so its backward rotates the gradient back by the opposite angle,
+    /// in place: dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s.
     static func rotaryBackward(
         _ dx: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
+    ) {
+        rotate(dx, rows: rows, sequenceLength: sequenceLength, heads: heads, headDimension: d, cos: cos, sin: sin, sinSign: -1)
+    }
+
+    /// The rotation by each position's angle times `sinSign` (1 or -1; negating a float is exact,
+    /// so the backward's bits are those of its formula written out).
+    private static func rotate(
+        _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
+        cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>, sinSign: Float
     ) {
         let half = d / 2
         for n in rows {
@@ -133,10 +130,10 @@ enum LlamaParts {
             for h in 0..<heads {
                 let head = (n * heads + h) * d
                 for i in 0..<half {
-                    let (c, s) = (cos[t * half + i], sin[t * half + i])
-                    let (g1, g2) = (dx[head + i], dx[head + half + i])
-                    dx[head + i] = g1 * c + g2 * s
-                    dx[head + half + i] = g2 * c - g1 * s
+                    let (c, s) = (cos[t * half + i], sinSign * sin[t * half + i])
+                    let (x1, x2) = (x[head + i], x[head + half + i])
+                    x[head + i] = x1 * c - x2 * s
+                    x[head + half + i] = x2 * c + x1 * s
                 }
             }
         }
