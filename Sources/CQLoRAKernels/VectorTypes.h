@@ -6,6 +6,8 @@
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
+/// Four floats: one SSE or NEON register.
+typedef float float4 __attribute__((vector_size(16)));
 /// Eight floats: one AVX register, or two SSE/NEON registers on the baseline.
 typedef float float8 __attribute__((vector_size(32)));
 /// The same, read from or written to any float address.

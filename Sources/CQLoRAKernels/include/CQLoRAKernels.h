@@ -14,5 +14,6 @@
 #include "ByteCodes.h"
 #include "WorkCounter.h"
 #include "AdamStep.h"
+#include "LlamaRowKernels.h"
 
 #endif

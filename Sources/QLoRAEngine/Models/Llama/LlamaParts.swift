@@ -1,7 +1,9 @@
+import CQLoRAKernels
 import Foundation
 
-/// Each part of a Llama model, its forward pass and its backward pass side by side, as plain loops
-/// over row-major buffers (the large products go to `MatrixMultiply`).
+/// Each part of a Llama model, its forward pass and its backward pass side by side, over row-major
+/// buffers: the formula here, the loop eight values at a time in `LlamaRowKernels.c` (with its own
+/// e^x, the same bits on every machine), the large products in `MatrixMultiply`.
 ///
 /// Shapes: N tokens (batch x sequence, sequence innermost), H hidden, V vocabulary, d head width.
 /// Backward functions add into gradients of parameters only where they say so; every sum runs in
@@ -39,14 +41,10 @@ enum LlamaParts {
         into y: UnsafeMutableBufferPointer<Float>, inverseRMS: UnsafeMutableBufferPointer<Float>
     ) {
         let width = w.count
-        for n in rows {
-            let row = n * width
-            var sumOfSquares: Float = 0
-            for c in 0..<width { sumOfSquares += x[row + c] * x[row + c] }
-            let r = 1 / (sumOfSquares / Float(width) + epsilon).squareRoot()
-            inverseRMS[n] = r
-            for c in 0..<width { y[row + c] = w[c] * (x[row + c] * r) }
-        }
+        let first = rows.lowerBound * width
+        qlora_rms_norm_rows(
+            .detected, x.baseAddress! + first, w.baseAddress!, width, epsilon, rows.count, y.baseAddress! + first,
+            inverseRMS.baseAddress! + rows.lowerBound)
     }
 
     /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)).
@@ -56,17 +54,10 @@ enum LlamaParts {
         inputGradient dx: UnsafeMutableBufferPointer<Float>
     ) {
         let width = w.count
-        for n in rows {
-            let row = n * width
-            let r = inverseRMS[n]
-            var dot: Float = 0
-            for c in 0..<width { dot += w[c] * dy[row + c] * (x[row + c] * r) }
-            let meanDot = dot / Float(width)
-            for c in 0..<width {
-                let normalized = x[row + c] * r
-                dx[row + c] += r * (w[c] * dy[row + c] - normalized * meanDot)
-            }
-        }
+        let first = rows.lowerBound * width
+        qlora_rms_norm_rows_backward(
+            .detected, x.baseAddress! + first, w.baseAddress!, inverseRMS.baseAddress! + rows.lowerBound,
+            dy.baseAddress! + first, width, rows.count, dx.baseAddress! + first)
     }
 
     /// dw += Σ_rows dy ⊙ x̂, rows in order.
@@ -74,11 +65,8 @@ enum LlamaParts {
         _ x: UnsafeBufferPointer<Float>, inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>,
         rows: Int, weightGradient dw: UnsafeMutableBufferPointer<Float>
     ) {
-        let width = dw.count
-        for n in 0..<rows {
-            let row = n * width
-            for c in 0..<width { dw[c] += dy[row + c] * (x[row + c] * inverseRMS[n]) }
-        }
+        qlora_rms_norm_weight_gradient(
+            .detected, x.baseAddress!, inverseRMS.baseAddress!, dy.baseAddress!, dw.count, rows, dw.baseAddress!)
     }
 
     // MARK: Rotary position embedding
@@ -124,19 +112,9 @@ enum LlamaParts {
         _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
         cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>, sinSign: Float
     ) {
-        let half = d / 2
-        for n in rows {
-            let t = n % sequenceLength
-            for h in 0..<heads {
-                let head = (n * heads + h) * d
-                for i in 0..<half {
-                    let (c, s) = (cos[t * half + i], sinSign * sin[t * half + i])
-                    let (x1, x2) = (x[head + i], x[head + half + i])
-                    x[head + i] = x1 * c - x2 * s
-                    x[head + half + i] = x2 * c + x1 * s
-                }
-            }
-        }
+        qlora_rotate_rows(
+            .detected, x.baseAddress!, rows.lowerBound, rows.count, sequenceLength, heads, d / 2, cos.baseAddress!,
+            sin.baseAddress!, sinSign)
     }
 
     // MARK: Causal softmax
@@ -144,20 +122,7 @@ enum LlamaParts {
     /// Rows `firstRow ..< firstRow + rows` of a causal score matrix, stored `width` wide (columns
     /// past `width` are all masked): row i becomes softmax over columns 0...i; columns after i become 0.
     static func causalSoftmaxForward(_ scores: UnsafeMutablePointer<Float>, firstRow: Int, rows: Int, width: Int) {
-        for local in 0..<rows {
-            let i = firstRow + local
-            let row = scores + local * width
-            var maximum = -Float.infinity
-            for j in 0...i { maximum = max(maximum, row[j]) }
-            var sum: Float = 0
-            for j in 0...i {
-                row[j] = Foundation.exp(row[j] - maximum)
-                sum += row[j]
-            }
-            let inverse = 1 / sum
-            for j in 0...i { row[j] *= inverse }
-            for j in (i + 1)..<width { row[j] = 0 }
-        }
+        qlora_causal_softmax_rows(.detected, scores, firstRow, rows, width)
     }
 
     /// With P the probabilities and dP their gradient, laid out as in `causalSoftmaxForward`, in
@@ -165,14 +130,7 @@ enum LlamaParts {
     static func causalSoftmaxBackward(
         probabilities p: UnsafePointer<Float>, gradient dP: UnsafeMutablePointer<Float>, firstRow: Int, rows: Int, width: Int
     ) {
-        for local in 0..<rows {
-            let i = firstRow + local
-            let (pRow, gRow) = (p + local * width, dP + local * width)
-            var dot: Float = 0
-            for j in 0...i { dot += pRow[j] * gRow[j] }
-            for j in 0...i { gRow[j] = pRow[j] * (gRow[j] - dot) }
-            for j in (i + 1)..<width { gRow[j] = 0 }
-        }
+        qlora_causal_softmax_rows_backward(.detected, p, dP, firstRow, rows, width)
     }
 
     // MARK: SwiGLU
@@ -182,10 +140,8 @@ enum LlamaParts {
         gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>,
         elements: Range<Int>
     ) {
-        for index in elements {
-            let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
-            a[index] = g[index] * sigmoid * u[index]
-        }
+        let first = elements.lowerBound
+        qlora_swiglu(.detected, g.baseAddress! + first, u.baseAddress! + first, a.baseAddress! + first, elements.count)
     }
 
     /// dg = da ⊙ u ⊙ σ(g)(1 + g(1 - σ(g))),  du = da ⊙ silu(g).
@@ -194,11 +150,10 @@ enum LlamaParts {
         gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>,
         elements: Range<Int>
     ) {
-        for index in elements {
-            let sigmoid = 1 / (1 + Foundation.exp(-g[index]))
-            dg[index] = da[index] * u[index] * sigmoid * (1 + g[index] * (1 - sigmoid))
-            du[index] = da[index] * g[index] * sigmoid
-        }
+        let first = elements.lowerBound
+        qlora_swiglu_backward(
+            .detected, g.baseAddress! + first, u.baseAddress! + first, da.baseAddress! + first, dg.baseAddress! + first,
+            du.baseAddress! + first, elements.count)
     }
 
     // MARK: Causal-LM loss
@@ -211,24 +166,10 @@ enum LlamaParts {
         rows: Range<Int>, predicted: Int, rowLosses: UnsafeMutableBufferPointer<Float>,
         gradient: UnsafeMutableBufferPointer<Float>?
     ) {
-        for n in rows {
-            let row = n * vocabulary
-            guard n % sequenceLength != sequenceLength - 1 else {
-                rowLosses[n] = 0
-                if let gradient { for v in 0..<vocabulary { gradient[row + v] = 0 } }
-                continue
-            }
-            let target = Int(ids[n + 1])
-            var maximum = -Float.infinity
-            for v in 0..<vocabulary { maximum = max(maximum, z[row + v]) }
-            var sum: Float = 0
-            for v in 0..<vocabulary { sum += Foundation.exp(z[row + v] - maximum) }
-            rowLosses[n] = maximum + Foundation.log(sum) - z[row + target]
-            guard let gradient else { continue }
-            let scale = 1 / (sum * Float(predicted))
-            for v in 0..<vocabulary { gradient[row + v] = Foundation.exp(z[row + v] - maximum) * scale }
-            gradient[row + target] -= 1 / Float(predicted)
-        }
+        let first = rows.lowerBound * vocabulary
+        qlora_cross_entropy_rows(
+            .detected, z.baseAddress! + first, ids.baseAddress!, rows.lowerBound, rows.count, sequenceLength, vocabulary,
+            predicted, rowLosses.baseAddress! + rows.lowerBound, gradient.map { $0.baseAddress! + first })
     }
 }
 
