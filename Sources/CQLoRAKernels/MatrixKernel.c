@@ -20,7 +20,7 @@ enum { tile_rows = 6 };
 /// Adds `scale · A[0..<R, 0..<depth] · panel` to R rows of C, R known when inlined.
 ALWAYS_INLINE void multiply_tile(
     int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
     float8 left[tile_rows], right[tile_rows];
     const float *row[tile_rows];
@@ -46,12 +46,16 @@ ALWAYS_INLINE void multiply_tile(
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
-        if (width == QLORA_PANEL_WIDTH) {
+        if (overwrite && width == QLORA_PANEL_WIDTH) {
+            *(float8_unaligned *)destination = scale * left[r];
+            *(float8_unaligned *)(destination + 8) = scale * right[r];
+        } else if (width == QLORA_PANEL_WIDTH) {
             *(float8_unaligned *)destination += scale * left[r];
             *(float8_unaligned *)(destination + 8) += scale * right[r];
         } else {
             for (ptrdiff_t j = 0; j < width; j++) {
-                destination[j] += scale * (j < 8 ? left[r][j] : right[r][j - 8]);
+                float product = scale * (j < 8 ? left[r][j] : right[r][j - 8]);
+                destination[j] = overwrite ? product : destination[j] + product;
             }
         }
     }
@@ -65,7 +69,7 @@ enum { narrow_tile_rows = 12 };
 /// Each sum sees the same additions in the same order as in `multiply_tile`.
 ALWAYS_INLINE void multiply_narrow_tile(
     int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
     float8 sums[narrow_tile_rows];
     const float *row[narrow_tile_rows];
@@ -83,10 +87,15 @@ ALWAYS_INLINE void multiply_narrow_tile(
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
-        if (width == 8) {
+        if (overwrite && width == 8) {
+            *(float8_unaligned *)destination = scale * sums[r];
+        } else if (width == 8) {
             *(float8_unaligned *)destination += scale * sums[r];
         } else {
-            for (ptrdiff_t j = 0; j < width; j++) destination[j] += scale * sums[r][j];
+            for (ptrdiff_t j = 0; j < width; j++) {
+                float product = scale * sums[r][j];
+                destination[j] = overwrite ? product : destination[j] + product;
+            }
         }
     }
 }
@@ -94,17 +103,17 @@ ALWAYS_INLINE void multiply_narrow_tile(
 /// `multiply_panel` for a panel of at most eight columns, twelve rows at a time.
 ALWAYS_INLINE void multiply_narrow_panel(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
     ptrdiff_t i = 0;
     for (; i + narrow_tile_rows <= rows; i += narrow_tile_rows) {
         multiply_narrow_tile(narrow_tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                             panel, c + i * c_row_stride, c_row_stride, width, scale);
+                             panel, c + i * c_row_stride, c_row_stride, width, scale, overwrite);
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
     switch (rows - i) {
-#define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale); break;
+#define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
     NARROW_REST(11) NARROW_REST(10) NARROW_REST(9) NARROW_REST(8) NARROW_REST(7) NARROW_REST(6)
     NARROW_REST(5) NARROW_REST(4) NARROW_REST(3) NARROW_REST(2) NARROW_REST(1)
 #undef NARROW_REST
@@ -114,51 +123,51 @@ ALWAYS_INLINE void multiply_narrow_panel(
 
 ALWAYS_INLINE void multiply_panel(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
     if (width <= 8) {
-        multiply_narrow_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
+        multiply_narrow_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
         return;
     }
     ptrdiff_t i = 0;
     for (; i + tile_rows <= rows; i += tile_rows) {
         multiply_tile(tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                      panel, c + i * c_row_stride, c_row_stride, width, scale);
+                      panel, c + i * c_row_stride, c_row_stride, width, scale, overwrite);
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
     // A constant tile size per case, so each call unrolls into registers.
     switch (rows - i) {
-    case 5: multiply_tile(5, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale); break;
-    case 4: multiply_tile(4, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale); break;
-    case 3: multiply_tile(3, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale); break;
-    case 2: multiply_tile(2, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale); break;
-    case 1: multiply_tile(1, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale); break;
+    case 5: multiply_tile(5, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
+    case 4: multiply_tile(4, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
+    case 3: multiply_tile(3, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
+    case 2: multiply_tile(2, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
+    case 1: multiply_tile(1, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
     default: break;
     }
 }
 
 static void multiply_panel_baseline(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
-    multiply_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
+    multiply_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
 static void multiply_panel_avx2(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
-    multiply_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
+    multiply_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
 }
 #endif
 
 void qlora_multiply_panel(
     qlora_vector_level level,
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
 {
-    VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale);
+    VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
 }

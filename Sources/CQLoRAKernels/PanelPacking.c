@@ -48,7 +48,12 @@ ALWAYS_INLINE void pack_float_panel(
     ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
 {
     const float *corner = values + first_row * row_stride + first_column * column_stride;
-    if (column_stride == 1) {
+    if (column_stride == 1 && width == QLORA_PANEL_WIDTH) {
+        // A copy of a known size: a few vector moves per row, not a call.
+        for (ptrdiff_t t = 0; t < depth; t++) {
+            memcpy(panel + t * QLORA_PANEL_WIDTH, corner + t * row_stride, QLORA_PANEL_WIDTH * sizeof(float));
+        }
+    } else if (column_stride == 1) {
         for (ptrdiff_t t = 0; t < depth; t++) {
             float *destination = panel + t * QLORA_PANEL_WIDTH;
             memcpy(destination, corner + t * row_stride, (size_t)width * sizeof(float));

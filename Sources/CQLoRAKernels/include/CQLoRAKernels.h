@@ -15,5 +15,6 @@
 #include "WorkCounter.h"
 #include "AdamStep.h"
 #include "LlamaRowKernels.h"
+#include "WorkerPool.h"
 
 #endif

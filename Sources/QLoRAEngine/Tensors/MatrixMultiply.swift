@@ -66,16 +66,17 @@ public enum MatrixMultiply {
     /// Computes `c = scale · a · b`, or adds it to `c` when `accumulate` is true.
     ///
     /// - Parameters:
-    ///   - c: the row-major `a.rows` x `b.columns` result.
+    ///   - c: the row-major `a.rows` x `b.columns` result, its rows `rowStride` apart (by default
+    ///     `b.columns`: one head's columns of a wider activation are written in place).
     ///   - panels: scratch of at least `panelScratchCount(threads:)` floats.
     ///   - threads: threads to split the columns (or rows) of C between (the same bits as one).
     public static func multiply(
-        _ a: Operand, _ b: Operand, into c: UnsafeMutableBufferPointer<Float>,
+        _ a: Operand, _ b: Operand, into c: UnsafeMutableBufferPointer<Float>, rowStride: Int? = nil,
         scale: Float = 1, accumulate: Bool = false,
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
-        multiply(a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
-                 vectorLevel: .detected)
+        multiply(a, b, into: c, rowStride: rowStride, scale: scale, accumulate: accumulate, panels: panels,
+                 threads: threads, vectorLevel: .detected)
     }
 
     /// `multiply` with the kernel's vector instructions chosen: every level gives the same bits.
@@ -85,47 +86,54 @@ public enum MatrixMultiply {
     ///   computed a part of the product.
     @discardableResult
     static func multiply<B: PanelSource>(
-        _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>,
+        _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>, rowStride: Int? = nil,
         scale: Float, accumulate: Bool, panels: UnsafeMutableBufferPointer<Float>, threads: Int,
         vectorLevel: qlora_vector_level
     ) -> Work {
+        let m = a.rows, n = b.columns, cRowStride = rowStride ?? b.columns
         precondition(a.columns == b.rows, "inner dimensions \(a.columns) and \(b.rows) differ")
-        precondition(c.count >= a.rows * b.columns, "result buffer too small")
+        precondition(cRowStride >= n && (m == 0 || c.count >= (m - 1) * cRowStride + n), "result buffer too small")
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
-        let m = a.rows, n = b.columns
         if m == 0 || n == 0 { return Work() }
-        if !accumulate { UnsafeMutableBufferPointer(rebasing: c[0..<m * n]).update(repeating: 0) }
-        if a.columns == 0 { return Work() }
+        if a.columns == 0 {
+            // No products to sum: C is zero, or stays as it is.
+            if !accumulate {
+                for i in 0..<m { UnsafeMutableBufferPointer(rebasing: c[i * cRowStride..<i * cRowStride + n]).update(repeating: 0) }
+            }
+            return Work()
+        }
+        let result = Result(values: c, rowStride: cRowStride, overwrite: !accumulate)
         let panelCount = n.dividedRoundingUp(by: panelWidth)
         let workers = max(1, min(threads, max(panelCount, m)))
         if workers == 1 {
             return Work(packedValues: multiplyPanels(
-                0..<panelCount, rows: 0..<m, a, b, c, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel))
+                0..<panelCount, rows: 0..<m, a, b, result, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel))
         }
         // The workers share out the panels (the columns of C) when there are enough of them, or
         // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
         // a and b and write disjoint parts of c, of panels and of the packed-value counts.
-        nonisolated(unsafe) let (a, b, c) = (a, b, c)
-        nonisolated(unsafe) let scratch = { (worker: Int) in panels.baseAddress.unsafelyUnwrapped + worker * panelWidth * depthBlock }
+        let scratch = panels.baseAddress.unsafelyUnwrapped
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
             counts.initialize(repeating: 0)
-            nonisolated(unsafe) let packed = counts.baseAddress.unsafelyUnwrapped
+            let packed = counts.baseAddress.unsafelyUnwrapped
             if panelCount < workers {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                WorkerPool.run(workers) { worker in
                     let rows = m * worker / workers..<m * (worker + 1) / workers
-                    packed[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, scratch(worker), vectorLevel)
+                    packed[worker] += multiplyPanels(
+                        0..<panelCount, rows: rows, a, b, result, scale, scratch + worker * panelWidth * depthBlock, vectorLevel)
                 }
             } else {
                 // Each worker's first piece is its own, so every worker computes a share however late
                 // it starts; the rest are claimed a few panels at a time, so a thread the machine slows
                 // down does less of the work. Which thread computes a panel never changes its bits.
                 let pieces = min(panelCount, workers * 4)
-                nonisolated(unsafe) let next = packed + workers
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let next = packed + workers
+                WorkerPool.run(workers) { worker in
                     var piece = worker
                     while piece < pieces {
                         let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
-                        packed[worker] += multiplyPanels(share, rows: 0..<m, a, b, c, scale, scratch(worker), vectorLevel)
+                        packed[worker] += multiplyPanels(
+                            share, rows: 0..<m, a, b, result, scale, scratch + worker * panelWidth * depthBlock, vectorLevel)
                         piece = workers + qlora_claim_next(next)
                     }
                 }
@@ -137,12 +145,12 @@ public enum MatrixMultiply {
     /// Produces the columns of C covered by `panelRange` in `rows`, one depth block at a time.
     /// Returns how many values of B it packed.
     private static func multiplyPanels<B: PanelSource>(
-        _ panelRange: Range<Int>, rows: Range<Int>, _ a: Operand, _ b: B, _ c: UnsafeMutableBufferPointer<Float>,
+        _ panelRange: Range<Int>, rows: Range<Int>, _ a: Operand, _ b: B, _ c: Result,
         _ scale: Float, _ panel: UnsafeMutablePointer<Float>, _ vectorLevel: qlora_vector_level
     ) -> Int {
         let n = b.columns, k = a.columns
         var packed = 0
-        let cRows = c.baseAddress.unsafelyUnwrapped + rows.lowerBound * n
+        let cRows = c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride
         for depthStart in stride(from: 0, to: k, by: depthBlock) {
             let depth = min(depthBlock, k - depthStart)
             for panelIndex in panelRange {
@@ -152,11 +160,21 @@ public enum MatrixMultiply {
                     rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel,
                     vectorLevel: vectorLevel)
                 packed += depth * width
+                // The first depth block stores its sums over what C held, unless they add to it.
                 qlora_multiply_panel(
                     vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride, a.columnStride,
-                    rows.count, depth, panel, cRows + column, n, width, scale)
+                    rows.count, depth, panel, cRows + column, c.rowStride, width, scale,
+                    c.overwrite && depthStart == 0 ? 1 : 0)
             }
         }
         return packed
+    }
+
+    /// Where a product's result goes: C's values, the distance between its rows, and whether the
+    /// product replaces them or adds to them.
+    private struct Result {
+        let values: UnsafeMutableBufferPointer<Float>
+        let rowStride: Int
+        let overwrite: Bool
     }
 }

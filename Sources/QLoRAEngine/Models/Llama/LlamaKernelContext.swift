@@ -1,5 +1,3 @@
-import Dispatch
-
 /// What a part of the model needs to run its products: panel scratch and the threads it may use.
 struct LlamaKernelContext {
     /// Panel scratch for `MatrixMultiply`, one panel per thread.
@@ -7,8 +5,11 @@ struct LlamaKernelContext {
     /// Threads the large products may use.
     let available: Int
 
-    /// Threads worth using for an `m` x `n` x `k` product.
-    func threads(m: Int, n: Int, k: Int) -> Int { TrainingWorkspace.threads(available, m: m, n: n, k: k) }
+    /// Threads worth using for an `m` x `n` x `k` product: from about a million multiply-adds
+    /// (some 40 microseconds on one core), since the worker pool's threads are usually awake
+    /// between products (an adapter's 2048 x 128 x 8 is worth splitting; the pool, not
+    /// Dispatch, is what makes it so).
+    func threads(m: Int, n: Int, k: Int) -> Int { m * n * k >= 1 << 20 ? available : 1 }
 
     /// Runs `body` on blocks of `0..<rows` that together cover it, in parallel: for parts whose
     /// rows are independent. The blocks never depend on the thread count.
@@ -31,11 +32,8 @@ struct LlamaKernelContext {
             for item in 0..<items { body(item, 0) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for item in stride(from: worker, to: items, by: workers) { body(item, worker) }
-            }
+        WorkerPool.run(workers) { worker in
+            for item in stride(from: worker, to: items, by: workers) { body(item, worker) }
         }
     }
 }

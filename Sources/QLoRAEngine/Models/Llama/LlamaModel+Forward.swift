@@ -75,8 +75,7 @@ extension LlamaModel {
             }
             LlamaParts.attentionForward(
                 query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
-                shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
-                context: context)
+                shape: shape, probabilities: a.probabilities, into: a.attention, context: context)
             _ = a.middle.update(fromContentsOf: x[0..<n * c.hiddenSize])
             project(.output, UnsafeBufferPointer(a.attention), into: a.middle, accumulate: true)
             // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).

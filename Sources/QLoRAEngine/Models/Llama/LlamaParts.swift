@@ -188,8 +188,8 @@ extension LlamaParts {
         var keyValueWidth: Int { keyValueHeads * headDimension }
         /// Query heads that share one key/value head (transformers' `num_key_value_groups`).
         var group: Int { heads / keyValueHeads }
-        /// Floats of scratch one worker needs.
-        var scratchPerWorker: Int { sequenceLength * sequenceLength + 3 * sequenceLength * headDimension }
+        /// Floats of scratch one worker needs: dP of one row block in the backward pass.
+        var scratchPerWorker: Int { Self.rowBlock * sequenceLength }
 
         /// Query rows computed together. A causal row block [r0, r1) sees keys 0..<r1 only, so the
         /// blocks skip the masked upper triangle's work: about half of it.
@@ -220,15 +220,13 @@ extension LlamaParts {
     static func attentionForward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
-        into output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
-        context: LlamaKernelContext
+        into output: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
     ) {
         let (T, d) = (shape.sequenceLength, shape.headDimension)
         let scale = 1 / Float(d).squareRoot()
         context.forEach(shape.batchSize * shape.keyValueHeads) { item, worker in
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
-            let headOutput = scratch.baseAddress! + worker * shape.scratchPerWorker
             let keyOffset = b * T * shape.keyValueWidth + g * d
             for h in g * shape.group..<(g + 1) * shape.group {
                 let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
@@ -242,14 +240,11 @@ extension LlamaParts {
                     let p = UnsafeMutableBufferPointer(start: head + offset, count: rows.count * seen)
                     MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
                     causalSoftmaxForward(p.baseAddress!, firstRow: rows.lowerBound, rows: rows.count, width: seen)
-                    let o = UnsafeMutableBufferPointer(start: headOutput, count: rows.count * d)
+                    let first = (b * T + rows.lowerBound) * shape.queryWidth + h * d
                     MatrixMultiply.multiply(
-                        MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: rows.count, columns: seen), values, into: o,
+                        MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: rows.count, columns: seen), values,
+                        into: UnsafeMutableBufferPointer(rebasing: output[first...]), rowStride: shape.queryWidth,
                         panels: panels)
-                    for (local, t) in rows.enumerated() {
-                        let row = (b * T + t) * shape.queryWidth + h * d
-                        for i in 0..<d { output[row + i] = o[local * d + i] }
-                    }
                 }
             }
         }
@@ -273,14 +268,17 @@ extension LlamaParts {
         context.forEach(shape.batchSize * shape.keyValueHeads) { item, worker in
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
-            let base = scratch.baseAddress! + worker * shape.scratchPerWorker
-            let dP = base
-            let dQBlock = base + T * T
-            let dKGroup = UnsafeMutableBufferPointer(start: base + T * T + T * d, count: T * d)
-            let dVGroup = UnsafeMutableBufferPointer(start: base + T * T + 2 * T * d, count: T * d)
-            dKGroup.update(repeating: 0)
-            dVGroup.update(repeating: 0)
+            let dP = scratch.baseAddress! + worker * shape.scratchPerWorker
+            // The group's dK and dV, written in place (rows keyValueWidth apart), start from zero.
             let keyOffset = b * T * shape.keyValueWidth + g * d
+            for t in 0..<T {
+                let row = keyOffset + t * shape.keyValueWidth
+                UnsafeMutableBufferPointer(rebasing: dK[row..<row + d]).update(repeating: 0)
+                UnsafeMutableBufferPointer(rebasing: dV[row..<row + d]).update(repeating: 0)
+            }
+            let (dKGroup, dVGroup) = (
+                UnsafeMutableBufferPointer(rebasing: dK[keyOffset...]), UnsafeMutableBufferPointer(rebasing: dV[keyOffset...])
+            )
             for h in g * shape.group..<(g + 1) * shape.group {
                 let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
                 for (rows, offset) in shape.rowBlocks {
@@ -295,29 +293,18 @@ extension LlamaParts {
                         UnsafeBufferPointer(start: head + offset, count: rows.count * seen), rows: rows.count, columns: seen)
                     let block = UnsafeMutableBufferPointer(start: dP, count: rows.count * seen)
                     MatrixMultiply.multiply(
-                        p.transposed, outputGradient, into: UnsafeMutableBufferPointer(rebasing: dVGroup[0..<seen * d]),
-                        accumulate: true, panels: panels)
+                        p.transposed, outputGradient, into: dVGroup, rowStride: shape.keyValueWidth, accumulate: true,
+                        panels: panels)
                     MatrixMultiply.multiply(outputGradient, values.transposed, into: block, panels: panels)
                     causalSoftmaxBackward(
                         probabilities: head + offset, gradient: dP, firstRow: rows.lowerBound, rows: rows.count, width: seen)
                     let dS = MatrixMultiply.Operand(UnsafeBufferPointer(block), rows: rows.count, columns: seen)
                     MatrixMultiply.multiply(
-                        dS, keys, into: UnsafeMutableBufferPointer(start: dQBlock, count: rows.count * d), scale: scale,
-                        panels: panels)
+                        dS, keys, into: UnsafeMutableBufferPointer(rebasing: dQ[queryOffset...]),
+                        rowStride: shape.queryWidth, scale: scale, panels: panels)
                     MatrixMultiply.multiply(
-                        dS.transposed, queries, into: UnsafeMutableBufferPointer(rebasing: dKGroup[0..<seen * d]),
-                        scale: scale, accumulate: true, panels: panels)
-                    for (local, t) in rows.enumerated() {
-                        let row = (b * T + t) * shape.queryWidth + h * d
-                        for i in 0..<d { dQ[row + i] = dQBlock[local * d + i] }
-                    }
-                }
-            }
-            for t in 0..<T {
-                let row = (b * T + t) * shape.keyValueWidth + g * d
-                for i in 0..<d {
-                    dK[row + i] = dKGroup[t * d + i]
-                    dV[row + i] = dVGroup[t * d + i]
+                        dS.transposed, queries, into: dKGroup, rowStride: shape.keyValueWidth, scale: scale,
+                        accumulate: true, panels: panels)
                 }
             }
         }
