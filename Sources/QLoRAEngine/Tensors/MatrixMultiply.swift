@@ -1,5 +1,4 @@
 import CQLoRAKernels
-import Dispatch
 
 /// Matrix products on float buffers: `C = scale · A · B`, or `C += scale · A · B`.
 ///
@@ -110,35 +109,54 @@ public enum MatrixMultiply {
                 0..<panelCount, rows: 0..<m, a, b, result, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel))
         }
         // The workers share out the panels (the columns of C) when there are enough of them, or
-        // else the rows of C, as in x Aᵀ with an adapter of rank 16: one panel, many rows. They read
+        // else the rows of C, as in x Aᵀ with an adapter of rank 8: one panel, many rows. They read
         // a and b and write disjoint parts of c, of panels and of the packed-value counts.
-        let scratch = panels.baseAddress.unsafelyUnwrapped
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
             counts.initialize(repeating: 0)
-            let packed = counts.baseAddress.unsafelyUnwrapped
-            if panelCount < workers {
-                WorkerPool.run(workers) { worker in
-                    let rows = m * worker / workers..<m * (worker + 1) / workers
-                    packed[worker] += multiplyPanels(
-                        0..<panelCount, rows: rows, a, b, result, scale, scratch + worker * panelWidth * depthBlock, vectorLevel)
-                }
-            } else {
-                // Each worker's first piece is its own, so every worker computes a share however late
-                // it starts; the rest are claimed a few panels at a time, so a thread the machine slows
-                // down does less of the work. Which thread computes a panel never changes its bits.
-                let pieces = min(panelCount, workers * 4)
-                let next = packed + workers
-                WorkerPool.run(workers) { worker in
-                    var piece = worker
-                    while piece < pieces {
-                        let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
-                        packed[worker] += multiplyPanels(
-                            share, rows: 0..<m, a, b, result, scale, scratch + worker * panelWidth * depthBlock, vectorLevel)
-                        piece = workers + qlora_claim_next(next)
-                    }
-                }
-            }
+            WorkerPool.run(
+                workers,
+                SharedProduct(
+                    a: a, b: b, c: result, scale: scale, scratch: panels.baseAddress.unsafelyUnwrapped,
+                    vectorLevel: vectorLevel, workers: workers, panelCount: panelCount,
+                    splitRows: panelCount < workers, counts: counts.baseAddress.unsafelyUnwrapped))
             return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers)
+        }
+    }
+
+    /// One worker's share of a product split between threads.
+    private struct SharedProduct<B: PanelSource>: ParallelWork {
+        let a: Operand
+        let b: B
+        let c: Result
+        let scale: Float
+        /// Panel scratch: `panelWidth` x `depthBlock` floats per worker.
+        let scratch: UnsafeMutablePointer<Float>
+        let vectorLevel: qlora_vector_level
+        let workers: Int
+        let panelCount: Int
+        /// Whether the workers share out the rows of C, not its panels.
+        let splitRows: Bool
+        /// Each worker's count of packed values, then the next piece to claim.
+        let counts: UnsafeMutablePointer<Int>
+
+        func run(worker: Int) {
+            let panel = scratch + worker * panelWidth * depthBlock
+            if splitRows {
+                let m = a.rows
+                let rows = m * worker / workers..<m * (worker + 1) / workers
+                counts[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, panel, vectorLevel)
+                return
+            }
+            // Each worker's first piece is its own, so every worker computes a share however late
+            // it starts; the rest are claimed a few panels at a time, so a thread the machine slows
+            // down does less of the work. Which thread computes a panel never changes its bits.
+            let pieces = min(panelCount, workers * 4)
+            var piece = worker
+            while piece < pieces {
+                let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
+                counts[worker] += multiplyPanels(share, rows: 0..<a.rows, a, b, c, scale, panel, vectorLevel)
+                piece = workers + qlora_claim_next(counts + workers)
+            }
         }
     }
 

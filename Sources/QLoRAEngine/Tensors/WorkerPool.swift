@@ -1,35 +1,51 @@
 import CQLoRAKernels
 import Dispatch
 
+/// What one worker of a parallel loop computes.
+///
+/// A value, not a closure: handing a closure to other threads makes Swift box it on the heap,
+/// and the engine's loops allocate nothing after their first step.
+protocol ParallelWork {
+    /// Computes worker `worker`'s share.
+    func run(worker: Int)
+}
+
 /// Where the engine's parallel loops run: threads started once (`WorkerPool.c`), so that a loop
 /// allocates nothing and usually finds its threads awake.
 enum WorkerPool {
     /// Helpers for every core but the caller's, started on first use.
     nonisolated(unsafe) private static let pool = qlora_worker_pool_create(Int32(min(Cores.available - 1, 63)))
 
-    /// Calls `body(worker)` for every worker in `0..<workers` in parallel and returns when all
-    /// have returned; the workers must write disjoint memory.
+    /// Runs `work` for every worker in `0..<workers` in parallel and returns when all have
+    /// finished; the workers must write disjoint memory.
     ///
     /// The pool runs one loop at a time. A loop that finds it busy (another caller's loop, or one
     /// nested inside a worker) runs on Dispatch's threads instead: the same calls, the same bits.
-    @inline(never)
-    static func run(_ workers: Int, _ body: (Int) -> Void) {
+    static func run<Work: ParallelWork>(_ workers: Int, _ work: Work) {
         guard workers > 1 else {
-            if workers == 1 { body(0) }
+            if workers == 1 { work.run(worker: 0) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            var job = body
+        withUnsafePointer(to: work) { work in
+            // The C pool calls back one function for every kind of work: through an existential
+            // small enough to hold inline, so nothing is boxed.
+            var job: any ParallelWork = Borrowed(work: work)
             let ran = withUnsafeMutablePointer(to: &job) { job in
                 qlora_worker_pool_run(
                     pool,
-                    { context, worker in context.unsafelyUnwrapped.assumingMemoryBound(to: ((Int) -> Void).self).pointee(worker) },
+                    { job, worker in job.unsafelyUnwrapped.assumingMemoryBound(to: (any ParallelWork).self).pointee.run(worker: worker) },
                     job, workers)
             }
             if ran == 0 {
-                nonisolated(unsafe) let body = body
-                DispatchQueue.concurrentPerform(iterations: workers) { body($0) }
+                nonisolated(unsafe) let work = work
+                DispatchQueue.concurrentPerform(iterations: workers) { work.pointee.run(worker: $0) }
             }
         }
+    }
+
+    /// Work read through a pointer: one word, however large the work.
+    private struct Borrowed<Work: ParallelWork>: ParallelWork {
+        let work: UnsafePointer<Work>
+        func run(worker: Int) { work.pointee.run(worker: worker) }
     }
 }

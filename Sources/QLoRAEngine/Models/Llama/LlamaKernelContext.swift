@@ -11,11 +11,10 @@ struct LlamaKernelContext {
     /// Dispatch, is what makes it so).
     func threads(m: Int, n: Int, k: Int) -> Int { m * n * k >= 1 << 20 ? available : 1 }
 
-    /// Runs `body` on blocks of `0..<rows` that together cover it, in parallel: for parts whose
+    /// Runs `work` on blocks of `0..<rows` that together cover it, in parallel: for parts whose
     /// rows are independent. The blocks never depend on the thread count.
-    func forEachBlock(of rows: Int, _ body: (Range<Int>) -> Void) {
-        let blocks = min(rows, 16)
-        forEach(blocks) { block, _ in body(rows * block / blocks..<rows * (block + 1) / blocks) }
+    func forEachBlock<Work: RowBlockWork>(of rows: Int, _ work: Work) {
+        forEach(min(rows, 16), Blocks(rows: rows, blocks: min(rows, 16), work: work))
     }
 
     /// The scratch of one worker, for products that run one per thread.
@@ -24,18 +23,44 @@ struct LlamaKernelContext {
         return UnsafeMutableBufferPointer(rebasing: panels[worker * size..<(worker + 1) * size])
     }
 
-    /// Runs `body(item, worker)` for every item in `0..<items`, on up to `available` threads, each
-    /// thread taking every `available`-th item; items must write disjoint memory.
-    func forEach(_ items: Int, _ body: (Int, Int) -> Void) {
+    /// Runs `work` for every item in `0..<items`, on up to `available` threads, each thread
+    /// taking every `available`-th item; items must write disjoint memory.
+    func forEach<Work: ItemWork>(_ items: Int, _ work: Work) {
         let workers = max(1, min(available, items))
-        if workers == 1 {
-            for item in 0..<items { body(item, 0) }
-            return
-        }
-        WorkerPool.run(workers) { worker in
-            for item in stride(from: worker, to: items, by: workers) { body(item, worker) }
+        WorkerPool.run(workers, Items(items: items, workers: workers, work: work))
+    }
+
+    /// Worker w's items: w, w + workers, ...
+    private struct Items<Work: ItemWork>: ParallelWork {
+        let items: Int
+        let workers: Int
+        let work: Work
+
+        func run(worker: Int) {
+            for item in stride(from: worker, to: items, by: workers) { work.run(item: item, worker: worker) }
         }
     }
+
+    /// Block b of `rows` as an item: rows b·rows/blocks ..< (b + 1)·rows/blocks.
+    private struct Blocks<Work: RowBlockWork>: ItemWork {
+        let rows: Int
+        let blocks: Int
+        let work: Work
+
+        func run(item block: Int, worker: Int) { work.run(rows: rows * block / blocks..<rows * (block + 1) / blocks) }
+    }
+}
+
+/// A part of the model whose rows are independent, run a block of rows at a time.
+protocol RowBlockWork {
+    /// Computes the rows in `rows`, writing only theirs.
+    func run(rows: Range<Int>)
+}
+
+/// Work on independent items, each told the worker that runs it (to pick its scratch).
+protocol ItemWork {
+    /// Computes item `item` on worker `worker`.
+    func run(item: Int, worker: Int)
 }
 
 extension MatrixMultiply.Operand {

@@ -73,13 +73,12 @@ extension LlamaModel {
             }
             // MLP: out = m + down(silu(gate(n)) ⊙ up(n)), n = RMSNorm(m).
             project(.down, a.activated, outputGradient: residualGradient, inputGradient: w.activatedGradient)
-            context.forEachBlock(of: n) { rows in
-                LlamaParts.swiGLUBackward(
+            context.forEachBlock(
+                of: n,
+                LlamaParts.SwiGLUBackward(
                     gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up),
-                    outputGradient: UnsafeBufferPointer(w.activatedGradient), gateGradient: w.gateGradient,
-                    upGradient: w.upGradient,
-                    elements: rows.lowerBound * c.intermediateSize..<rows.upperBound * c.intermediateSize)
-            }
+                    activatedGradient: UnsafeBufferPointer(w.activatedGradient), gateGradient: w.gateGradient,
+                    upGradient: w.upGradient, width: c.intermediateSize))
             project(.gate, a.normed2, outputGradient: w.gateGradient, inputGradient: w.normedGradient)
             project(.up, a.normed2, outputGradient: w.upGradient, inputGradient: w.normedGradient, accumulate: true)
             rmsNormBackward(
@@ -92,14 +91,12 @@ extension LlamaModel {
                 shape: shape, probabilities: UnsafeBufferPointer(a.probabilities),
                 outputGradient: UnsafeBufferPointer(w.attentionGradient), queryGradient: w.queryGradient,
                 keyGradient: w.keyGradient, valueGradient: w.valueGradient, scratch: w.attentionScratch, context: context)
-            context.forEachBlock(of: n) { rows in
-                LlamaParts.rotaryBackward(
-                    w.queryGradient, rows: rows, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
-                    headDimension: c.headDimension, cos: cos, sin: sin)
-                LlamaParts.rotaryBackward(
-                    w.keyGradient, rows: rows, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
-                    headDimension: c.headDimension, cos: cos, sin: sin)
-            }
+            context.forEachBlock(
+                of: n,
+                LlamaParts.Rotation(
+                    query: w.queryGradient, key: w.keyGradient, sequenceLength: sequenceLength,
+                    heads: c.attentionHeadCount, keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension,
+                    cos: cos, sin: sin, sinSign: -1))
             // Below the first layer only the embedding learns: without it, skip dx there.
             let inputGradient = index > 0 || full ? w.normedGradient : nil
             project(.query, a.normed1, outputGradient: w.queryGradient, inputGradient: inputGradient)
@@ -125,11 +122,10 @@ extension LlamaModel {
     ) {
         let (x, inverseRMS, outputGradient) = (UnsafeBufferPointer(x), UnsafeBufferPointer(inverseRMS), UnsafeBufferPointer(outputGradient))
         gain.scalars.withUnsafeBufferPointer { gain in
-            context.forEachBlock(of: rows) { rows in
-                LlamaParts.rmsNormBackward(
-                    x, weight: gain, inverseRMS: inverseRMS, outputGradient: outputGradient, rows: rows,
-                    inputGradient: inputGradient)
-            }
+            context.forEachBlock(
+                of: rows,
+                LlamaParts.RMSNormBackward(
+                    x: x, weight: gain, inverseRMS: inverseRMS, outputGradient: outputGradient, inputGradient: inputGradient))
         }
         if let weightGradient {
             LlamaParts.rmsNormWeightBackward(

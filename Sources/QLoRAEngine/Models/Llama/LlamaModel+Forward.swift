@@ -65,14 +65,11 @@ extension LlamaModel {
             project(.query, normed1, into: a.query)
             project(.key, normed1, into: a.key)
             project(.value, normed1, into: a.value)
-            context.forEachBlock(of: n) { rows in
-                LlamaParts.rotaryForward(
-                    a.query, rows: rows, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
-                    headDimension: c.headDimension, cos: cos, sin: sin)
-                LlamaParts.rotaryForward(
-                    a.key, rows: rows, sequenceLength: sequenceLength, heads: c.keyValueHeadCount,
-                    headDimension: c.headDimension, cos: cos, sin: sin)
-            }
+            context.forEachBlock(
+                of: n,
+                LlamaParts.Rotation(
+                    query: a.query, key: a.key, sequenceLength: sequenceLength, heads: c.attentionHeadCount,
+                    keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension, cos: cos, sin: sin, sinSign: 1))
             LlamaParts.attentionForward(
                 query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
                 shape: shape, probabilities: a.probabilities, into: a.attention, context: context)
@@ -84,11 +81,11 @@ extension LlamaModel {
             let normed2 = UnsafeBufferPointer(a.normed2)
             project(.gate, normed2, into: a.gate)
             project(.up, normed2, into: a.up)
-            context.forEachBlock(of: n) { rows in
-                LlamaParts.swiGLUForward(
-                    gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up), into: a.activated,
-                    elements: rows.lowerBound * c.intermediateSize..<rows.upperBound * c.intermediateSize)
-            }
+            context.forEachBlock(
+                of: n,
+                LlamaParts.SwiGLUForward(
+                    gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up), activated: a.activated,
+                    width: c.intermediateSize))
             let next = w.residuals[index + 1]
             _ = next.update(fromContentsOf: middle[0..<n * c.hiddenSize])
             project(.down, UnsafeBufferPointer(a.activated), into: next, accumulate: true)
@@ -112,10 +109,9 @@ extension LlamaModel {
         inverseRMS: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
     ) {
         gain.scalars.withUnsafeBufferPointer { gain in
-            context.forEachBlock(of: rows) { rows in
-                LlamaParts.rmsNormForward(
-                    x, weight: gain, epsilon: configuration.rmsNormEpsilon, rows: rows, into: y, inverseRMS: inverseRMS)
-            }
+            context.forEachBlock(
+                of: rows,
+                LlamaParts.RMSNormForward(x: x, weight: gain, epsilon: configuration.rmsNormEpsilon, y: y, inverseRMS: inverseRMS))
         }
     }
 
@@ -125,12 +121,12 @@ extension LlamaModel {
         _ ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, workspace w: LlamaWorkspace, gradient: Bool
     ) -> Float {
         let predicted = ids.count / sequenceLength * (sequenceLength - 1)
-        w.context.forEachBlock(of: ids.count) { rows in
-            LlamaParts.crossEntropy(
+        w.context.forEachBlock(
+            of: ids.count,
+            LlamaParts.CrossEntropy(
                 logits: UnsafeBufferPointer(w.logits), ids: ids, sequenceLength: sequenceLength,
-                vocabulary: configuration.vocabularySize, rows: rows, predicted: predicted, rowLosses: w.rowLosses,
-                gradient: gradient ? w.logitsGradient : nil)
-        }
+                vocabulary: configuration.vocabularySize, predicted: predicted, rowLosses: w.rowLosses,
+                gradient: gradient ? w.logitsGradient : nil))
         var total: Double = 0
         for n in 0..<ids.count { total += Double(w.rowLosses[n]) }
         return Float(total / Double(predicted))

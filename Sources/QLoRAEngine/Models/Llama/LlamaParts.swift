@@ -36,28 +36,35 @@ enum LlamaParts {
     // MARK: RMSNorm
 
     /// y = w ⊙ x · r with r = 1 / sqrt(mean(x²) + ε), per row; keeps r for backward.
-    static func rmsNormForward(
-        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>, epsilon: Float, rows: Range<Int>,
-        into y: UnsafeMutableBufferPointer<Float>, inverseRMS: UnsafeMutableBufferPointer<Float>
-    ) {
-        let width = w.count
-        let first = rows.lowerBound * width
-        qlora_rms_norm_rows(
-            .detected, x.baseAddress! + first, w.baseAddress!, width, epsilon, rows.count, y.baseAddress! + first,
-            inverseRMS.baseAddress! + rows.lowerBound)
+    struct RMSNormForward: RowBlockWork {
+        let x: UnsafeBufferPointer<Float>
+        let weight: UnsafeBufferPointer<Float>
+        let epsilon: Float
+        let y: UnsafeMutableBufferPointer<Float>
+        let inverseRMS: UnsafeMutableBufferPointer<Float>
+
+        func run(rows: Range<Int>) {
+            let width = weight.count, first = rows.lowerBound * width
+            qlora_rms_norm_rows(
+                .detected, x.baseAddress! + first, weight.baseAddress!, width, epsilon, rows.count, y.baseAddress! + first,
+                inverseRMS.baseAddress! + rows.lowerBound)
+        }
     }
 
     /// With x̂ = x r and g = w ⊙ dy:  dx += r (g - x̂ · mean(g ⊙ x̂)).
-    static func rmsNormBackward(
-        _ x: UnsafeBufferPointer<Float>, weight w: UnsafeBufferPointer<Float>,
-        inverseRMS: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, rows: Range<Int>,
-        inputGradient dx: UnsafeMutableBufferPointer<Float>
-    ) {
-        let width = w.count
-        let first = rows.lowerBound * width
-        qlora_rms_norm_rows_backward(
-            .detected, x.baseAddress! + first, w.baseAddress!, inverseRMS.baseAddress! + rows.lowerBound,
-            dy.baseAddress! + first, width, rows.count, dx.baseAddress! + first)
+    struct RMSNormBackward: RowBlockWork {
+        let x: UnsafeBufferPointer<Float>
+        let weight: UnsafeBufferPointer<Float>
+        let inverseRMS: UnsafeBufferPointer<Float>
+        let outputGradient: UnsafeBufferPointer<Float>
+        let inputGradient: UnsafeMutableBufferPointer<Float>
+
+        func run(rows: Range<Int>) {
+            let width = weight.count, first = rows.lowerBound * width
+            qlora_rms_norm_rows_backward(
+                .detected, x.baseAddress! + first, weight.baseAddress!, inverseRMS.baseAddress! + rows.lowerBound,
+                outputGradient.baseAddress! + first, width, rows.count, inputGradient.baseAddress! + first)
+        }
     }
 
     /// dw += Σ_rows dy ⊙ x̂, rows in order.
@@ -88,33 +95,35 @@ enum LlamaParts {
         }
     }
 
-    /// Rotates each head's pairs (i, i + d/2) by the angle of its token's position, in place
-    /// (transformers' `x cos + rotate_half(x) sin`):  x₁' = x₁ c - x₂ s,  x₂' = x₂ c + x₁ s.
-    static func rotaryForward(
-        _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
-        cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
-    ) {
-        rotate(x, rows: rows, sequenceLength: sequenceLength, heads: heads, headDimension: d, cos: cos, sin: sin, sinSign: 1)
-    }
+    /// Rotates each head's pairs (i, i + d/2) of the queries and keys by the angle of their
+    /// token's position, in place (transformers' `x cos + rotate_half(x) sin`):
+    ///
+    ///     x₁' = x₁ c - x₂ s,   x₂' = x₂ c + x₁ s
+    ///
+    /// The rotation is orthogonal, so its backward (`sinSign` -1) rotates the gradients back by
+    /// the opposite angle: dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s. Negating a float is exact,
+    /// so the backward's bits are those of its formula written out.
+    struct Rotation: RowBlockWork {
+        let query: UnsafeMutableBufferPointer<Float>
+        let key: UnsafeMutableBufferPointer<Float>
+        let sequenceLength: Int
+        let heads: Int
+        let keyValueHeads: Int
+        let headDimension: Int
+        let cos: UnsafeBufferPointer<Float>
+        let sin: UnsafeBufferPointer<Float>
+        /// 1 forward, -1 backward.
+        let sinSign: Float
 
-    /// The rotation is orthogonal, so its backward rotates the gradient back by the opposite angle,
-    /// in place: dx₁ = dx₁' c + dx₂' s,  dx₂ = dx₂' c - dx₁' s.
-    static func rotaryBackward(
-        _ dx: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
-        cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>
-    ) {
-        rotate(dx, rows: rows, sequenceLength: sequenceLength, heads: heads, headDimension: d, cos: cos, sin: sin, sinSign: -1)
-    }
-
-    /// The rotation by each position's angle times `sinSign` (1 or -1; negating a float is exact,
-    /// so the backward's bits are those of its formula written out).
-    private static func rotate(
-        _ x: UnsafeMutableBufferPointer<Float>, rows: Range<Int>, sequenceLength: Int, heads: Int, headDimension d: Int,
-        cos: UnsafeBufferPointer<Float>, sin: UnsafeBufferPointer<Float>, sinSign: Float
-    ) {
-        qlora_rotate_rows(
-            .detected, x.baseAddress!, rows.lowerBound, rows.count, sequenceLength, heads, d / 2, cos.baseAddress!,
-            sin.baseAddress!, sinSign)
+        func run(rows: Range<Int>) {
+            func rotate(_ x: UnsafeMutableBufferPointer<Float>, heads: Int) {
+                qlora_rotate_rows(
+                    .detected, x.baseAddress!, rows.lowerBound, rows.count, sequenceLength, heads, headDimension / 2,
+                    cos.baseAddress!, sin.baseAddress!, sinSign)
+            }
+            rotate(query, heads: heads)
+            rotate(key, heads: keyValueHeads)
+        }
     }
 
     // MARK: Causal softmax
@@ -135,41 +144,58 @@ enum LlamaParts {
 
     // MARK: SwiGLU
 
-    /// a = silu(g) ⊙ u, with silu(g) = g σ(g), for the values in `elements`.
-    static func swiGLUForward(
-        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, into a: UnsafeMutableBufferPointer<Float>,
-        elements: Range<Int>
-    ) {
-        let first = elements.lowerBound
-        qlora_swiglu(.detected, g.baseAddress! + first, u.baseAddress! + first, a.baseAddress! + first, elements.count)
+    /// a = silu(g) ⊙ u, with silu(g) = g σ(g), for rows of `width` values.
+    struct SwiGLUForward: RowBlockWork {
+        let gate: UnsafeBufferPointer<Float>
+        let up: UnsafeBufferPointer<Float>
+        let activated: UnsafeMutableBufferPointer<Float>
+        let width: Int
+
+        func run(rows: Range<Int>) {
+            let first = rows.lowerBound * width
+            qlora_swiglu(
+                .detected, gate.baseAddress! + first, up.baseAddress! + first, activated.baseAddress! + first,
+                rows.count * width)
+        }
     }
 
     /// dg = da ⊙ u ⊙ σ(g)(1 + g(1 - σ(g))),  du = da ⊙ silu(g).
-    static func swiGLUBackward(
-        gate g: UnsafeBufferPointer<Float>, up u: UnsafeBufferPointer<Float>, outputGradient da: UnsafeBufferPointer<Float>,
-        gateGradient dg: UnsafeMutableBufferPointer<Float>, upGradient du: UnsafeMutableBufferPointer<Float>,
-        elements: Range<Int>
-    ) {
-        let first = elements.lowerBound
-        qlora_swiglu_backward(
-            .detected, g.baseAddress! + first, u.baseAddress! + first, da.baseAddress! + first, dg.baseAddress! + first,
-            du.baseAddress! + first, elements.count)
+    struct SwiGLUBackward: RowBlockWork {
+        let gate: UnsafeBufferPointer<Float>
+        let up: UnsafeBufferPointer<Float>
+        let activatedGradient: UnsafeBufferPointer<Float>
+        let gateGradient: UnsafeMutableBufferPointer<Float>
+        let upGradient: UnsafeMutableBufferPointer<Float>
+        let width: Int
+
+        func run(rows: Range<Int>) {
+            let first = rows.lowerBound * width
+            qlora_swiglu_backward(
+                .detected, gate.baseAddress! + first, up.baseAddress! + first, activatedGradient.baseAddress! + first,
+                gateGradient.baseAddress! + first, upGradient.baseAddress! + first, rows.count * width)
+        }
     }
 
     // MARK: Causal-LM loss
 
-    /// Cross-entropy of logits[:, t] against ids[:, t + 1] for the rows in `rows`, into `rowLosses`
-    /// (0 on the last position of a sequence, which has nothing to predict), and, when `gradient` is
-    /// given, d mean loss / d logits: (softmax - onehot) / `predicted` on predicting rows and 0 on the last.
-    static func crossEntropy(
-        logits z: UnsafeBufferPointer<Float>, ids: UnsafeBufferPointer<Int32>, sequenceLength: Int, vocabulary: Int,
-        rows: Range<Int>, predicted: Int, rowLosses: UnsafeMutableBufferPointer<Float>,
-        gradient: UnsafeMutableBufferPointer<Float>?
-    ) {
-        let first = rows.lowerBound * vocabulary
-        qlora_cross_entropy_rows(
-            .detected, z.baseAddress! + first, ids.baseAddress!, rows.lowerBound, rows.count, sequenceLength, vocabulary,
-            predicted, rowLosses.baseAddress! + rows.lowerBound, gradient.map { $0.baseAddress! + first })
+    /// Cross-entropy of logits[:, t] against ids[:, t + 1] into `rowLosses` (0 on the last
+    /// position of a sequence, which has nothing to predict), and, when `gradient` is given,
+    /// d mean loss / d logits: (softmax - onehot) / `predicted` on predicting rows and 0 on the last.
+    struct CrossEntropy: RowBlockWork {
+        let logits: UnsafeBufferPointer<Float>
+        let ids: UnsafeBufferPointer<Int32>
+        let sequenceLength: Int
+        let vocabulary: Int
+        let predicted: Int
+        let rowLosses: UnsafeMutableBufferPointer<Float>
+        let gradient: UnsafeMutableBufferPointer<Float>?
+
+        func run(rows: Range<Int>) {
+            let first = rows.lowerBound * vocabulary
+            qlora_cross_entropy_rows(
+                .detected, logits.baseAddress! + first, ids.baseAddress!, rows.lowerBound, rows.count, sequenceLength,
+                vocabulary, predicted, rowLosses.baseAddress! + rows.lowerBound, gradient.map { $0.baseAddress! + first })
+        }
     }
 }
 
@@ -195,17 +221,16 @@ extension LlamaParts {
         /// blocks skip the masked upper triangle's work: about half of it.
         static let rowBlock = 16
 
-        /// The row blocks of a head: rows, and where the block's `rows.count` x `rows.upperBound`
+        /// Row blocks in a head.
+        var rowBlockCount: Int { sequenceLength.dividedRoundingUp(by: Self.rowBlock) }
+
+        /// Row block `index` of a head: its rows, and where its `rows.count` x `rows.upperBound`
         /// scores start within the head's T x T probabilities.
-        var rowBlocks: some Sequence<(rows: Range<Int>, offset: Int)> {
-            let t = sequenceLength
-            return stride(from: 0, to: t, by: Self.rowBlock).lazy.map { start in
-                let end = min(start + Self.rowBlock, t)
-                // Full block j before this one holds B rows of (j + 1) B scores: B² (1 + ... + k) in all.
-                let fullBlocks = start / Self.rowBlock
-                let offset = Self.rowBlock * Self.rowBlock * fullBlocks * (fullBlocks + 1) / 2
-                return (start..<end, offset)
-            }
+        func rowBlock(_ index: Int) -> (rows: Range<Int>, offset: Int) {
+            let start = index * Self.rowBlock
+            // Full block j before this one holds B rows of (j + 1) B scores: B² (1 + ... + k) in all.
+            let offset = Self.rowBlock * Self.rowBlock * index * (index + 1) / 2
+            return (start..<min(start + Self.rowBlock, sequenceLength), offset)
         }
     }
 
@@ -215,22 +240,36 @@ extension LlamaParts {
     ///
     /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); O is written as
     /// `[N, heads·d]`, the layout `o_proj` reads. P is kept for backward, each row block of a head
-    /// as its `rows` x `r1` scores (`AttentionShape.rowBlocks`). The (b, g) pairs run in parallel;
+    /// as its `rows` x `r1` scores (`AttentionShape.rowBlock(_:)`). The (b, g) pairs run in parallel;
     /// each writes its own rows.
     static func attentionForward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
         into output: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
     ) {
-        let (T, d) = (shape.sequenceLength, shape.headDimension)
-        let scale = 1 / Float(d).squareRoot()
-        context.forEach(shape.batchSize * shape.keyValueHeads) { item, worker in
+        context.forEach(
+            shape.batchSize * shape.keyValueHeads,
+            AttentionForward(q: q, k: k, v: v, shape: shape, probabilities: probabilities, output: output, context: context))
+    }
+
+    /// `attentionForward` for one (b, g) pair, the item (b · kvHeads + g).
+    private struct AttentionForward: ItemWork {
+        let q: UnsafeBufferPointer<Float>, k: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>
+        let shape: AttentionShape
+        let probabilities: UnsafeMutableBufferPointer<Float>
+        let output: UnsafeMutableBufferPointer<Float>
+        let context: LlamaKernelContext
+
+        func run(item: Int, worker: Int) {
+            let (T, d) = (shape.sequenceLength, shape.headDimension)
+            let scale = 1 / Float(d).squareRoot()
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
             let keyOffset = b * T * shape.keyValueWidth + g * d
             for h in g * shape.group..<(g + 1) * shape.group {
                 let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
-                for (rows, offset) in shape.rowBlocks {
+                for block in 0..<shape.rowBlockCount {
+                    let (rows, offset) = shape.rowBlock(block)
                     let seen = rows.upperBound
                     let queries = MatrixMultiply.Operand(
                         q, offset: (b * T + rows.lowerBound) * shape.queryWidth + h * d, rows: rows.count, columns: d,
@@ -263,9 +302,26 @@ extension LlamaParts {
         valueGradient dV: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
         context: LlamaKernelContext
     ) {
-        let (T, d) = (shape.sequenceLength, shape.headDimension)
-        let scale = 1 / Float(d).squareRoot()
-        context.forEach(shape.batchSize * shape.keyValueHeads) { item, worker in
+        context.forEach(
+            shape.batchSize * shape.keyValueHeads,
+            AttentionBackward(
+                q: q, k: k, v: v, shape: shape, probabilities: probabilities, dO: dO, dQ: dQ, dK: dK, dV: dV,
+                scratch: scratch, context: context))
+    }
+
+    /// `attentionBackward` for one (b, g) pair, the item (b · kvHeads + g).
+    private struct AttentionBackward: ItemWork {
+        let q: UnsafeBufferPointer<Float>, k: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>
+        let shape: AttentionShape
+        let probabilities: UnsafeBufferPointer<Float>
+        let dO: UnsafeBufferPointer<Float>
+        let dQ: UnsafeMutableBufferPointer<Float>, dK: UnsafeMutableBufferPointer<Float>, dV: UnsafeMutableBufferPointer<Float>
+        let scratch: UnsafeMutableBufferPointer<Float>
+        let context: LlamaKernelContext
+
+        func run(item: Int, worker: Int) {
+            let (T, d) = (shape.sequenceLength, shape.headDimension)
+            let scale = 1 / Float(d).squareRoot()
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
             let dP = scratch.baseAddress! + worker * shape.scratchPerWorker
@@ -281,7 +337,8 @@ extension LlamaParts {
             )
             for h in g * shape.group..<(g + 1) * shape.group {
                 let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
-                for (rows, offset) in shape.rowBlocks {
+                for block in 0..<shape.rowBlockCount {
+                    let (rows, offset) = shape.rowBlock(block)
                     let seen = rows.upperBound
                     let queryOffset = (b * T + rows.lowerBound) * shape.queryWidth + h * d
                     let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
