@@ -19,17 +19,24 @@ struct qlora_worker_pool {
     pthread_mutex_t mutex;
     pthread_cond_t job_posted;
     pthread_cond_t job_finished;
-    /// Counts the jobs posted; a helper waits for it to change.
-    atomic_uint_fast64_t job;
-    /// Helpers that have not yet finished (or declined) the current job.
+    /// Counts the jobs posted.
+    uint_fast64_t jobs;
+    /// Helpers that have not yet finished the current job.
     atomic_int unfinished;
     /// 1 while a job runs: one caller at a time.
     atomic_int busy;
     qlora_task task;
     void *context;
-    ptrdiff_t workers;
     int helpers;
-    struct helper { struct qlora_worker_pool *pool; int index; pthread_t thread; } helper[most_helpers];
+    struct helper {
+        struct qlora_worker_pool *pool;
+        /// The worker index this helper runs.
+        int index;
+        /// The last job given to this helper: it waits for this to change. A job with fewer
+        /// workers than helpers leaves the others asleep.
+        atomic_uint_fast64_t job;
+        pthread_t thread;
+    } helper[most_helpers];
 };
 
 static inline void pause_briefly(void) {
@@ -46,16 +53,16 @@ static void *helper_main(void *argument) {
     uint_fast64_t seen = 0;
     for (;;) {
         int spins = 0;
-        while (atomic_load(&pool->job) == seen && spins++ < spins_before_sleeping) pause_briefly();
-        if (atomic_load(&pool->job) == seen) {
+        while (atomic_load(&self->job) == seen && spins++ < spins_before_sleeping) pause_briefly();
+        if (atomic_load(&self->job) == seen) {
             pthread_mutex_lock(&pool->mutex);
-            while (atomic_load(&pool->job) == seen) pthread_cond_wait(&pool->job_posted, &pool->mutex);
+            while (atomic_load(&self->job) == seen) pthread_cond_wait(&pool->job_posted, &pool->mutex);
             pthread_mutex_unlock(&pool->mutex);
         }
-        seen = atomic_load(&pool->job);
-        // Every helper answers every job, those with no part in it at once: so no helper can still
-        // be reading one job's parameters when the next job writes its own.
-        if (self->index < pool->workers) pool->task(pool->context, self->index);
+        seen = atomic_load(&self->job);
+        // The job's task and context were written before this helper's job number; the caller
+        // writes the next job's only after every helper given this one has finished it.
+        pool->task(pool->context, self->index);
         if (atomic_fetch_sub(&pool->unfinished, 1) == 1) {
             pthread_mutex_lock(&pool->mutex);
             pthread_cond_signal(&pool->job_finished);
@@ -74,7 +81,9 @@ qlora_worker_pool *qlora_worker_pool_create(int helpers) {
     pthread_cond_init(&pool->job_posted, NULL);
     pthread_cond_init(&pool->job_finished, NULL);
     for (int i = 0; i < helpers; i++) {
-        pool->helper[i] = (struct helper){ pool, i + 1, 0 };
+        pool->helper[i].pool = pool;
+        pool->helper[i].index = i + 1;
+        atomic_init(&pool->helper[i].job, 0);
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
@@ -92,10 +101,10 @@ int qlora_worker_pool_run(qlora_worker_pool *pool, qlora_task task, void *contex
     if (!atomic_compare_exchange_strong(&pool->busy, &idle, 1)) return 0;
     pool->task = task;
     pool->context = context;
-    pool->workers = workers;
-    atomic_store(&pool->unfinished, pool->helpers);
+    atomic_store(&pool->unfinished, (int)(workers - 1));
     pthread_mutex_lock(&pool->mutex);
-    atomic_fetch_add(&pool->job, 1);
+    pool->jobs += 1;
+    for (ptrdiff_t w = 1; w < workers; w++) atomic_store(&pool->helper[w - 1].job, pool->jobs);
     pthread_cond_broadcast(&pool->job_posted);
     pthread_mutex_unlock(&pool->mutex);
     task(context, 0);
