@@ -74,6 +74,25 @@ import Testing
         #expect(report.text.contains("ada"))
     }
 
+    /// A quiz nobody answered needs no answer: its block does not run.
+    @Test func onlyTheBlocksOfAnsweredQuizzesRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var partway = Self.learner("bo")
+        partway.lessons["t"]?.quizzes["bits"] = nil
+        let first = folder.appendingPathComponent("a.json"), second = folder.appendingPathComponent("b.json")
+        try ProgressStore.encode(partway).write(to: first)
+        try ProgressStore.encode(Self.learner()).write(to: second)
+
+        let grader = try grader()
+        _ = grader.grade(files: [first.path])
+        #expect(grader.runner.cachedRunCount == 0)
+        let report = grader.grade(files: [first.path, second.path])
+        #expect(grader.runner.cachedRunCount == 1)
+        #expect(report.suites.map(\.score) == [CheckSuite.Score(correct: 1, total: 3), CheckSuite.Score(correct: 2, total: 3)])
+    }
+
     @Test func allRightExitsZero() throws {
         var progress = Self.learner()
         progress.lessons["t"]?.quizzes["levels"]?.answer = "16"

@@ -35,10 +35,10 @@ public struct AnswerGrader {
 
     /// Grades every file; each becomes one suite of the report.
     ///
-    /// The blocks the computed answers come from run first, concurrently and once each; every
-    /// learner's answers are then judged against the runner's cache.
+    /// The blocks the answered computed quizzes come from run first, concurrently and once each;
+    /// every learner's answers are then judged against the runner's cache.
     public func grade(files: [String]) -> CheckReport {
-        computeAnswers()
+        computeAnswers(answered: answeredQuizzes(in: files))
         return CheckReport(mode: .answers, suites: files.map { path in
             do throws(InputError) {
                 return grade(try FileContents.read(path, maximumBytes: LearnerProgress.maximumBytes, expected: "a progress file"), source: path)
@@ -48,13 +48,31 @@ public struct AnswerGrader {
         })
     }
 
-    /// Runs each block a computed quiz reads, concurrently, one quiz per block (one run answers
-    /// every quiz of its block); errors are left for grading to report per learner.
-    private func computeAnswers() {
+    /// The quizzes some learner answered, as "lesson/quiz", from a first reading of the files:
+    /// the blocks behind other quizzes need not run, so a class halfway through the course does not
+    /// wait for the last lessons' models. A file that cannot be read adds nothing; grading reports it.
+    private func answeredQuizzes(in files: [String]) -> Set<String> {
+        var answered: Set<String> = []
+        for path in files {
+            guard let data = try? FileContents.read(path, maximumBytes: LearnerProgress.maximumBytes, expected: "a progress file"),
+                let progress = try? ProgressStore.decode(data, source: path)
+            else { continue }
+            for (lessonID, lesson) in progress.lessons {
+                for quizID in lesson.quizzes.keys { answered.insert("\(lessonID)/\(quizID)") }
+            }
+        }
+        return answered
+    }
+
+    /// Runs each block an answered computed quiz reads, concurrently, one quiz per block (one run
+    /// answers every quiz of its block); errors are left for grading to report per learner.
+    private func computeAnswers(answered: Set<String>) {
         let firstQuizPerBlock = course.lessons.flatMap { lesson in
             var seen: Set<String> = []
             return lesson.quizzes.compactMap { quiz -> (Lesson, Quiz)? in
-                guard case .computed(let blockID, _, _, _) = quiz.answer, seen.insert(blockID).inserted else { return nil }
+                guard case .computed(let blockID, _, _, _) = quiz.answer, answered.contains("\(lesson.id)/\(quiz.id)"),
+                    seen.insert(blockID).inserted
+                else { return nil }
                 return (lesson, quiz)
             }
         }
