@@ -62,10 +62,11 @@ import Testing
         var model = try LlamaModel(configuration: configuration, seed: 4)
         let settings = LlamaLoRASettings(lora: .init(rank: 2, alpha: 3, rankStabilized: true), targets: [.key, .up, .down])
         try model.addAdapters(settings, seed: 8)
-        // Nonzero B, so that A gets a gradient too.
+        // Nonzero B, so that A gets a gradient too: drawn in name order, the same every run (a
+        // dictionary's order changes from process to process).
         var adapters = model.adapterTensors()
         var generator = SeededGenerator(seed: 2)
-        for name in adapters.keys where name.contains("lora_B") {
+        for name in adapters.keys.sorted() where name.contains("lora_B") {
             adapters[name] = Tensor.normal(rows: adapters[name]!.rows, columns: 2, standardDeviation: 0.3, using: &generator)
         }
         try model.loadAdapters(adapters, settings: settings)
