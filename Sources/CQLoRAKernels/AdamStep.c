@@ -41,20 +41,9 @@ ALWAYS_INLINE void adam_step(
     }
 }
 
-static void adam_step_baseline(
-    float *parameters, const float *gradient, float *m, float *v, ptrdiff_t count, qlora_adam_coefficients k)
-{
-    adam_step(parameters, gradient, m, v, count, k);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2")))
-static void adam_step_avx2(
-    float *parameters, const float *gradient, float *m, float *v, ptrdiff_t count, qlora_adam_coefficients k)
-{
-    adam_step(parameters, gradient, m, v, count, k);
-}
-#endif
+DEFINE_VARIANTS(adam_step,
+    (float *parameters, const float *gradient, float *m, float *v, ptrdiff_t count, qlora_adam_coefficients k),
+    (parameters, gradient, m, v, count, k))
 
 void qlora_adam_step(
     qlora_vector_level level, float *parameters, const float *gradient, float *m, float *v, ptrdiff_t count,

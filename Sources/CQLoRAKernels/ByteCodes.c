@@ -37,21 +37,10 @@ ALWAYS_INLINE void quantize_byte_codes(
     }
 }
 
-static void quantize_byte_codes_baseline(
-    const float *values, ptrdiff_t count, ptrdiff_t blocksize, ptrdiff_t first_block, ptrdiff_t end_block,
-    const uint8_t *lookup_table, uint8_t *codes, float *absmax)
-{
-    quantize_byte_codes(values, count, blocksize, first_block, end_block, lookup_table, codes, absmax);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) static void quantize_byte_codes_avx2(
-    const float *values, ptrdiff_t count, ptrdiff_t blocksize, ptrdiff_t first_block, ptrdiff_t end_block,
-    const uint8_t *lookup_table, uint8_t *codes, float *absmax)
-{
-    quantize_byte_codes(values, count, blocksize, first_block, end_block, lookup_table, codes, absmax);
-}
-#endif
+DEFINE_VARIANTS(quantize_byte_codes,
+    (const float *values, ptrdiff_t count, ptrdiff_t blocksize, ptrdiff_t first_block, ptrdiff_t end_block,
+     const uint8_t *lookup_table, uint8_t *codes, float *absmax),
+    (values, count, blocksize, first_block, end_block, lookup_table, codes, absmax))
 
 void qlora_quantize_byte_codes(
     qlora_vector_level level, const float *values, ptrdiff_t count, ptrdiff_t blocksize,

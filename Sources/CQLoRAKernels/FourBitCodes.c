@@ -200,12 +200,10 @@ static void quantize_four_bit_baseline(
         count_midpoints_below);
 }
 
-static void dequantize_four_bit_baseline(
-    const uint8_t *packed, const float *absmax, ptrdiff_t count, ptrdiff_t blocksize,
-    ptrdiff_t first_block, ptrdiff_t end_block, const float *codebook, int bypass_cache, float *output)
-{
-    dequantize_four_bit(packed, absmax, count, blocksize, first_block, end_block, codebook, bypass_cache, output);
-}
+DEFINE_VARIANTS(dequantize_four_bit,
+    (const uint8_t *packed, const float *absmax, ptrdiff_t count, ptrdiff_t blocksize,
+     ptrdiff_t first_block, ptrdiff_t end_block, const float *codebook, int bypass_cache, float *output),
+    (packed, absmax, count, blocksize, first_block, end_block, codebook, bypass_cache, output))
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) static void quantize_four_bit_avx2(
@@ -215,13 +213,6 @@ __attribute__((target("avx2"))) static void quantize_four_bit_avx2(
     quantize_four_bit(
         values, count, blocksize, first_block, end_block, midpoints, code_at_position, packed, absmax,
         search_midpoints_avx2);
-}
-
-__attribute__((target("avx2"))) static void dequantize_four_bit_avx2(
-    const uint8_t *packed, const float *absmax, ptrdiff_t count, ptrdiff_t blocksize,
-    ptrdiff_t first_block, ptrdiff_t end_block, const float *codebook, int bypass_cache, float *output)
-{
-    dequantize_four_bit(packed, absmax, count, blocksize, first_block, end_block, codebook, bypass_cache, output);
 }
 #endif
 

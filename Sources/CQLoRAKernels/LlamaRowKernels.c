@@ -351,15 +351,24 @@ ALWAYS_INLINE void cross_entropy_rows(
         }
         ptrdiff_t target = ids[n + 1];
         float8 maximum = splat8(maximum_of(z, vocabulary));
+        // With a gradient wanted, each e^(z - max) is kept in it, to be scaled once the sum is known.
         float8 sums = {0};
-        for (ptrdiff_t v = 0; v < full; v += 8) sums += exponential8(load8(z + v) - maximum);
-        if (rest) sums += keep_lanes(exponential8(load_partial(z + full, rest, 0) - maximum), rest);
+        for (ptrdiff_t v = 0; v < full; v += 8) {
+            float8 e = exponential8(load8(z + v) - maximum);
+            if (dz) store8(dz + v, e);
+            sums += e;
+        }
+        if (rest) {
+            float8 e = keep_lanes(exponential8(load_partial(z + full, rest, 0) - maximum), rest);
+            if (dz) store_partial(dz + full, e, rest);
+            sums += e;
+        }
         float sum = sum_lanes(sums);
         row_losses[local] = maximum[0] + logf(sum) - z[target];
         if (!dz) continue;
         float scale = 1 / (sum * (float)predicted);
-        for (ptrdiff_t v = 0; v < full; v += 8) store8(dz + v, exponential8(load8(z + v) - maximum) * scale);
-        if (rest) store_partial(dz + full, exponential8(load_partial(z + full, rest, 0) - maximum) * scale, rest);
+        for (ptrdiff_t v = 0; v < full; v += 8) store8(dz + v, load8(dz + v) * scale);
+        for (ptrdiff_t v = full; v < vocabulary; v++) dz[v] *= scale;
         dz[target] -= 1 / (float)predicted;
     }
 }

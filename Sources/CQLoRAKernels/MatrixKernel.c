@@ -147,22 +147,10 @@ ALWAYS_INLINE void multiply_panel(
     }
 }
 
-static void multiply_panel_baseline(
-    const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
-{
-    multiply_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2")))
-static void multiply_panel_avx2(
-    const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
-{
-    multiply_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
-}
-#endif
+DEFINE_VARIANTS(multiply_panel,
+    (const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
+     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite),
+    (a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite))
 
 void qlora_multiply_panel(
     qlora_vector_level level,

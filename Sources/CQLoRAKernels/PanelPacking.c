@@ -70,22 +70,10 @@ ALWAYS_INLINE void pack_float_panel(
     }
 }
 
-static void pack_float_panel_baseline(
-    const float *values, ptrdiff_t row_stride, ptrdiff_t column_stride,
-    ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
-{
-    pack_float_panel(values, row_stride, column_stride, first_row, depth, first_column, width, panel);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2")))
-static void pack_float_panel_avx2(
-    const float *values, ptrdiff_t row_stride, ptrdiff_t column_stride,
-    ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel)
-{
-    pack_float_panel(values, row_stride, column_stride, first_row, depth, first_column, width, panel);
-}
-#endif
+DEFINE_VARIANTS(pack_float_panel,
+    (const float *values, ptrdiff_t row_stride, ptrdiff_t column_stride,
+     ptrdiff_t first_row, ptrdiff_t depth, ptrdiff_t first_column, ptrdiff_t width, float *panel),
+    (values, row_stride, column_stride, first_row, depth, first_column, width, panel))
 
 void qlora_pack_float_panel(
     qlora_vector_level level, const float *values, ptrdiff_t row_stride, ptrdiff_t column_stride,
