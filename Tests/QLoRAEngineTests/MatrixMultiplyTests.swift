@@ -139,12 +139,38 @@ import Testing
         #expect(actual.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
-    /// Seventy columns are split between the threads by panels; sixteen, one panel, by rows.
-    @Test(arguments: [70, 16])
-    func twoThreadsGiveTheBitsOfOne(columns: Int) {
-        let a = Self.random(37 * 600, seed: 6), b = Self.random(columns * 600, seed: 7)
-        let one = Self.product(a, (37, 600), transposeA: false, b, (columns, 600), transposeB: true, threads: 1)
-        let two = Self.product(a, (37, 600), transposeA: false, b, (columns, 600), transposeB: true, threads: 2)
+    /// A B small enough to pack whole is packed once and the rows of C shared out (300 x 70 x
+    /// 300); a larger one is shared out by panels (37 x 70 x 1100), or by rows when it is a single
+    /// panel (37 x 16 x 4200). Every way gives one thread's bits.
+    @Test(arguments: [(300, 70, 300), (37, 70, 1100), (37, 16, 4200)])
+    func twoThreadsGiveTheBitsOfOne(m: Int, n: Int, k: Int) {
+        let a = Self.random(m * k, seed: 6), b = Self.random(n * k, seed: 7)
+        let one = Self.product(a, (m, k), transposeA: false, b, (n, k), transposeB: true, threads: 1)
+        let two = Self.product(a, (m, k), transposeA: false, b, (n, k), transposeB: true, threads: 2)
         #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
+    }
+
+    /// Packed whole, B is packed once however many threads share the rows: the count a lesson
+    /// shows as the weights dequantized per forward does not depend on the machine's cores.
+    @Test func aWholeBIsPackedOnceForAnyThreadCount() {
+        let (m, n, k) = (300, 70, 300)
+        let a = Self.random(m * k, seed: 6), b = Self.random(n * k, seed: 7)
+        var c = [Float](repeating: 0, count: m * n)
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: 2))
+        let work = a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    panels.withUnsafeMutableBufferPointer { panels in
+                        [1, 2].map { threads in
+                            MatrixMultiply.multiply(
+                                MatrixMultiply.Operand(a, rows: m, columns: k), MatrixMultiply.Operand(b, rows: n, columns: k).transposed,
+                                into: c, scale: 1, accumulate: false, panels: panels, threads: threads, vectorLevel: .detected)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(work.map(\.packedValues) == [n * k, n * k])
+        #expect(work.map(\.parallelPartitions) == [0, 2])
     }
 }

@@ -7,7 +7,7 @@ import CQLoRAKernels
 ///
 /// The kernel is the classic blocked one, small enough to read: B is copied a panel at a time
 /// (`panelWidth` columns by `depthBlock` rows) into a contiguous scratch buffer (decoded on the way
-/// when B is a packed weight, see `PanelSource`), and a micro-kernel (`qlora_multiply_panel`, in C
+/// when B is a packed weight, see `PanelSource`; all of B at once when it fits), and a micro-kernel (`qlora_multiply_panel`, in C
 /// so that it can use AVX2 where the CPU has it) keeps six rows of that panel's columns of C in
 /// registers while it walks down the panel, adding `A[i, p] * panel[p]` for each row i. Every
 /// element of C is summed in the same order (p ascending, from zero in each depth block, then
@@ -18,10 +18,16 @@ public enum MatrixMultiply {
     public static let panelWidth = Int(QLORA_PANEL_WIDTH)
     /// Rows of B copied into a panel at a time, so the panel stays in the level-1 cache.
     public static let depthBlock = 256
+    /// Floats of B one thread may hold packed: all of B when it is this small (every weight of
+    /// the tiny Llama is), half a level-2 cache.
+    static let packedLimit = 64 * 1024
+    /// Rows of C a thread computes at a time when it holds all of B: small enough that their
+    /// rows of A stay in the level-2 cache while every panel passes over them.
+    static let rowPiece = 96
 
     /// Floats of panel scratch `multiply` needs for `threads` threads.
     public static func panelScratchCount(threads: Int) -> Int {
-        panelWidth * depthBlock * max(1, threads)
+        packedLimit * max(1, threads)
     }
 
     /// A matrix read from a float buffer: element (row, column) is at `row * rowStride + column * columnStride`.
@@ -80,9 +86,9 @@ public enum MatrixMultiply {
 
     /// `multiply` with the kernel's vector instructions chosen: every level gives the same bits.
     ///
-    /// - Returns: how many values of B were copied (or decoded) into panels (B's size once when
-    ///   the columns are shared out, once per worker when the rows are), and how many workers
-    ///   computed a part of the product.
+    /// - Returns: how many values of B were copied (or decoded) into panels (B's size once, but
+    ///   once per worker when a B too large to pack whole has too few panels to share out), and
+    ///   how many workers computed a part of the product.
     @discardableResult
     static func multiply<B: PanelSource>(
         _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>, rowStride: Int? = nil,
@@ -103,33 +109,136 @@ public enum MatrixMultiply {
         }
         let result = Result(values: c, rowStride: cRowStride, overwrite: !accumulate)
         let panelCount = n.dividedRoundingUp(by: panelWidth)
+        let scratch = panels.baseAddress.unsafelyUnwrapped
+        if panelCount * panelWidth * a.columns <= packedLimit {
+            // B fits one thread's scratch: the workers pack all of it once, sharing out its
+            // panels, then compute whole rows of C a piece at a time, every worker reading the one
+            // packed B and only its own rows of A, once. (Walking every row of A for each panel,
+            // as below, reads A from beyond the level-2 cache once per panel.)
+            let pieces = m.dividedRoundingUp(by: rowPiece)
+            let workers = max(1, min(threads, pieces))
+            let packed = PackedB(b: b, depth: a.columns, scratch: scratch, vectorLevel: vectorLevel)
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
+                counts.initialize(repeating: 0)
+                WorkerPool.run(workers, PackShares(packed: packed, workers: workers, counts: counts.baseAddress.unsafelyUnwrapped))
+                counts[workers] = 0
+                WorkerPool.run(
+                    workers,
+                    RowShares(
+                        a: a, packed: packed, c: result, scale: scale, workers: workers, pieces: pieces,
+                        nextPiece: counts.baseAddress.unsafelyUnwrapped + workers))
+                return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers > 1 ? workers : 0)
+            }
+        }
         let workers = max(1, min(threads, max(panelCount, m)))
         if workers == 1 {
-            return Work(packedValues: multiplyPanels(
-                0..<panelCount, rows: 0..<m, a, b, result, scale, panels.baseAddress.unsafelyUnwrapped, vectorLevel))
+            return Work(packedValues: multiplyPanels(0..<panelCount, rows: 0..<m, a, b, result, scale, scratch, vectorLevel))
         }
         // The workers share out the panels (the columns of C) when there are enough of them, or
-        // else the rows of C, as in x Aᵀ with an adapter of rank 8: one panel, many rows. They read
-        // a and b and write disjoint parts of c, of panels and of the packed-value counts.
+        // else the rows of C, as in gᵀ x with an adapter of rank 8 over many tokens: one panel,
+        // deep. They read a and b and write disjoint parts of c, of panels and of the counts.
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
             counts.initialize(repeating: 0)
             WorkerPool.run(
                 workers,
-                SharedProduct(
-                    a: a, b: b, c: result, scale: scale, scratch: panels.baseAddress.unsafelyUnwrapped,
-                    vectorLevel: vectorLevel, workers: workers, panelCount: panelCount,
-                    splitRows: panelCount < workers, counts: counts.baseAddress.unsafelyUnwrapped))
+                ColumnShares(
+                    a: a, b: b, c: result, scale: scale, scratch: scratch, vectorLevel: vectorLevel,
+                    workers: workers, panelCount: panelCount, splitRows: panelCount < workers,
+                    counts: counts.baseAddress.unsafelyUnwrapped))
             return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers)
         }
     }
 
-    /// One worker's share of a product split between threads.
-    private struct SharedProduct<B: PanelSource>: ParallelWork {
+    /// All of B packed in scratch: its depth blocks one after another, each its panels one after
+    /// another.
+    private struct PackedB<B: PanelSource> {
+        let b: B
+        /// Rows of B: the depth of the product.
+        let depth: Int
+        let scratch: UnsafeMutablePointer<Float>
+        let vectorLevel: qlora_vector_level
+
+        var panelCount: Int { b.columns.dividedRoundingUp(by: panelWidth) }
+
+        /// Where panel `panelIndex` of the depth block starting at row `depthStart` is.
+        func panel(_ panelIndex: Int, depthStart: Int) -> UnsafeMutablePointer<Float> {
+            scratch + depthStart * panelCount * panelWidth + panelIndex * min(depthBlock, depth - depthStart) * panelWidth
+        }
+
+        /// Packs every depth block of panel `panelIndex`; returns how many values of B it packed.
+        func pack(_ panelIndex: Int) -> Int {
+            let column = panelIndex * panelWidth
+            let width = min(panelWidth, b.columns - column)
+            for depthStart in stride(from: 0, to: depth, by: depthBlock) {
+                let rows = depthStart..<min(depth, depthStart + depthBlock)
+                b.pack(
+                    rows: rows, columns: column..<column + width, into: panel(panelIndex, depthStart: depthStart),
+                    vectorLevel: vectorLevel)
+            }
+            return depth * width
+        }
+    }
+
+    /// One worker's share of packing B whole: panels claimed one at a time, the first its own.
+    private struct PackShares<B: PanelSource>: ParallelWork {
+        let packed: PackedB<B>
+        let workers: Int
+        /// Each worker's count of packed values, then the next panel to claim.
+        let counts: UnsafeMutablePointer<Int>
+
+        func run(worker: Int) {
+            var panelIndex = worker
+            while panelIndex < packed.panelCount {
+                counts[worker] += packed.pack(panelIndex)
+                panelIndex = workers + qlora_claim_next(counts + workers)
+            }
+        }
+    }
+
+    /// One worker's share of a product over a packed B: pieces of `rowPiece` rows of C.
+    private struct RowShares<B: PanelSource>: ParallelWork {
+        let a: Operand
+        let packed: PackedB<B>
+        let c: Result
+        let scale: Float
+        let workers: Int
+        let pieces: Int
+        /// The next piece to claim.
+        let nextPiece: UnsafeMutablePointer<Int>
+
+        func run(worker: Int) {
+            let (m, n, k) = (a.rows, packed.b.columns, a.columns)
+            // Each worker's first piece is its own; the rest are claimed one at a time, so a
+            // thread the machine slows down does less of the work. Which thread computes a row
+            // never changes its bits.
+            var piece = worker
+            while piece < pieces {
+                let rows = piece * rowPiece..<min(m, (piece + 1) * rowPiece)
+                let cRows = c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride
+                for depthStart in stride(from: 0, to: k, by: depthBlock) {
+                    for panelIndex in 0..<packed.panelCount {
+                        let column = panelIndex * panelWidth
+                        // The first depth block stores its sums over what C held, unless they add to it.
+                        qlora_multiply_panel(
+                            packed.vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride,
+                            a.columnStride, rows.count, min(depthBlock, k - depthStart),
+                            packed.panel(panelIndex, depthStart: depthStart), cRows + column, c.rowStride,
+                            min(panelWidth, n - column), scale, c.overwrite && depthStart == 0 ? 1 : 0)
+                    }
+                }
+                piece = workers + qlora_claim_next(nextPiece)
+            }
+        }
+    }
+
+    /// One worker's share of a product split by panels (or, when there are fewer panels than
+    /// workers, by rows), for a B too large for a worker to hold whole.
+    private struct ColumnShares<B: PanelSource>: ParallelWork {
         let a: Operand
         let b: B
         let c: Result
         let scale: Float
-        /// Panel scratch: `panelWidth` x `depthBlock` floats per worker.
+        /// Panel scratch: `packedLimit` floats per worker, of which a panel uses the first.
         let scratch: UnsafeMutablePointer<Float>
         let vectorLevel: qlora_vector_level
         let workers: Int
@@ -140,16 +249,14 @@ public enum MatrixMultiply {
         let counts: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            let panel = scratch + worker * panelWidth * depthBlock
+            let panel = scratch + worker * packedLimit
             if splitRows {
                 let m = a.rows
                 let rows = m * worker / workers..<m * (worker + 1) / workers
                 counts[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, panel, vectorLevel)
                 return
             }
-            // Each worker's first piece is its own, so every worker computes a share however late
-            // it starts; the rest are claimed a few panels at a time, so a thread the machine slows
-            // down does less of the work. Which thread computes a panel never changes its bits.
+            // As in RowShares: a first piece each, then claimed a few panels at a time.
             let pieces = min(panelCount, workers * 4)
             var piece = worker
             while piece < pieces {
