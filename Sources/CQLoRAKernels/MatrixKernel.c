@@ -20,7 +20,7 @@ enum { tile_rows = 6 };
 /// Adds `scale · A[0..<R, 0..<depth] · panel` to R rows of C, R known when inlined.
 ALWAYS_INLINE void multiply_tile(
     int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
     float8 left[tile_rows], right[tile_rows];
     const float *row[tile_rows];
@@ -46,16 +46,17 @@ ALWAYS_INLINE void multiply_tile(
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
-        if (overwrite && width == QLORA_PANEL_WIDTH) {
+        const float *start = initial ? initial + r * c_row_stride : NULL;
+        if (!start && width == QLORA_PANEL_WIDTH) {
             *(float8_unaligned *)destination = scale * left[r];
             *(float8_unaligned *)(destination + 8) = scale * right[r];
         } else if (width == QLORA_PANEL_WIDTH) {
-            *(float8_unaligned *)destination += scale * left[r];
-            *(float8_unaligned *)(destination + 8) += scale * right[r];
+            *(float8_unaligned *)destination = *(const float8_unaligned *)start + scale * left[r];
+            *(float8_unaligned *)(destination + 8) = *(const float8_unaligned *)(start + 8) + scale * right[r];
         } else {
             for (ptrdiff_t j = 0; j < width; j++) {
                 float product = scale * (j < 8 ? left[r][j] : right[r][j - 8]);
-                destination[j] = overwrite ? product : destination[j] + product;
+                destination[j] = start ? start[j] + product : product;
             }
         }
     }
@@ -69,7 +70,7 @@ enum { narrow_tile_rows = 12 };
 /// Each sum sees the same additions in the same order as in `multiply_tile`.
 ALWAYS_INLINE void multiply_narrow_tile(
     int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
     float8 sums[narrow_tile_rows];
     const float *row[narrow_tile_rows];
@@ -87,14 +88,15 @@ ALWAYS_INLINE void multiply_narrow_tile(
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
-        if (overwrite && width == 8) {
+        const float *start = initial ? initial + r * c_row_stride : NULL;
+        if (!start && width == 8) {
             *(float8_unaligned *)destination = scale * sums[r];
         } else if (width == 8) {
-            *(float8_unaligned *)destination += scale * sums[r];
+            *(float8_unaligned *)destination = *(const float8_unaligned *)start + scale * sums[r];
         } else {
             for (ptrdiff_t j = 0; j < width; j++) {
                 float product = scale * sums[r][j];
-                destination[j] = overwrite ? product : destination[j] + product;
+                destination[j] = start ? start[j] + product : product;
             }
         }
     }
@@ -103,17 +105,18 @@ ALWAYS_INLINE void multiply_narrow_tile(
 /// `multiply_panel` for a panel of at most eight columns, twelve rows at a time.
 ALWAYS_INLINE void multiply_narrow_panel(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
     ptrdiff_t i = 0;
     for (; i + narrow_tile_rows <= rows; i += narrow_tile_rows) {
         multiply_narrow_tile(narrow_tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                             panel, c + i * c_row_stride, c_row_stride, width, scale, overwrite);
+                             panel, c + i * c_row_stride, c_row_stride, width, scale, initial ? initial + i * c_row_stride : NULL);
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
+    const float *initial_rest = initial ? initial + i * c_row_stride : NULL;
     switch (rows - i) {
-#define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
+#define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
     NARROW_REST(11) NARROW_REST(10) NARROW_REST(9) NARROW_REST(8) NARROW_REST(7) NARROW_REST(6)
     NARROW_REST(5) NARROW_REST(4) NARROW_REST(3) NARROW_REST(2) NARROW_REST(1)
 #undef NARROW_REST
@@ -123,39 +126,40 @@ ALWAYS_INLINE void multiply_narrow_panel(
 
 ALWAYS_INLINE void multiply_panel(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
     if (width <= 8) {
-        multiply_narrow_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
+        multiply_narrow_panel(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, initial);
         return;
     }
     ptrdiff_t i = 0;
     for (; i + tile_rows <= rows; i += tile_rows) {
         multiply_tile(tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                      panel, c + i * c_row_stride, c_row_stride, width, scale, overwrite);
+                      panel, c + i * c_row_stride, c_row_stride, width, scale, initial ? initial + i * c_row_stride : NULL);
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
+    const float *initial_rest = initial ? initial + i * c_row_stride : NULL;
     // A constant tile size per case, so each call unrolls into registers.
     switch (rows - i) {
-    case 5: multiply_tile(5, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
-    case 4: multiply_tile(4, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
-    case 3: multiply_tile(3, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
-    case 2: multiply_tile(2, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
-    case 1: multiply_tile(1, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, overwrite); break;
+    case 5: multiply_tile(5, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
+    case 4: multiply_tile(4, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
+    case 3: multiply_tile(3, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
+    case 2: multiply_tile(2, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
+    case 1: multiply_tile(1, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
     default: break;
     }
 }
 
 DEFINE_VARIANTS(multiply_panel,
     (const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite),
-    (a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite))
+     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial),
+    (a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, initial))
 
 void qlora_multiply_panel(
     qlora_vector_level level,
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, int overwrite)
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
-    VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, overwrite);
+    VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, initial);
 }

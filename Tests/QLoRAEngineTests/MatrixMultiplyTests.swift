@@ -173,4 +173,30 @@ import Testing
         #expect(work.map(\.packedValues) == [n * k, n * k])
         #expect(work.map(\.parallelPartitions) == [0, 2])
     }
+
+    /// Adding to an addend (a residual stream) gives the bits of copying it into C and adding
+    /// to C, for a B packed whole (300 x 70 x 300), a B shared out by panels (37 x 70 x 1100)
+    /// and a product with no depth (5 x 3 x 0), on one thread and on two.
+    @Test(arguments: [(300, 70, 300), (37, 70, 1100), (5, 3, 0)], [1, 2])
+    func addingToAnAddendIsCopyingThenAccumulating(shape: (Int, Int, Int), threads: Int) {
+        let (m, n, k) = shape
+        let a = Self.random(m * k, seed: 11), b = Self.random(n * k, seed: 12), addend = Self.random(m * n, seed: 13)
+        let copied = Self.product(a, (m, k), transposeA: false, b, (n, k), transposeB: true, scale: 0.5, initial: addend, threads: threads)
+        var c = [Float](repeating: .nan, count: m * n)
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: threads))
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                addend.withUnsafeBufferPointer { addend in
+                    c.withUnsafeMutableBufferPointer { c in
+                        panels.withUnsafeMutableBufferPointer { panels in
+                            MatrixMultiply.multiply(
+                                MatrixMultiply.Operand(a, rows: m, columns: k), MatrixMultiply.Operand(b, rows: n, columns: k).transposed,
+                                into: c, scale: 0.5, adding: addend, panels: panels, threads: threads)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(c.map(\.bitPattern) == copied.map(\.bitPattern))
+    }
 }

@@ -102,7 +102,8 @@ extension FrozenBase {
         return Tensor(shape: Array(x.shape.dropLast()) + [outFeatures], scalars: output)
     }
 
-    /// Computes `c = scale · a · W`, or `a · Wᵀ` when `transposed`, adding to `c` when `accumulate`.
+    /// Computes `c = scale · a · W`, or `a · Wᵀ` when `transposed`, adding to `c` when `accumulate`
+    /// or to `addend` when one is given.
     ///
     /// A packed weight is decoded inside the product, a panel at a time (`PackedWeightPanels`), so
     /// no float32 copy of it is made and nothing is allocated.
@@ -112,13 +113,13 @@ extension FrozenBase {
     @discardableResult
     func multiply(
         _ a: MatrixMultiply.Operand, transposed: Bool, into c: UnsafeMutableBufferPointer<Float>,
-        scale: Float = 1, accumulate: Bool = false, panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1,
-        vectorLevel: qlora_vector_level = .detected
+        scale: Float = 1, accumulate: Bool = false, adding addend: UnsafeBufferPointer<Float>? = nil,
+        panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1, vectorLevel: qlora_vector_level = .detected
     ) -> MatrixMultiply.Work {
         let (out, inFeatures) = (outFeatures, self.inFeatures)
         func run(_ b: some PanelSource) -> MatrixMultiply.Work {
             MatrixMultiply.multiply(
-                a, b, into: c, scale: scale, accumulate: accumulate, panels: panels, threads: threads,
+                a, b, into: c, scale: scale, accumulate: accumulate, adding: addend, panels: panels, threads: threads,
                 vectorLevel: vectorLevel)
         }
         switch self {

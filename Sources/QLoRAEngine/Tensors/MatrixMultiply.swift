@@ -61,6 +61,14 @@ public enum MatrixMultiply {
             return result
         }
 
+        /// The operand's rows in `rows`.
+        func rows(_ rows: Range<Int>) -> Operand {
+            var result = self
+            result.buffer = UnsafeBufferPointer(rebasing: buffer[(rows.lowerBound * rowStride)...])
+            result.rows = rows.count
+            return result
+        }
+
         @inline(__always)
         func pointer(row: Int, column: Int) -> UnsafePointer<Float> {
             // baseAddress is nil only for an empty buffer, which `multiply` never reads.
@@ -68,7 +76,8 @@ public enum MatrixMultiply {
         }
     }
 
-    /// Computes `c = scale · a · b`, or adds it to `c` when `accumulate` is true.
+    /// Computes `c = scale · a · b`, or adds it to `c` when `accumulate` is true, or to `addend`
+    /// (laid out as c is: a residual stream) when one is given.
     ///
     /// - Parameters:
     ///   - c: the row-major `a.rows` x `b.columns` result, its rows `rowStride` apart (by default
@@ -77,10 +86,10 @@ public enum MatrixMultiply {
     ///   - threads: threads to split the columns (or rows) of C between (the same bits as one).
     public static func multiply(
         _ a: Operand, _ b: Operand, into c: UnsafeMutableBufferPointer<Float>, rowStride: Int? = nil,
-        scale: Float = 1, accumulate: Bool = false,
+        scale: Float = 1, accumulate: Bool = false, adding addend: UnsafeBufferPointer<Float>? = nil,
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
-        multiply(a, b, into: c, rowStride: rowStride, scale: scale, accumulate: accumulate, panels: panels,
+        multiply(a, b, into: c, rowStride: rowStride, scale: scale, accumulate: accumulate, adding: addend, panels: panels,
                  threads: threads, vectorLevel: .detected)
     }
 
@@ -92,22 +101,29 @@ public enum MatrixMultiply {
     @discardableResult
     static func multiply<B: PanelSource>(
         _ a: Operand, _ b: B, into c: UnsafeMutableBufferPointer<Float>, rowStride: Int? = nil,
-        scale: Float, accumulate: Bool, panels: UnsafeMutableBufferPointer<Float>, threads: Int,
+        scale: Float, accumulate: Bool, adding addend: UnsafeBufferPointer<Float>? = nil,
+        panels: UnsafeMutableBufferPointer<Float>, threads: Int,
         vectorLevel: qlora_vector_level
     ) -> Work {
         let m = a.rows, n = b.columns, cRowStride = rowStride ?? b.columns
         precondition(a.columns == b.rows, "inner dimensions \(a.columns) and \(b.rows) differ")
         precondition(cRowStride >= n && (m == 0 || c.count >= (m - 1) * cRowStride + n), "result buffer too small")
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
+        precondition(addend.map { !accumulate && $0.count >= (m - 1) * cRowStride + n } ?? true, "an addend is added to instead of c, and as large")
         if m == 0 || n == 0 { return Work() }
         if a.columns == 0 {
             // No products to sum: C is zero, or stays as it is.
             if !accumulate {
-                for i in 0..<m { UnsafeMutableBufferPointer(rebasing: c[i * cRowStride..<i * cRowStride + n]).update(repeating: 0) }
+                for i in 0..<m {
+                    let row = UnsafeMutableBufferPointer(rebasing: c[i * cRowStride..<i * cRowStride + n])
+                    if let addend { _ = row.update(fromContentsOf: addend[i * cRowStride..<i * cRowStride + n]) } else { row.update(repeating: 0) }
+                }
             }
             return Work()
         }
-        let result = Result(values: c, rowStride: cRowStride, overwrite: !accumulate)
+        let result = Result(
+            values: c, rowStride: cRowStride,
+            initial: accumulate ? UnsafePointer(c.baseAddress.unsafelyUnwrapped) : addend.map { $0.baseAddress.unsafelyUnwrapped })
         let panelCount = n.dividedRoundingUp(by: panelWidth)
         let scratch = panels.baseAddress.unsafelyUnwrapped
         if panelCount * panelWidth * a.columns <= packedLimit {
@@ -117,10 +133,10 @@ public enum MatrixMultiply {
             // as below, reads A from beyond the level-2 cache once per panel.)
             let pieces = m.dividedRoundingUp(by: rowPiece)
             let workers = max(1, min(threads, pieces))
-            let packed = PackedB(b: b, depth: a.columns, scratch: scratch, vectorLevel: vectorLevel)
+            let packed = PackedMatrix(values: scratch, rows: a.columns, columns: n, vectorLevel: vectorLevel)
             return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
                 counts.initialize(repeating: 0)
-                WorkerPool.run(workers, PackShares(packed: packed, workers: workers, counts: counts.baseAddress.unsafelyUnwrapped))
+                WorkerPool.run(workers, PackShares(b: b, packed: packed, workers: workers, counts: counts.baseAddress.unsafelyUnwrapped))
                 counts[workers] = 0
                 WorkerPool.run(
                     workers,
@@ -149,56 +165,27 @@ public enum MatrixMultiply {
         }
     }
 
-    /// All of B packed in scratch: its depth blocks one after another, each its panels one after
-    /// another.
-    private struct PackedB<B: PanelSource> {
-        let b: B
-        /// Rows of B: the depth of the product.
-        let depth: Int
-        let scratch: UnsafeMutablePointer<Float>
-        let vectorLevel: qlora_vector_level
-
-        var panelCount: Int { b.columns.dividedRoundingUp(by: panelWidth) }
-
-        /// Where panel `panelIndex` of the depth block starting at row `depthStart` is.
-        func panel(_ panelIndex: Int, depthStart: Int) -> UnsafeMutablePointer<Float> {
-            scratch + depthStart * panelCount * panelWidth + panelIndex * min(depthBlock, depth - depthStart) * panelWidth
-        }
-
-        /// Packs every depth block of panel `panelIndex`; returns how many values of B it packed.
-        func pack(_ panelIndex: Int) -> Int {
-            let column = panelIndex * panelWidth
-            let width = min(panelWidth, b.columns - column)
-            for depthStart in stride(from: 0, to: depth, by: depthBlock) {
-                let rows = depthStart..<min(depth, depthStart + depthBlock)
-                b.pack(
-                    rows: rows, columns: column..<column + width, into: panel(panelIndex, depthStart: depthStart),
-                    vectorLevel: vectorLevel)
-            }
-            return depth * width
-        }
-    }
-
     /// One worker's share of packing B whole: panels claimed one at a time, the first its own.
     private struct PackShares<B: PanelSource>: ParallelWork {
-        let packed: PackedB<B>
+        let b: B
+        let packed: PackedMatrix
         let workers: Int
         /// Each worker's count of packed values, then the next panel to claim.
         let counts: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            var panelIndex = worker
-            while panelIndex < packed.panelCount {
-                counts[worker] += packed.pack(panelIndex)
-                panelIndex = workers + qlora_claim_next(counts + workers)
+            var panel = worker
+            while panel < packed.panelCount {
+                counts[worker] += packed.pack(panel, of: b)
+                panel = workers + qlora_claim_next(counts + workers)
             }
         }
     }
 
-    /// One worker's share of a product over a packed B: pieces of `rowPiece` rows of C.
-    private struct RowShares<B: PanelSource>: ParallelWork {
+    /// One worker's share of a product over a B packed whole: pieces of `rowPiece` rows of C.
+    private struct RowShares: ParallelWork {
         let a: Operand
-        let packed: PackedB<B>
+        let packed: PackedMatrix
         let c: Result
         let scale: Float
         let workers: Int
@@ -207,25 +194,16 @@ public enum MatrixMultiply {
         let nextPiece: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            let (m, n, k) = (a.rows, packed.b.columns, a.columns)
             // Each worker's first piece is its own; the rest are claimed one at a time, so a
             // thread the machine slows down does less of the work. Which thread computes a row
             // never changes its bits.
             var piece = worker
             while piece < pieces {
-                let rows = piece * rowPiece..<min(m, (piece + 1) * rowPiece)
-                let cRows = c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride
-                for depthStart in stride(from: 0, to: k, by: depthBlock) {
-                    for panelIndex in 0..<packed.panelCount {
-                        let column = panelIndex * panelWidth
-                        // The first depth block stores its sums over what C held, unless they add to it.
-                        qlora_multiply_panel(
-                            packed.vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride,
-                            a.columnStride, rows.count, min(depthBlock, k - depthStart),
-                            packed.panel(panelIndex, depthStart: depthStart), cRows + column, c.rowStride,
-                            min(panelWidth, n - column), scale, c.overwrite && depthStart == 0 ? 1 : 0)
-                    }
-                }
+                let rows = piece * rowPiece..<min(a.rows, (piece + 1) * rowPiece)
+                packed.multiply(
+                    a.rows(rows), columns: packed.columns,
+                    into: c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride, rowStride: c.rowStride,
+                    scale: scale, initial: c.initial.map { $0 + rows.lowerBound * c.rowStride })
                 piece = workers + qlora_claim_next(nextPiece)
             }
         }
@@ -285,21 +263,21 @@ public enum MatrixMultiply {
                     rows: depthStart..<depthStart + depth, columns: column..<column + width, into: panel,
                     vectorLevel: vectorLevel)
                 packed += depth * width
-                // The first depth block stores its sums over what C held, unless they add to it.
+                // The first depth block adds its sums to the initial values; the next ones, to C.
                 qlora_multiply_panel(
                     vectorLevel, a.pointer(row: rows.lowerBound, column: depthStart), a.rowStride, a.columnStride,
                     rows.count, depth, panel, cRows + column, c.rowStride, width, scale,
-                    c.overwrite && depthStart == 0 ? 1 : 0)
+                    depthStart == 0 ? c.initial.map { $0 + rows.lowerBound * c.rowStride + column } : UnsafePointer(cRows + column))
             }
         }
         return packed
     }
 
-    /// Where a product's result goes: C's values, the distance between its rows, and whether the
-    /// product replaces them or adds to them.
+    /// Where a product's result goes: C's values, the distance between its rows, and what the
+    /// sums are added to: nothing, C itself, or an addend laid out as C is.
     private struct Result {
         let values: UnsafeMutableBufferPointer<Float>
         let rowStride: Int
-        let overwrite: Bool
+        let initial: UnsafePointer<Float>?
     }
 }

@@ -38,16 +38,18 @@ public struct LlamaLinear {
 }
 
 extension LlamaLinear {
-    /// `y = x Wᵀ (+ scaling · h Bᵀ with h = x Aᵀ)` for `rows` inputs, adding to y when `accumulate`.
+    /// `y = x Wᵀ (+ scaling · h Bᵀ with h = x Aᵀ)` for `rows` inputs, added to `residual` when
+    /// one is given (a decoder block's skip connection, which y may not overlap).
     ///
     /// - Parameter hidden: where h is kept for backward (`rows` x r); unused without an adapter.
     func forward(
-        _ x: UnsafeBufferPointer<Float>, rows: Int, into y: UnsafeMutableBufferPointer<Float>, accumulate: Bool,
-        hidden: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
+        _ x: UnsafeBufferPointer<Float>, rows: Int, into y: UnsafeMutableBufferPointer<Float>,
+        adding residual: UnsafeBufferPointer<Float>? = nil, hidden: UnsafeMutableBufferPointer<Float>,
+        context: LlamaKernelContext
     ) {
         let input = MatrixMultiply.Operand(x, rows: rows, columns: inFeatures)
         base.multiply(
-            input, transposed: true, into: y, accumulate: accumulate, panels: context.panels,
+            input, transposed: true, into: y, adding: residual, panels: context.panels,
             threads: context.threads(m: rows, n: outFeatures, k: inFeatures))
         guard let adapter else { return }
         let r = adapter.rank

@@ -57,9 +57,12 @@ extension LlamaModel {
             // Attention: x + o_proj(attention(rotary(q_proj(n)), rotary(k_proj(n)), v_proj(n))), n = RMSNorm(x).
             rmsNorm(x, gain: layer.inputNorm, rows: n, into: a.normed1, inverseRMS: a.inverseRMS1, context: context)
             let normed1 = UnsafeBufferPointer(a.normed1)
-            func project(_ projection: LlamaProjection, _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false) {
+            func project(
+                _ projection: LlamaProjection, _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+                adding residual: UnsafeBufferPointer<Float>? = nil
+            ) {
                 layer[projection].forward(
-                    input, rows: n, into: output, accumulate: accumulate, hidden: a.adapterHidden[projection.rawValue],
+                    input, rows: n, into: output, adding: residual, hidden: a.adapterHidden[projection.rawValue],
                     context: context)
             }
             project(.query, normed1, into: a.query)
@@ -72,9 +75,9 @@ extension LlamaModel {
                     keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension, cos: cos, sin: sin, sinSign: 1))
             LlamaParts.attentionForward(
                 query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
-                shape: shape, probabilities: a.probabilities, into: a.attention, context: context)
-            _ = a.middle.update(fromContentsOf: x[0..<n * c.hiddenSize])
-            project(.output, UnsafeBufferPointer(a.attention), into: a.middle, accumulate: true)
+                shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
+                context: context)
+            project(.output, UnsafeBufferPointer(a.attention), into: a.middle, adding: x)
             // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).
             let middle = UnsafeBufferPointer(a.middle)
             rmsNorm(middle, gain: layer.postAttentionNorm, rows: n, into: a.normed2, inverseRMS: a.inverseRMS2, context: context)
@@ -86,9 +89,7 @@ extension LlamaModel {
                 LlamaParts.SwiGLUForward(
                     gate: UnsafeBufferPointer(a.gate), up: UnsafeBufferPointer(a.up), activated: a.activated,
                     width: c.intermediateSize))
-            let next = w.residuals[index + 1]
-            _ = next.update(fromContentsOf: middle[0..<n * c.hiddenSize])
-            project(.down, UnsafeBufferPointer(a.activated), into: next, accumulate: true)
+            project(.down, UnsafeBufferPointer(a.activated), into: w.residuals[index + 1], adding: middle)
         }
         rmsNorm(
             UnsafeBufferPointer(w.residuals[c.layerCount]), gain: finalNorm, rows: n, into: w.finalNormed,

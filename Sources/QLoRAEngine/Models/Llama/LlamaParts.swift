@@ -214,8 +214,28 @@ extension LlamaParts {
         var keyValueWidth: Int { keyValueHeads * headDimension }
         /// Query heads that share one key/value head (transformers' `num_key_value_groups`).
         var group: Int { heads / keyValueHeads }
-        /// Floats of scratch one worker needs: dP of one row block in the backward pass.
-        var scratchPerWorker: Int { Self.rowBlock * sequenceLength }
+        /// Floats of scratch one worker needs: a key/value head's keys and values packed for the
+        /// products (as Kᵀ and V forward, as K and Vᵀ backward), then dP of one row block.
+        var scratchPerWorker: Int { 2 * packedHeadCount + Self.rowBlock * sequenceLength }
+
+        /// Floats one key or value head takes packed, as T x d or d x T.
+        var packedHeadCount: Int {
+            max(MatrixMultiply.PackedMatrix.count(rows: sequenceLength, columns: headDimension),
+                MatrixMultiply.PackedMatrix.count(rows: headDimension, columns: sequenceLength))
+        }
+
+        /// Worker `worker`'s part of `scratch`: room for two packed heads, then for dP.
+        func scratch(_ scratch: UnsafeMutableBufferPointer<Float>, worker: Int) -> (packed: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>, dP: UnsafeMutablePointer<Float>) {
+            let start = scratch.baseAddress.unsafelyUnwrapped + worker * scratchPerWorker
+            return (start, start + packedHeadCount, start + 2 * packedHeadCount)
+        }
+
+        /// The rows of key/value head g of sequence b in k or v: `sequenceLength` x `headDimension`.
+        func head(_ values: UnsafeBufferPointer<Float>, b: Int, g: Int) -> MatrixMultiply.Operand {
+            MatrixMultiply.Operand(
+                values, offset: b * sequenceLength * keyValueWidth + g * headDimension, rows: sequenceLength,
+                columns: headDimension, rowStride: keyValueWidth)
+        }
 
         /// Query rows computed together. A causal row block [r0, r1) sees keys 0..<r1 only, so the
         /// blocks skip the masked upper triangle's work: about half of it.
@@ -245,11 +265,14 @@ extension LlamaParts {
     static func attentionForward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
         shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
-        into output: UnsafeMutableBufferPointer<Float>, context: LlamaKernelContext
+        into output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
+        context: LlamaKernelContext
     ) {
         context.forEach(
             shape.batchSize * shape.keyValueHeads,
-            AttentionForward(q: q, k: k, v: v, shape: shape, probabilities: probabilities, output: output, context: context))
+            AttentionForward(
+                q: q, k: k, v: v, shape: shape, probabilities: probabilities, output: output, scratch: scratch,
+                vectorLevel: .detected))
     }
 
     /// `attentionForward` for one (b, g) pair, the item (b · kvHeads + g).
@@ -258,32 +281,31 @@ extension LlamaParts {
         let shape: AttentionShape
         let probabilities: UnsafeMutableBufferPointer<Float>
         let output: UnsafeMutableBufferPointer<Float>
-        let context: LlamaKernelContext
+        let scratch: UnsafeMutableBufferPointer<Float>
+        let vectorLevel: qlora_vector_level
 
         func run(item: Int, worker: Int) {
             let (T, d) = (shape.sequenceLength, shape.headDimension)
             let scale = 1 / Float(d).squareRoot()
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
-            let panels = context.panels(worker: worker)
-            let keyOffset = b * T * shape.keyValueWidth + g * d
+            // The group's keys and values, packed once for all its heads and row blocks: a block
+            // multiplies by the first `seen` columns of Kᵀ and the first `seen` rows of V.
+            let room = shape.scratch(scratch, worker: worker)
+            let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g).transposed, into: room.packed, vectorLevel: vectorLevel)
+            let values = MatrixMultiply.PackedMatrix(packing: shape.head(v, b: b, g: g), into: room.second, vectorLevel: vectorLevel)
             for h in g * shape.group..<(g + 1) * shape.group {
-                let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
+                let head = probabilities.baseAddress.unsafelyUnwrapped + (b * shape.heads + h) * T * T
                 for block in 0..<shape.rowBlockCount {
                     let (rows, offset) = shape.rowBlock(block)
                     let seen = rows.upperBound
-                    let queries = MatrixMultiply.Operand(
-                        q, offset: (b * T + rows.lowerBound) * shape.queryWidth + h * d, rows: rows.count, columns: d,
-                        rowStride: shape.queryWidth)
-                    let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
-                    let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
-                    let p = UnsafeMutableBufferPointer(start: head + offset, count: rows.count * seen)
-                    MatrixMultiply.multiply(queries, keys.transposed, into: p, scale: scale, panels: panels)
-                    causalSoftmaxForward(p.baseAddress!, firstRow: rows.lowerBound, rows: rows.count, width: seen)
                     let first = (b * T + rows.lowerBound) * shape.queryWidth + h * d
-                    MatrixMultiply.multiply(
-                        MatrixMultiply.Operand(UnsafeBufferPointer(p), rows: rows.count, columns: seen), values,
-                        into: UnsafeMutableBufferPointer(rebasing: output[first...]), rowStride: shape.queryWidth,
-                        panels: panels)
+                    let queries = MatrixMultiply.Operand(q, offset: first, rows: rows.count, columns: d, rowStride: shape.queryWidth)
+                    let p = head + offset
+                    keys.multiply(queries, columns: seen, into: p, rowStride: seen, scale: scale)
+                    causalSoftmaxForward(p, firstRow: rows.lowerBound, rows: rows.count, width: seen)
+                    values.multiply(
+                        MatrixMultiply.Operand(UnsafeBufferPointer(start: p, count: rows.count * seen), rows: rows.count, columns: seen),
+                        columns: d, into: output.baseAddress.unsafelyUnwrapped + first, rowStride: shape.queryWidth)
                 }
             }
         }
@@ -306,7 +328,7 @@ extension LlamaParts {
             shape.batchSize * shape.keyValueHeads,
             AttentionBackward(
                 q: q, k: k, v: v, shape: shape, probabilities: probabilities, dO: dO, dQ: dQ, dK: dK, dV: dV,
-                scratch: scratch, context: context))
+                scratch: scratch, context: context, vectorLevel: .detected))
     }
 
     /// `attentionBackward` for one (b, g) pair, the item (b · kvHeads + g).
@@ -318,13 +340,19 @@ extension LlamaParts {
         let dQ: UnsafeMutableBufferPointer<Float>, dK: UnsafeMutableBufferPointer<Float>, dV: UnsafeMutableBufferPointer<Float>
         let scratch: UnsafeMutableBufferPointer<Float>
         let context: LlamaKernelContext
+        let vectorLevel: qlora_vector_level
 
         func run(item: Int, worker: Int) {
             let (T, d) = (shape.sequenceLength, shape.headDimension)
             let scale = 1 / Float(d).squareRoot()
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             let panels = context.panels(worker: worker)
-            let dP = scratch.baseAddress! + worker * shape.scratchPerWorker
+            // The group's K and Vᵀ, packed once for all its heads and row blocks.
+            let room = shape.scratch(scratch, worker: worker)
+            let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g), into: room.packed, vectorLevel: vectorLevel)
+            let valuesTransposed = MatrixMultiply.PackedMatrix(
+                packing: shape.head(v, b: b, g: g).transposed, into: room.second, vectorLevel: vectorLevel)
+            let dP = room.dP
             // The group's dK and dV, written in place (rows keyValueWidth apart), start from zero.
             let keyOffset = b * T * shape.keyValueWidth + g * d
             for t in 0..<T {
@@ -344,21 +372,19 @@ extension LlamaParts {
                     let queries = MatrixMultiply.Operand(q, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
                     let outputGradient = MatrixMultiply.Operand(
                         dO, offset: queryOffset, rows: rows.count, columns: d, rowStride: shape.queryWidth)
-                    let keys = MatrixMultiply.Operand(k, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
-                    let values = MatrixMultiply.Operand(v, offset: keyOffset, rows: seen, columns: d, rowStride: shape.keyValueWidth)
                     let p = MatrixMultiply.Operand(
                         UnsafeBufferPointer(start: head + offset, count: rows.count * seen), rows: rows.count, columns: seen)
                     let block = UnsafeMutableBufferPointer(start: dP, count: rows.count * seen)
                     MatrixMultiply.multiply(
                         p.transposed, outputGradient, into: dVGroup, rowStride: shape.keyValueWidth, accumulate: true,
                         panels: panels)
-                    MatrixMultiply.multiply(outputGradient, values.transposed, into: block, panels: panels)
+                    valuesTransposed.multiply(outputGradient, columns: seen, into: dP, rowStride: seen)
                     causalSoftmaxBackward(
                         probabilities: head + offset, gradient: dP, firstRow: rows.lowerBound, rows: rows.count, width: seen)
                     let dS = MatrixMultiply.Operand(UnsafeBufferPointer(block), rows: rows.count, columns: seen)
-                    MatrixMultiply.multiply(
-                        dS, keys, into: UnsafeMutableBufferPointer(rebasing: dQ[queryOffset...]),
-                        rowStride: shape.queryWidth, scale: scale, panels: panels)
+                    keys.multiply(
+                        dS, columns: d, into: dQ.baseAddress.unsafelyUnwrapped + queryOffset, rowStride: shape.queryWidth,
+                        scale: scale)
                     MatrixMultiply.multiply(
                         dS.transposed, queries, into: dKGroup, rowStride: shape.keyValueWidth, scale: scale,
                         accumulate: true, panels: panels)
