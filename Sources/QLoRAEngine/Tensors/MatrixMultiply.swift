@@ -25,6 +25,12 @@ public enum MatrixMultiply {
     /// rows of A stay in the level-2 cache while every panel passes over them.
     static let rowPiece = 96
 
+    /// Rows of C in a piece of an `m`-row product shared by up to `threads` threads: `rowPiece`,
+    /// or fewer (whole tiles of twelve rows) so that every thread has several pieces to take.
+    static func pieceRows(m: Int, threads: Int) -> Int {
+        min(rowPiece, max(1, m.dividedRoundingUp(by: 4 * max(1, threads))).dividedRoundingUp(by: 12) * 12)
+    }
+
     /// Floats of panel scratch `multiply` needs for `threads` threads.
     public static func panelScratchCount(threads: Int) -> Int {
         packedLimit * max(1, threads)
@@ -131,7 +137,8 @@ public enum MatrixMultiply {
             // panels, then compute whole rows of C a piece at a time, every worker reading the one
             // packed B and only its own rows of A, once. (Walking every row of A for each panel,
             // as below, reads A from beyond the level-2 cache once per panel.)
-            let pieces = m.dividedRoundingUp(by: rowPiece)
+            let pieceRows = pieceRows(m: m, threads: threads)
+            let pieces = m.dividedRoundingUp(by: pieceRows)
             let workers = max(1, min(threads, pieces))
             let packed = PackedMatrix(values: scratch, rows: a.columns, columns: n, vectorLevel: vectorLevel)
             return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
@@ -141,7 +148,7 @@ public enum MatrixMultiply {
                 WorkerPool.run(
                     workers,
                     RowShares(
-                        a: a, packed: packed, c: result, scale: scale, workers: workers, pieces: pieces,
+                        a: a, packed: packed, c: result, scale: scale, workers: workers, pieceRows: pieceRows, pieces: pieces,
                         nextPiece: counts.baseAddress.unsafelyUnwrapped + workers))
                 return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers > 1 ? workers : 0)
             }
@@ -182,13 +189,14 @@ public enum MatrixMultiply {
         }
     }
 
-    /// One worker's share of a product over a B packed whole: pieces of `rowPiece` rows of C.
+    /// One worker's share of a product over a B packed whole: pieces of `pieceRows` rows of C.
     private struct RowShares: ParallelWork {
         let a: Operand
         let packed: PackedMatrix
         let c: Result
         let scale: Float
         let workers: Int
+        let pieceRows: Int
         let pieces: Int
         /// The next piece to claim.
         let nextPiece: UnsafeMutablePointer<Int>
@@ -199,7 +207,7 @@ public enum MatrixMultiply {
             // never changes its bits.
             var piece = worker
             while piece < pieces {
-                let rows = piece * rowPiece..<min(a.rows, (piece + 1) * rowPiece)
+                let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
                 packed.multiply(
                     a.rows(rows), columns: packed.columns,
                     into: c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride, rowStride: c.rowStride,
