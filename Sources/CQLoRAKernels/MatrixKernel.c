@@ -15,7 +15,7 @@
 #pragma clang fp contract(off)
 
 /// Rows of C one tile keeps in registers.
-enum { tile_rows = 6 };
+enum { tile_rows = QLORA_TILE_ROWS };
 
 /// Adds `scale · A[0..<R, 0..<depth] · panel` to R rows of C, R known when inlined.
 ALWAYS_INLINE void multiply_tile(
@@ -33,16 +33,33 @@ ALWAYS_INLINE void multiply_tile(
         __builtin_prefetch(c + r * c_row_stride, 1);
         __builtin_prefetch(c + r * c_row_stride + QLORA_PANEL_WIDTH - 1, 1);
     }
-    for (ptrdiff_t p = 0; p < depth; p++) {
-        float8 panel_left = *(const float8_unaligned *)panel;
-        float8 panel_right = *(const float8_unaligned *)(panel + 8);
-        for (int r = 0; r < tile; r++) {
-            float value = *row[r];
-            left[r] += value * panel_left;
-            right[r] += value * panel_right;
-            row[r] += a_column_stride;
+    if (a_row_stride == 1 && a_column_stride == tile_rows) {
+        // A packed into tiles (qlora_pack_row_tiles): one pointer walks the tile's values of
+        // each p, side by side, and the loop has no other addresses to keep.
+        const float *column = a;
+        for (ptrdiff_t p = 0; p < depth; p++) {
+            float8 panel_left = *(const float8_unaligned *)panel;
+            float8 panel_right = *(const float8_unaligned *)(panel + 8);
+            for (int r = 0; r < tile; r++) {
+                float value = column[r];
+                left[r] += value * panel_left;
+                right[r] += value * panel_right;
+            }
+            column += tile_rows;
+            panel += QLORA_PANEL_WIDTH;
         }
-        panel += QLORA_PANEL_WIDTH;
+    } else {
+        for (ptrdiff_t p = 0; p < depth; p++) {
+            float8 panel_left = *(const float8_unaligned *)panel;
+            float8 panel_right = *(const float8_unaligned *)(panel + 8);
+            for (int r = 0; r < tile; r++) {
+                float value = *row[r];
+                left[r] += value * panel_left;
+                right[r] += value * panel_right;
+                row[r] += a_column_stride;
+            }
+            panel += QLORA_PANEL_WIDTH;
+        }
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
@@ -162,4 +179,49 @@ void qlora_multiply_panel(
     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
     VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, initial);
+}
+
+/// `multiply_panel` over A packed into tiles: tile t at `tiles + t * tile_stride`, each of the
+/// panel's columns computed by `multiply_tile`, even a last panel of eight or fewer.
+ALWAYS_INLINE void multiply_tiled_panel(
+    const float *tiles, ptrdiff_t tile_stride, ptrdiff_t rows, ptrdiff_t depth,
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
+{
+    for (ptrdiff_t i = 0; i < rows; i += tile_rows) {
+        const float *a = tiles + i / tile_rows * tile_stride;
+        float *c_tile = c + i * c_row_stride;
+        const float *initial_tile = initial ? initial + i * c_row_stride : NULL;
+        // A constant tile size per case, so each call unrolls into registers.
+        switch (rows - i < tile_rows ? rows - i : tile_rows) {
+#define TILE(n) case n: multiply_tile(n, a, 1, tile_rows, depth, panel, c_tile, c_row_stride, width, scale, initial_tile); break;
+        TILE(6) TILE(5) TILE(4) TILE(3) TILE(2) TILE(1)
+#undef TILE
+        default: break;
+        }
+    }
+}
+
+DEFINE_VARIANTS(multiply_tiled_panel,
+    (const float *tiles, ptrdiff_t tile_stride, ptrdiff_t rows, ptrdiff_t depth,
+     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial),
+    (tiles, tile_stride, rows, depth, panel, c, c_row_stride, width, scale, initial))
+
+void qlora_multiply_tiled_panel(
+    qlora_vector_level level, const float *tiles, ptrdiff_t tile_stride, ptrdiff_t rows, ptrdiff_t depth,
+    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
+{
+    VARIANT(multiply_tiled_panel, level)(tiles, tile_stride, rows, depth, panel, c, c_row_stride, width, scale, initial);
+}
+
+void qlora_pack_row_tiles(
+    const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles)
+{
+    for (ptrdiff_t first = 0; first < rows; first += tile_rows) {
+        ptrdiff_t count = rows - first < tile_rows ? rows - first : tile_rows;
+        float *tile = tiles + first * depth;
+        for (ptrdiff_t r = 0; r < count; r++) {
+            const float *row = a + (first + r) * a_row_stride;
+            for (ptrdiff_t p = 0; p < depth; p++) tile[p * tile_rows + r] = row[p * a_column_stride];
+        }
+    }
 }

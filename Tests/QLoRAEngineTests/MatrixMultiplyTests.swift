@@ -199,4 +199,40 @@ import Testing
         }
         #expect(c.map(\.bitPattern) == copied.map(\.bitPattern))
     }
+
+    /// A copied into tiles gives the bits of A read in place: rows that leave a partial tile,
+    /// depths past one depth block, a last panel of eight columns or fewer, A read transposed.
+    @Test(arguments: [(13, 40, 300), (6, 24, 16), (31, 17, 257), (5, 9, 40)], [false, true])
+    func tilesOfAGiveTheBitsOfAInPlace(shape: (Int, Int, Int), transposeA: Bool) {
+        let (m, n, k) = shape
+        let a = Self.random(m * k, seed: 14), b = Self.random(k * n, seed: 15), initial = Self.random(m * n, seed: 16)
+        var packedB = [Float](repeating: 0, count: MatrixMultiply.PackedMatrix.count(rows: k, columns: n))
+        var tiles = [Float](repeating: .nan, count: (m + 5) / 6 * 6 * k)
+        func product(tiled: Bool) -> [UInt32] {
+            var c = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    initial.withUnsafeBufferPointer { initial in
+                        packedB.withUnsafeMutableBufferPointer { packedB in
+                            tiles.withUnsafeMutableBufferPointer { tiles in
+                                c.withUnsafeMutableBufferPointer { c in
+                                    let operand = transposeA
+                                        ? MatrixMultiply.Operand(a, rows: k, columns: m).transposed
+                                        : MatrixMultiply.Operand(a, rows: m, columns: k)
+                                    let packed = MatrixMultiply.PackedMatrix(
+                                        packing: MatrixMultiply.Operand(b, rows: k, columns: n), into: packedB.baseAddress!,
+                                        vectorLevel: .detected)
+                                    packed.multiply(
+                                        operand, tiles: tiled ? tiles.baseAddress! : nil, columns: n, into: c.baseAddress!,
+                                        rowStride: n, scale: 0.5, initial: initial.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return c.map(\.bitPattern)
+        }
+        #expect(product(tiled: true) == product(tiled: false))
+    }
 }

@@ -60,22 +60,37 @@ extension MatrixMultiply {
         ///
         /// Each element sums its depth products from zero in order within each depth block, as
         /// `multiply` does, so a leading part of B gives the bits of a B that size.
+        ///
+        /// - Parameter tiles: room for `a.rows` x `depth` floats, or nil: when B is wider than one
+        ///   narrow panel, A is first copied there in tiles, the layout the micro-kernel reads
+        ///   fastest (each tile's values of one p side by side); the sums are the same.
         func multiply(
-            _ a: Operand, columns: Int, into c: UnsafeMutablePointer<Float>, rowStride: Int, scale: Float = 1,
-            initial: UnsafePointer<Float>? = nil
+            _ a: Operand, tiles: UnsafeMutablePointer<Float>? = nil, columns: Int, into c: UnsafeMutablePointer<Float>,
+            rowStride: Int, scale: Float = 1, initial: UnsafePointer<Float>? = nil
         ) {
             let depth = a.columns
             precondition(depth <= rows && columns <= self.columns, "a \(depth)-deep product over \(columns) columns of a \(rows) x \(self.columns) B")
             guard a.rows > 0 else { return }
+            let tiled = columns > panelWidth / 2 ? tiles : nil
+            if let tiled {
+                qlora_pack_row_tiles(a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, depth, tiled)
+            }
+            let tileStride = Int(QLORA_TILE_ROWS) * depth
             for depthStart in stride(from: 0, to: depth, by: depthBlock) {
                 for index in 0..<columns.dividedRoundingUp(by: panelWidth) {
                     let column = index * panelWidth
+                    let (depthCount, width) = (min(depthBlock, depth - depthStart), min(panelWidth, columns - column))
                     // The first depth block adds its sums to the initial values; the next ones, to C.
-                    qlora_multiply_panel(
-                        vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, a.rows,
-                        min(depthBlock, depth - depthStart), panel(index, depthStart: depthStart), c + column, rowStride,
-                        min(panelWidth, columns - column), scale,
-                        depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column))
+                    let start = depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column)
+                    if let tiled {
+                        qlora_multiply_tiled_panel(
+                            vectorLevel, tiled + depthStart * Int(QLORA_TILE_ROWS), tileStride, a.rows, depthCount,
+                            panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
+                    } else {
+                        qlora_multiply_panel(
+                            vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, a.rows,
+                            depthCount, panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
+                    }
                 }
             }
         }

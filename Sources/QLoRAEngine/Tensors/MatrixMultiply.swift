@@ -31,9 +31,10 @@ public enum MatrixMultiply {
         min(rowPiece, max(1, m.dividedRoundingUp(by: 4 * max(1, threads))).dividedRoundingUp(by: 12) * 12)
     }
 
-    /// Floats of panel scratch `multiply` needs for `threads` threads.
+    /// Floats of panel scratch `multiply` needs for `threads` threads: packed B, and each
+    /// thread's panel or tiles of A.
     public static func panelScratchCount(threads: Int) -> Int {
-        packedLimit * max(1, threads)
+        packedLimit * (max(1, threads) + 1)
     }
 
     /// A matrix read from a float buffer: element (row, column) is at `row * rowStride + column * columnStride`.
@@ -148,7 +149,9 @@ public enum MatrixMultiply {
                 WorkerPool.run(
                     workers,
                     RowShares(
-                        a: a, packed: packed, c: result, scale: scale, workers: workers, pieceRows: pieceRows, pieces: pieces,
+                        a: a, packed: packed, c: result, scale: scale,
+                        tiles: pieceRows * a.columns <= packedLimit ? scratch + packedLimit : nil, workers: workers,
+                        pieceRows: pieceRows, pieces: pieces,
                         nextPiece: counts.baseAddress.unsafelyUnwrapped + workers))
                 return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers > 1 ? workers : 0)
             }
@@ -195,6 +198,9 @@ public enum MatrixMultiply {
         let packed: PackedMatrix
         let c: Result
         let scale: Float
+        /// Room for each worker's piece of A packed into tiles, `packedLimit` floats apart; nil
+        /// when a piece does not fit.
+        let tiles: UnsafeMutablePointer<Float>?
         let workers: Int
         let pieceRows: Int
         let pieces: Int
@@ -208,8 +214,9 @@ public enum MatrixMultiply {
             var piece = worker
             while piece < pieces {
                 let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
+                let share = a.rows(rows)
                 packed.multiply(
-                    a.rows(rows), columns: packed.columns,
+                    share, tiles: tiles.map { $0 + worker * packedLimit }, columns: packed.columns,
                     into: c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride, rowStride: c.rowStride,
                     scale: scale, initial: c.initial.map { $0 + rows.lowerBound * c.rowStride })
                 piece = workers + qlora_claim_next(nextPiece)

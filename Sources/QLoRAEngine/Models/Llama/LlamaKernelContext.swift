@@ -1,6 +1,7 @@
 /// What a part of the model needs to run its products: panel scratch and the threads it may use.
 struct LlamaKernelContext {
-    /// Panel scratch for `MatrixMultiply`, one panel per thread.
+    /// Panel scratch for `MatrixMultiply`: a one-thread product's worth per thread, enough for a
+    /// product shared by all of them.
     let panels: UnsafeMutableBufferPointer<Float>
     /// Threads the large products may use.
     let available: Int
