@@ -213,15 +213,38 @@ void qlora_multiply_tiled_panel(
     VARIANT(multiply_tiled_panel, level)(tiles, tile_stride, rows, depth, panel, c, c_row_stride, width, scale, initial);
 }
 
-void qlora_pack_row_tiles(
+ALWAYS_INLINE void pack_row_tiles(
     const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles)
 {
     for (ptrdiff_t first = 0; first < rows; first += tile_rows) {
         ptrdiff_t count = rows - first < tile_rows ? rows - first : tile_rows;
+        const float *row = a + first * a_row_stride;
         float *tile = tiles + first * depth;
-        for (ptrdiff_t r = 0; r < count; r++) {
-            const float *row = a + (first + r) * a_row_stride;
-            for (ptrdiff_t p = 0; p < depth; p++) tile[p * tile_rows + r] = row[p * a_column_stride];
+        ptrdiff_t p = 0;
+        if (a_column_stride == 1 && count == tile_rows) {
+            // Eight values of each row at a time, turned into eight p's of the tile by an 8 x 8
+            // transpose (two rows of zeros). Each store writes two lanes past its p, which the
+            // next one overwrites: the last store of a chunk must end inside the tile.
+            for (; p + 8 < depth; p += 8) {
+                lanes8 v[8] = {{0}};
+                for (int r = 0; r < tile_rows; r++) v[r] = *(const lanes8_unaligned *)(row + r * a_row_stride + p);
+                transpose8x8(v);
+                for (int j = 0; j < 8; j++) *(lanes8_unaligned *)(tile + (p + j) * tile_rows) = v[j];
+            }
+        }
+        for (; p < depth; p++) {
+            for (ptrdiff_t r = 0; r < count; r++) tile[p * tile_rows + r] = row[r * a_row_stride + p * a_column_stride];
         }
     }
+}
+
+DEFINE_VARIANTS(pack_row_tiles,
+    (const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles),
+    (a, a_row_stride, a_column_stride, rows, depth, tiles))
+
+void qlora_pack_row_tiles(
+    qlora_vector_level level, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows,
+    ptrdiff_t depth, float *tiles)
+{
+    VARIANT(pack_row_tiles, level)(a, a_row_stride, a_column_stride, rows, depth, tiles);
 }

@@ -26,7 +26,7 @@ void qlora_multiply_panel(
 /// QLORA_TILE_ROWS * depth` holds, for each p in order, A(t * QLORA_TILE_ROWS + r, p) at r (a last
 /// tile of fewer rows leaves the others unwritten). A(i, p) is read as in `qlora_multiply_panel`.
 void qlora_pack_row_tiles(
-    const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles);
+    qlora_vector_level level, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles);
 
 /// `qlora_multiply_panel` with A packed by `qlora_pack_row_tiles`, tile t at `tiles + t *
 /// tile_stride`: the same sums, the same bits.

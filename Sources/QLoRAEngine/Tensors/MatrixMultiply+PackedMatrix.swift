@@ -73,7 +73,7 @@ extension MatrixMultiply {
             guard a.rows > 0 else { return }
             let tiled = columns > panelWidth / 2 ? tiles : nil
             if let tiled {
-                qlora_pack_row_tiles(a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, depth, tiled)
+                qlora_pack_row_tiles(vectorLevel, a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, depth, tiled)
             }
             let tileStride = Int(QLORA_TILE_ROWS) * depth
             for depthStart in stride(from: 0, to: depth, by: depthBlock) {
