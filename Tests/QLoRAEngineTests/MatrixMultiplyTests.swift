@@ -235,4 +235,45 @@ import Testing
         }
         #expect(product(tiled: true) == product(tiled: false))
     }
+
+    /// The low-rank product gives the bits of its three products one after another, forward
+    /// (c = addend + x Wᵀ + s (x Aᵀ) Bᵀ) and backward (c += g W + (s g B) A), with h as well.
+    @Test(arguments: [(40, 24, 17, 3), (300, 70, 130, 8), (7, 9, 300, 2)], [1, 2])
+    func aLowRankProductIsItsThreeProducts(shape: (Int, Int, Int, Int), threads: Int) {
+        let (m, n, k, r) = shape
+        let x = Self.random(m * k, seed: 20), w = Self.random(n * k, seed: 21)
+        let down = Self.random(k * r, seed: 22), up = Self.random(r * n, seed: 23), start = Self.random(m * n, seed: 24)
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: threads))
+        for accumulate in [false, true] {
+            var separate = start, fused = start
+            var separateHidden = [Float](repeating: .nan, count: m * r), fusedHidden = separateHidden
+            x.withUnsafeBufferPointer { x in w.withUnsafeBufferPointer { w in down.withUnsafeBufferPointer { down in
+                up.withUnsafeBufferPointer { up in start.withUnsafeBufferPointer { start in panels.withUnsafeMutableBufferPointer { panels in
+                    let a = MatrixMultiply.Operand(x, rows: m, columns: k)
+                    let main = MatrixMultiply.Operand(w, rows: n, columns: k).transposed
+                    let downOperand = MatrixMultiply.Operand(down, rows: k, columns: r)
+                    let upOperand = MatrixMultiply.Operand(up, rows: r, columns: n)
+                    let addend: UnsafeBufferPointer<Float>? = accumulate ? nil : start
+                    separate.withUnsafeMutableBufferPointer { c in
+                        separateHidden.withUnsafeMutableBufferPointer { h in
+                            MatrixMultiply.multiply(a, main, into: c, accumulate: accumulate, adding: addend, panels: panels, threads: threads)
+                            MatrixMultiply.multiply(a, downOperand, into: h, scale: 0.5, panels: panels, threads: threads)
+                            MatrixMultiply.multiply(
+                                MatrixMultiply.Operand(UnsafeBufferPointer(h), rows: m, columns: r), upOperand, into: c, scale: 2,
+                                accumulate: true, panels: panels, threads: threads)
+                        }
+                    }
+                    fused.withUnsafeMutableBufferPointer { c in
+                        fusedHidden.withUnsafeMutableBufferPointer { h in
+                            #expect(MatrixMultiply.multiply(
+                                a, main: main, down: downOperand, downScale: 0.5, up: upOperand, upScale: 2, hidden: h, into: c,
+                                accumulate: accumulate, adding: addend, panels: panels, threads: threads))
+                        }
+                    }
+                } } }
+            } } }
+            #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern), "accumulate \(accumulate)")
+            #expect(fusedHidden.map(\.bitPattern) == separateHidden.map(\.bitPattern))
+        }
+    }
 }

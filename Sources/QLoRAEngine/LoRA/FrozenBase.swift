@@ -116,25 +116,46 @@ extension FrozenBase {
         scale: Float = 1, accumulate: Bool = false, adding addend: UnsafeBufferPointer<Float>? = nil,
         panels: UnsafeMutableBufferPointer<Float>, threads: Int = 1, vectorLevel: qlora_vector_level = .detected
     ) -> MatrixMultiply.Work {
-        let (out, inFeatures) = (outFeatures, self.inFeatures)
-        func run(_ b: some PanelSource) -> MatrixMultiply.Work {
+        var work = read(
+            transposed: transposed,
+            Product(a: a, c: c, scale: scale, accumulate: accumulate, addend: addend, panels: panels, threads: threads, vectorLevel: vectorLevel))
+        if case .float32 = self { work.packedValues = 0 }  // copied, not dequantized
+        return work
+    }
+
+    /// `multiply`'s product, given W as a panel source.
+    private struct Product: PanelSourceReader {
+        let a: MatrixMultiply.Operand
+        let c: UnsafeMutableBufferPointer<Float>
+        let scale: Float
+        let accumulate: Bool
+        let addend: UnsafeBufferPointer<Float>?
+        let panels: UnsafeMutableBufferPointer<Float>
+        let threads: Int
+        let vectorLevel: qlora_vector_level
+
+        func read(_ b: some PanelSource) -> MatrixMultiply.Work {
             MatrixMultiply.multiply(
                 a, b, into: c, scale: scale, accumulate: accumulate, adding: addend, panels: panels, threads: threads,
                 vectorLevel: vectorLevel)
         }
+    }
+
+    /// Hands W (or Wᵀ when `transposed`) to `reader` as a panel source: float32 values copied, or
+    /// packed codes decoded, a panel at a time.
+    func read<Reader: PanelSourceReader>(transposed: Bool, _ reader: Reader) -> Reader.Result {
+        let (out, inFeatures) = (outFeatures, self.inFeatures)
         switch self {
         case .float32(let weight):
-            var work = weight.scalars.withUnsafeBufferPointer { values in
+            return weight.scalars.withUnsafeBufferPointer { values in
                 let w = MatrixMultiply.Operand(values, rows: out, columns: inFeatures)
-                return run(transposed ? w.transposed : w)
+                return reader.read(transposed ? w.transposed : w)
             }
-            work.packedValues = 0  // copied, not dequantized
-            return work
         case .fourBit(let packed):
             return packed.packed.withUnsafeBufferPointer { codes in
                 packed.type.codebook.withUnsafeBufferPointer { codebook in
                     packed.absmax.withUnsafeBufferPointer { absmax in
-                        run(PackedWeightPanels(
+                        reader.read(PackedWeightPanels(
                             codes: codes.baseAddress.unsafelyUnwrapped, codebook: codebook.baseAddress,
                             scales: absmax.baseAddress.unsafelyUnwrapped, blocksize: packed.blocksize,
                             out: out, in: inFeatures, transposed: transposed))
@@ -145,7 +166,7 @@ extension FrozenBase {
             return packed.codes.withUnsafeBufferPointer { codes in
                 packed.scales.withUnsafeBufferPointer { scales in
                     codes.withMemoryRebound(to: UInt8.self) { codes in
-                        run(PackedWeightPanels(
+                        reader.read(PackedWeightPanels(
                             codes: codes.baseAddress.unsafelyUnwrapped, codebook: nil,
                             scales: scales.baseAddress.unsafelyUnwrapped,
                             blocksize: packed.blocksize ?? max(1, packed.codes.count), out: out, in: inFeatures,
@@ -155,6 +176,13 @@ extension FrozenBase {
             }
         }
     }
+}
+
+/// What is done with a weight once its storage format is known: the one generic step that
+/// `FrozenBase.read(transposed:_:)` leads to from a switch over the formats.
+protocol PanelSourceReader {
+    associatedtype Result
+    func read(_ b: some PanelSource) -> Result
 }
 
 extension FrozenBase: Sendable {}

@@ -61,36 +61,49 @@ extension MatrixMultiply {
         /// Each element sums its depth products from zero in order within each depth block, as
         /// `multiply` does, so a leading part of B gives the bits of a B that size.
         ///
-        /// - Parameter tiles: room for `a.rows` x `depth` floats, or nil: when B is wider than one
-        ///   narrow panel, A is first copied there in tiles, the layout the micro-kernel reads
-        ///   fastest (each tile's values of one p side by side); the sums are the same.
+        /// - Parameter tiles: room for `a.rows` x `depth` floats, or nil (see `tiles(of:columns:room:)`).
         func multiply(
             _ a: Operand, tiles: UnsafeMutablePointer<Float>? = nil, columns: Int, into c: UnsafeMutablePointer<Float>,
             rowStride: Int, scale: Float = 1, initial: UnsafePointer<Float>? = nil
         ) {
-            let depth = a.columns
-            precondition(depth <= rows && columns <= self.columns, "a \(depth)-deep product over \(columns) columns of a \(rows) x \(self.columns) B")
+            precondition(a.columns <= rows && columns <= self.columns, "a \(a.columns)-deep product over \(columns) columns of a \(rows) x \(self.columns) B")
             guard a.rows > 0 else { return }
-            let tiled = columns > panelWidth / 2 ? tiles : nil
-            if let tiled {
-                qlora_pack_row_tiles(vectorLevel, a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, depth, tiled)
+            let tiled = self.tiles(of: a, columns: columns, room: tiles)
+            for index in 0..<columns.dividedRoundingUp(by: panelWidth) {
+                multiplyPanel(index, a, tiles: tiled, columns: columns, into: c, rowStride: rowStride, scale: scale, initial: initial)
             }
-            let tileStride = Int(QLORA_TILE_ROWS) * depth
+        }
+
+        /// Copies `a` into tiles in `room` when this product is wider than one narrow panel (the
+        /// layout the micro-kernel reads fastest: each tile's values of one p side by side) and
+        /// returns them; nil when it is not, or there is no room. The sums are the same either way.
+        func tiles(of a: Operand, columns: Int, room: UnsafeMutablePointer<Float>?) -> UnsafeMutablePointer<Float>? {
+            guard let room, columns > panelWidth / 2 else { return nil }
+            qlora_pack_row_tiles(vectorLevel, a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, a.columns, room)
+            return room
+        }
+
+        /// `multiply` for the columns of panel `index` only (of `columns` in all), A read from
+        /// `tiles` when they hold it.
+        func multiplyPanel(
+            _ index: Int, _ a: Operand, tiles: UnsafeMutablePointer<Float>?, columns: Int, into c: UnsafeMutablePointer<Float>,
+            rowStride: Int, scale: Float, initial: UnsafePointer<Float>?
+        ) {
+            let depth = a.columns
+            let column = index * panelWidth
+            let width = min(panelWidth, columns - column)
             for depthStart in stride(from: 0, to: depth, by: depthBlock) {
-                for index in 0..<columns.dividedRoundingUp(by: panelWidth) {
-                    let column = index * panelWidth
-                    let (depthCount, width) = (min(depthBlock, depth - depthStart), min(panelWidth, columns - column))
-                    // The first depth block adds its sums to the initial values; the next ones, to C.
-                    let start = depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column)
-                    if let tiled {
-                        qlora_multiply_tiled_panel(
-                            vectorLevel, tiled + depthStart * Int(QLORA_TILE_ROWS), tileStride, a.rows, depthCount,
-                            panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
-                    } else {
-                        qlora_multiply_panel(
-                            vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, a.rows,
-                            depthCount, panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
-                    }
+                let depthCount = min(depthBlock, depth - depthStart)
+                // The first depth block adds its sums to the initial values; the next ones, to C.
+                let start = depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column)
+                if let tiles {
+                    qlora_multiply_tiled_panel(
+                        vectorLevel, tiles + depthStart * Int(QLORA_TILE_ROWS), Int(QLORA_TILE_ROWS) * depth, a.rows,
+                        depthCount, panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
+                } else {
+                    qlora_multiply_panel(
+                        vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, a.rows,
+                        depthCount, panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
                 }
             }
         }

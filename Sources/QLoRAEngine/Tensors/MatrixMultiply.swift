@@ -176,7 +176,7 @@ public enum MatrixMultiply {
     }
 
     /// One worker's share of packing B whole: panels claimed one at a time, the first its own.
-    private struct PackShares<B: PanelSource>: ParallelWork {
+    struct PackShares<B: PanelSource>: ParallelWork {
         let b: B
         let packed: PackedMatrix
         let workers: Int

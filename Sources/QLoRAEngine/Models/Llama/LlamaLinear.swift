@@ -48,6 +48,12 @@ extension LlamaLinear {
         context: LlamaKernelContext
     ) {
         let input = MatrixMultiply.Operand(x, rows: rows, columns: inFeatures)
+        if let adapter, lowRank(
+            input, main: true, down: adapter.a, downScale: 1, up: adapter.b, upScale: adapter.scaling, hidden: hidden,
+            into: y, accumulate: false, adding: residual, context: context)
+        {
+            return
+        }
         base.multiply(
             input, transposed: true, into: y, adding: residual, panels: context.panels,
             threads: context.threads(m: rows, n: outFeatures, k: inFeatures))
@@ -88,7 +94,15 @@ extension LlamaLinear {
                 gradient.transposed, input, into: weightGradient, panels: context.panels,
                 threads: context.threads(m: outFeatures, n: inFeatures, k: rows))
         }
-        if let inputGradient {
+        // dL/dx and dL/dh in one pass over g when both are wanted (the same bits as below).
+        let fused = if let adapter, let inputGradient {
+            lowRank(
+                gradient, main: false, down: adapter.b, downScale: adapter.scaling, up: adapter.a, upScale: 1,
+                hidden: hiddenGradient, into: inputGradient, accumulate: accumulate, adding: nil, context: context)
+        } else {
+            false
+        }
+        if let inputGradient, !fused {
             base.multiply(
                 gradient, transposed: false, into: inputGradient, accumulate: accumulate, panels: context.panels,
                 threads: context.threads(m: rows, n: inFeatures, k: outFeatures))
@@ -101,10 +115,12 @@ extension LlamaLinear {
                 gradient.transposed, h, into: gradientB, scale: adapter.scaling, panels: context.panels,
                 threads: context.threads(m: outFeatures, n: r, k: rows))
         }
-        adapter.b.scalars.withUnsafeBufferPointer { b in
-            MatrixMultiply.multiply(
-                gradient, MatrixMultiply.Operand(b, rows: outFeatures, columns: r), into: hiddenGradient,
-                scale: adapter.scaling, panels: context.panels, threads: context.threads(m: rows, n: r, k: outFeatures))
+        if !fused {
+            adapter.b.scalars.withUnsafeBufferPointer { b in
+                MatrixMultiply.multiply(
+                    gradient, MatrixMultiply.Operand(b, rows: outFeatures, columns: r), into: hiddenGradient,
+                    scale: adapter.scaling, panels: context.panels, threads: context.threads(m: rows, n: r, k: outFeatures))
+            }
         }
         let dh = MatrixMultiply.Operand(UnsafeBufferPointer(hiddenGradient), rows: rows, columns: r)
         if let gradientA = gradients.a {
@@ -112,12 +128,57 @@ extension LlamaLinear {
                 dh.transposed, input, into: gradientA, panels: context.panels,
                 threads: context.threads(m: r, n: inFeatures, k: rows))
         }
-        if let inputGradient {
+        if let inputGradient, !fused {
             adapter.a.scalars.withUnsafeBufferPointer { a in
                 MatrixMultiply.multiply(
                     dh, MatrixMultiply.Operand(a, rows: r, columns: inFeatures), into: inputGradient,
                     accumulate: true, panels: context.panels, threads: context.threads(m: rows, n: inFeatures, k: r))
             }
+        }
+    }
+
+    /// Runs `MatrixMultiply`'s low-rank product with W as main: Wᵀ with down = Aᵀ and up = Bᵀ for
+    /// `forward`, W with down = B and up = A for `backward`. Returns false when it did not fit.
+    private func lowRank(
+        _ a: MatrixMultiply.Operand, main transposed: Bool, down: Tensor, downScale: Float, up: Tensor, upScale: Float,
+        hidden: UnsafeMutableBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool,
+        adding addend: UnsafeBufferPointer<Float>?, context: LlamaKernelContext
+    ) -> Bool {
+        let r = down.scalars.count / (transposed ? inFeatures : outFeatures)
+        return down.scalars.withUnsafeBufferPointer { down in
+            up.scalars.withUnsafeBufferPointer { up in
+                // A is r x in and B out x r: forward reads them as Aᵀ and Bᵀ, backward as B and A.
+                let (downOperand, upOperand) = transposed
+                    ? (MatrixMultiply.Operand(down, rows: r, columns: inFeatures).transposed,
+                       MatrixMultiply.Operand(up, rows: outFeatures, columns: r).transposed)
+                    : (MatrixMultiply.Operand(down, rows: outFeatures, columns: r),
+                       MatrixMultiply.Operand(up, rows: r, columns: inFeatures))
+                return base.read(
+                    transposed: transposed,
+                    LowRankProduct(
+                        a: a, down: downOperand, downScale: downScale, up: upOperand, upScale: upScale, hidden: hidden,
+                        c: c, accumulate: accumulate, addend: addend, panels: context.panels,
+                        threads: context.threads(m: a.rows, n: transposed ? outFeatures : inFeatures, k: a.columns)))
+            }
+        }
+    }
+
+    /// `lowRank` once W's storage format is known.
+    private struct LowRankProduct: PanelSourceReader {
+        let a: MatrixMultiply.Operand
+        let down: MatrixMultiply.Operand, downScale: Float
+        let up: MatrixMultiply.Operand, upScale: Float
+        let hidden: UnsafeMutableBufferPointer<Float>
+        let c: UnsafeMutableBufferPointer<Float>
+        let accumulate: Bool
+        let addend: UnsafeBufferPointer<Float>?
+        let panels: UnsafeMutableBufferPointer<Float>
+        let threads: Int
+
+        func read(_ main: some PanelSource) -> Bool {
+            MatrixMultiply.multiply(
+                a, main: main, down: down, downScale: downScale, up: up, upScale: upScale, hidden: hidden, into: c,
+                accumulate: accumulate, adding: addend, panels: panels, threads: threads)
         }
     }
 }
