@@ -1,7 +1,6 @@
 /// What a part of the model needs to run its products: panel scratch and the threads it may use.
 struct LlamaKernelContext {
-    /// Panel scratch for `MatrixMultiply`: a one-thread product's worth per thread, enough for a
-    /// product shared by all of them.
+    /// Panel scratch for `MatrixMultiply`, enough for a product shared by all the threads.
     let panels: UnsafeMutableBufferPointer<Float>
     /// Threads the large products may use.
     let available: Int
@@ -16,12 +15,6 @@ struct LlamaKernelContext {
     /// rows are independent. The blocks never depend on the thread count.
     func forEachBlock<Work: RowBlockWork>(of rows: Int, _ work: Work) {
         forEach(min(rows, 16), Blocks(rows: rows, blocks: min(rows, 16), work: work))
-    }
-
-    /// The scratch of one worker, for products that run one per thread.
-    func panels(worker: Int) -> UnsafeMutableBufferPointer<Float> {
-        let size = MatrixMultiply.panelScratchCount(threads: 1)
-        return UnsafeMutableBufferPointer(rebasing: panels[worker * size..<(worker + 1) * size])
     }
 
     /// Runs `work` for every item in `0..<items`, on up to `available` threads, each thread

@@ -215,8 +215,12 @@ extension LlamaParts {
         /// Query heads that share one key/value head (transformers' `num_key_value_groups`).
         var group: Int { heads / keyValueHeads }
         /// Floats of scratch one worker needs: a key/value head's keys and values packed for the
-        /// products (as Kᵀ and V forward, as K and Vᵀ backward), then dP of one row block.
-        var scratchPerWorker: Int { 2 * packedHeadCount + Self.rowBlock * sequenceLength }
+        /// products (as Kᵀ and V forward, as K and Vᵀ backward), dP of one row block, and one row
+        /// block of dO or Q packed (backward).
+        var scratchPerWorker: Int { 2 * packedHeadCount + Self.rowBlock * sequenceLength + packedBlockCount }
+
+        /// Floats one row block of a head's queries (or their gradient) takes packed.
+        var packedBlockCount: Int { MatrixMultiply.PackedMatrix.count(rows: Self.rowBlock, columns: headDimension) }
 
         /// Floats one key or value head takes packed, as T x d or d x T.
         var packedHeadCount: Int {
@@ -224,10 +228,15 @@ extension LlamaParts {
                 MatrixMultiply.PackedMatrix.count(rows: headDimension, columns: sequenceLength))
         }
 
-        /// Worker `worker`'s part of `scratch`: room for two packed heads, then for dP.
-        func scratch(_ scratch: UnsafeMutableBufferPointer<Float>, worker: Int) -> (packed: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>, dP: UnsafeMutablePointer<Float>) {
+        /// Worker `worker`'s part of `scratch`: room for two packed heads, for dP, and for a
+        /// packed row block.
+        func scratch(_ scratch: UnsafeMutableBufferPointer<Float>, worker: Int) -> (
+            packed: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>, dP: UnsafeMutablePointer<Float>,
+            block: UnsafeMutablePointer<Float>
+        ) {
             let start = scratch.baseAddress.unsafelyUnwrapped + worker * scratchPerWorker
-            return (start, start + packedHeadCount, start + 2 * packedHeadCount)
+            let dP = start + 2 * packedHeadCount
+            return (start, start + packedHeadCount, dP, dP + Self.rowBlock * sequenceLength)
         }
 
         /// The rows of key/value head g of sequence b in k or v: `sequenceLength` x `headDimension`.
@@ -328,7 +337,7 @@ extension LlamaParts {
             shape.batchSize * shape.keyValueHeads,
             AttentionBackward(
                 q: q, k: k, v: v, shape: shape, probabilities: probabilities, dO: dO, dQ: dQ, dK: dK, dV: dV,
-                scratch: scratch, context: context, vectorLevel: .detected))
+                scratch: scratch, vectorLevel: .detected))
     }
 
     /// `attentionBackward` for one (b, g) pair, the item (b · kvHeads + g).
@@ -339,14 +348,12 @@ extension LlamaParts {
         let dO: UnsafeBufferPointer<Float>
         let dQ: UnsafeMutableBufferPointer<Float>, dK: UnsafeMutableBufferPointer<Float>, dV: UnsafeMutableBufferPointer<Float>
         let scratch: UnsafeMutableBufferPointer<Float>
-        let context: LlamaKernelContext
         let vectorLevel: qlora_vector_level
 
         func run(item: Int, worker: Int) {
             let (T, d) = (shape.sequenceLength, shape.headDimension)
             let scale = 1 / Float(d).squareRoot()
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
-            let panels = context.panels(worker: worker)
             // The group's K and Vᵀ, packed once for all its heads and row blocks.
             let room = shape.scratch(scratch, worker: worker)
             let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g), into: room.packed, vectorLevel: vectorLevel)
@@ -375,9 +382,10 @@ extension LlamaParts {
                     let p = MatrixMultiply.Operand(
                         UnsafeBufferPointer(start: head + offset, count: rows.count * seen), rows: rows.count, columns: seen)
                     let block = UnsafeMutableBufferPointer(start: dP, count: rows.count * seen)
-                    MatrixMultiply.multiply(
-                        p.transposed, outputGradient, into: dVGroup, rowStride: shape.keyValueWidth, accumulate: true,
-                        panels: panels)
+                    // dV and dK take a row block's dO and Q, packed here, as B.
+                    let dVFirst = dVGroup.baseAddress.unsafelyUnwrapped
+                    MatrixMultiply.PackedMatrix(packing: outputGradient, into: room.block, vectorLevel: vectorLevel)
+                        .multiply(p.transposed, columns: d, into: dVFirst, rowStride: shape.keyValueWidth, initial: dVFirst)
                     valuesTransposed.multiply(outputGradient, columns: seen, into: dP, rowStride: seen)
                     causalSoftmaxBackward(
                         probabilities: head + offset, gradient: dP, firstRow: rows.lowerBound, rows: rows.count, width: seen)
@@ -385,9 +393,9 @@ extension LlamaParts {
                     keys.multiply(
                         dS, columns: d, into: dQ.baseAddress.unsafelyUnwrapped + queryOffset, rowStride: shape.queryWidth,
                         scale: scale)
-                    MatrixMultiply.multiply(
-                        dS.transposed, queries, into: dKGroup, rowStride: shape.keyValueWidth, scale: scale,
-                        accumulate: true, panels: panels)
+                    let dKFirst = dKGroup.baseAddress.unsafelyUnwrapped
+                    MatrixMultiply.PackedMatrix(packing: queries, into: room.block, vectorLevel: vectorLevel)
+                        .multiply(dS.transposed, columns: d, into: dKFirst, rowStride: shape.keyValueWidth, scale: scale, initial: dKFirst)
                 }
             }
         }

@@ -102,8 +102,7 @@ public final class LlamaWorkspace {
         let attention = LlamaParts.AttentionShape(
             batchSize: batchSize, sequenceLength: t, heads: c.attentionHeadCount, keyValueHeads: c.keyValueHeadCount,
             headDimension: c.headDimension)
-        context = LlamaKernelContext(
-            panels: make(MatrixMultiply.panelScratchCount(threads: 1) * self.threads), available: self.threads)
+        context = LlamaKernelContext(panels: make(MatrixMultiply.panelScratchCount(threads: self.threads)), available: self.threads)
         attentionScratch = make(attention.scratchPerWorker * self.threads)
         ropeCos = make(t * c.headDimension / 2)
         ropeSin = make(t * c.headDimension / 2)
