@@ -77,8 +77,7 @@ extension MatrixMultiply {
 
         func run(worker: Int) {
             let (n, r) = (main.columns, down.columns)
-            var piece = worker
-            while piece < pieces {
+            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces, next: nextPiece) { piece in
                 let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
                 let share = a.rows(rows)
                 let h = hidden + rows.lowerBound * r
@@ -94,7 +93,6 @@ extension MatrixMultiply {
                         index, hiddenRows, tiles: nil, columns: n, into: cRows, rowStride: n, scale: upScale,
                         initial: UnsafePointer(cRows))
                 }
-                piece = workers + qlora_claim_next(nextPiece)
             }
         }
     }

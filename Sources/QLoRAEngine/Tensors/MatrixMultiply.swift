@@ -184,10 +184,8 @@ public enum MatrixMultiply {
         let counts: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            var panel = worker
-            while panel < packed.panelCount {
+            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: packed.panelCount, next: counts + workers) { panel in
                 counts[worker] += packed.pack(panel, of: b)
-                panel = workers + qlora_claim_next(counts + workers)
             }
         }
     }
@@ -208,18 +206,12 @@ public enum MatrixMultiply {
         let nextPiece: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            // Each worker's first piece is its own; the rest are claimed one at a time, so a
-            // thread the machine slows down does less of the work. Which thread computes a row
-            // never changes its bits.
-            var piece = worker
-            while piece < pieces {
+            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces, next: nextPiece) { piece in
                 let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
-                let share = a.rows(rows)
                 packed.multiply(
-                    share, tiles: tiles.map { $0 + worker * packedLimit }, columns: packed.columns,
+                    a.rows(rows), tiles: tiles.map { $0 + worker * packedLimit }, columns: packed.columns,
                     into: c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride, rowStride: c.rowStride,
                     scale: scale, initial: c.initial.map { $0 + rows.lowerBound * c.rowStride })
-                piece = workers + qlora_claim_next(nextPiece)
             }
         }
     }
@@ -249,13 +241,11 @@ public enum MatrixMultiply {
                 counts[worker] += multiplyPanels(0..<panelCount, rows: rows, a, b, c, scale, panel, vectorLevel)
                 return
             }
-            // As in RowShares: a first piece each, then claimed a few panels at a time.
+            // Pieces of a few panels each.
             let pieces = min(panelCount, workers * 4)
-            var piece = worker
-            while piece < pieces {
+            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces, next: counts + workers) { piece in
                 let share = panelCount * piece / pieces..<panelCount * (piece + 1) / pieces
                 counts[worker] += multiplyPanels(share, rows: 0..<a.rows, a, b, c, scale, panel, vectorLevel)
-                piece = workers + qlora_claim_next(counts + workers)
             }
         }
     }

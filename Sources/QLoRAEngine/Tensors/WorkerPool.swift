@@ -43,6 +43,21 @@ enum WorkerPool {
         }
     }
 
+    /// Runs `body` on the pieces `worker` takes of `0..<pieces` shared by `workers`: its own
+    /// first (piece `worker`), then each next one it claims from `next` (a counter starting at
+    /// 0), so a thread the machine slows down takes fewer. Which thread takes a piece must never
+    /// change a result.
+    @inline(__always)
+    static func forEachPiece(
+        worker: Int, of workers: Int, pieces: Int, next: UnsafeMutablePointer<Int>, _ body: (Int) -> Void
+    ) {
+        var piece = worker
+        while piece < pieces {
+            body(piece)
+            piece = workers + qlora_claim_next(next)
+        }
+    }
+
     /// Work read through a pointer: one word, however large the work.
     private struct Borrowed<Work: ParallelWork>: ParallelWork {
         let work: UnsafePointer<Work>
