@@ -17,6 +17,11 @@
 /// Rows of C one tile keeps in registers.
 enum { tile_rows = QLORA_TILE_ROWS };
 
+/// `initial` moved on by `offset` floats, or NULL when there is none.
+ALWAYS_INLINE const float *initial_at(const float *initial, ptrdiff_t offset) {
+    return initial ? initial + offset : NULL;
+}
+
 /// Adds `scale · A[0..<R, 0..<depth] · panel` to R rows of C, R known when inlined.
 ALWAYS_INLINE void multiply_tile(
     int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
@@ -63,7 +68,7 @@ ALWAYS_INLINE void multiply_tile(
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
-        const float *start = initial ? initial + r * c_row_stride : NULL;
+        const float *start = initial_at(initial, r * c_row_stride);
         if (!start && width == QLORA_PANEL_WIDTH) {
             *(float8_unaligned *)destination = scale * left[r];
             *(float8_unaligned *)(destination + 8) = scale * right[r];
@@ -105,7 +110,7 @@ ALWAYS_INLINE void multiply_narrow_tile(
     }
     for (int r = 0; r < tile; r++) {
         float *destination = c + r * c_row_stride;
-        const float *start = initial ? initial + r * c_row_stride : NULL;
+        const float *start = initial_at(initial, r * c_row_stride);
         if (!start && width == 8) {
             *(float8_unaligned *)destination = scale * sums[r];
         } else if (width == 8) {
@@ -127,11 +132,11 @@ ALWAYS_INLINE void multiply_narrow_panel(
     ptrdiff_t i = 0;
     for (; i + narrow_tile_rows <= rows; i += narrow_tile_rows) {
         multiply_narrow_tile(narrow_tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                             panel, c + i * c_row_stride, c_row_stride, width, scale, initial ? initial + i * c_row_stride : NULL);
+                             panel, c + i * c_row_stride, c_row_stride, width, scale, initial_at(initial, i * c_row_stride));
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
-    const float *initial_rest = initial ? initial + i * c_row_stride : NULL;
+    const float *initial_rest = initial_at(initial, i * c_row_stride);
     switch (rows - i) {
 #define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
     NARROW_REST(11) NARROW_REST(10) NARROW_REST(9) NARROW_REST(8) NARROW_REST(7) NARROW_REST(6)
@@ -152,11 +157,11 @@ ALWAYS_INLINE void multiply_panel(
     ptrdiff_t i = 0;
     for (; i + tile_rows <= rows; i += tile_rows) {
         multiply_tile(tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                      panel, c + i * c_row_stride, c_row_stride, width, scale, initial ? initial + i * c_row_stride : NULL);
+                      panel, c + i * c_row_stride, c_row_stride, width, scale, initial_at(initial, i * c_row_stride));
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
-    const float *initial_rest = initial ? initial + i * c_row_stride : NULL;
+    const float *initial_rest = initial_at(initial, i * c_row_stride);
     // A constant tile size per case, so each call unrolls into registers.
     switch (rows - i) {
     case 5: multiply_tile(5, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
@@ -190,7 +195,7 @@ ALWAYS_INLINE void multiply_tiled_panel(
     for (ptrdiff_t i = 0; i < rows; i += tile_rows) {
         const float *a = tiles + i / tile_rows * tile_stride;
         float *c_tile = c + i * c_row_stride;
-        const float *initial_tile = initial ? initial + i * c_row_stride : NULL;
+        const float *initial_tile = initial_at(initial, i * c_row_stride);
         // A constant tile size per case, so each call unrolls into registers.
         switch (rows - i < tile_rows ? rows - i : tile_rows) {
 #define TILE(n) case n: multiply_tile(n, a, 1, tile_rows, depth, panel, c_tile, c_row_stride, width, scale, initial_tile); break;

@@ -27,8 +27,8 @@ extension MatrixMultiply {
         let downCount = PackedMatrix.count(rows: k, columns: r)
         let upCount = PackedMatrix.count(rows: r, columns: n)
         let pieceRows = pieceRows(m: m, threads: threads)
-        guard m > 0, k > 0, r > 0, mainCount + downCount + upCount <= packedLimit, pieceRows * k <= packedLimit,
-            panels.count >= panelScratchCount(threads: threads)
+        precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
+        guard m > 0, k > 0, r > 0, mainCount + downCount + upCount <= packedLimit, pieceRows * k <= packedLimit
         else { return false }
         let scratch = panels.baseAddress.unsafelyUnwrapped
         let packedMain = PackedMatrix(values: scratch, rows: k, columns: n, vectorLevel: vectorLevel)
@@ -36,23 +36,19 @@ extension MatrixMultiply {
         let packedUp = PackedMatrix(values: scratch + mainCount + downCount, rows: r, columns: n, vectorLevel: vectorLevel)
         let pieces = m.dividedRoundingUp(by: pieceRows)
         let workers = max(1, min(threads, pieces))
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
-            let next = counts.baseAddress.unsafelyUnwrapped + workers
-            func pack(_ b: some PanelSource, into packed: PackedMatrix) {
-                counts.initialize(repeating: 0)
-                WorkerPool.run(workers, PackShares(b: b, packed: packed, workers: workers, counts: counts.baseAddress.unsafelyUnwrapped))
-            }
-            pack(main, into: packedMain)
-            pack(down, into: packedDown)
-            pack(up, into: packedUp)
-            next.pointee = 0
+        packedMain.pack(main, workers: workers)
+        packedDown.pack(down, workers: workers)
+        packedUp.pack(up, workers: workers)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { nextPiece in
+            nextPiece[0] = 0
             WorkerPool.run(
                 workers,
                 LowRankShares(
                     a: a, main: packedMain, down: packedDown, downScale: downScale, up: packedUp, upScale: upScale,
                     hidden: hidden.baseAddress.unsafelyUnwrapped, c: c.baseAddress.unsafelyUnwrapped,
                     initial: accumulate ? UnsafePointer(c.baseAddress.unsafelyUnwrapped) : addend?.baseAddress,
-                    tiles: scratch + packedLimit, workers: workers, pieceRows: pieceRows, pieces: pieces, nextPiece: next))
+                    tiles: scratch + packedLimit, workers: workers, pieceRows: pieceRows, pieces: pieces,
+                    nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
         }
         return true
     }

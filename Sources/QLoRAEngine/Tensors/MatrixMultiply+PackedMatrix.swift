@@ -41,7 +41,33 @@ extension MatrixMultiply {
             return rows * width
         }
 
-        /// Packs all of `b`, a `rows` x `columns` matrix, into `values`.
+        /// Packs all of `b`, a `rows` x `columns` matrix, `workers` threads sharing out its panels;
+        /// returns how many values of B they packed.
+        @discardableResult
+        func pack(_ b: some PanelSource, workers: Int) -> Int {
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
+                counts.initialize(repeating: 0)
+                WorkerPool.run(workers, PackShares(b: b, packed: self, workers: workers, counts: counts.baseAddress.unsafelyUnwrapped))
+                return counts.prefix(workers).reduce(0, +)
+            }
+        }
+
+        /// One worker's share of packing B whole: panels claimed one at a time, the first its own.
+        private struct PackShares<B: PanelSource>: ParallelWork {
+            let b: B
+            let packed: PackedMatrix
+            let workers: Int
+            /// Each worker's count of packed values, then the next panel to claim.
+            let counts: UnsafeMutablePointer<Int>
+
+            func run(worker: Int) {
+                WorkerPool.forEachPiece(worker: worker, of: workers, pieces: packed.panelCount, next: counts + workers) { panel in
+                    counts[worker] += packed.pack(panel, of: b)
+                }
+            }
+        }
+
+        /// Packs all of `b`, a `rows` x `columns` matrix, into `values`, on this thread.
         init(packing b: some PanelSource, into values: UnsafeMutablePointer<Float>, vectorLevel: qlora_vector_level) {
             self.init(values: values, rows: b.rows, columns: b.columns, vectorLevel: vectorLevel)
             for index in 0..<panelCount { pack(index, of: b) }

@@ -7,8 +7,8 @@ import CQLoRAKernels
 ///
 /// The kernel is the classic blocked one, small enough to read: B is copied a panel at a time
 /// (`panelWidth` columns by `depthBlock` rows) into a contiguous scratch buffer (decoded on the way
-/// when B is a packed weight, see `PanelSource`; all of B at once when it fits), and a micro-kernel (`qlora_multiply_panel`, in C
-/// so that it can use AVX2 where the CPU has it) keeps six rows of that panel's columns of C in
+/// when B is a packed weight, see `PanelSource`; all of B at once when it fits), and a
+/// micro-kernel (`qlora_multiply_panel`, in C so that it can use AVX2 where the CPU has it) keeps six rows of that panel's columns of C in
 /// registers while it walks down the panel, adding `A[i, p] * panel[p]` for each row i. Every
 /// element of C is summed in the same order (p ascending, from zero in each depth block, then
 /// scaled and added to C) however the work is split and whatever the vector width, so any number
@@ -142,19 +142,17 @@ public enum MatrixMultiply {
             let pieces = m.dividedRoundingUp(by: pieceRows)
             let workers = max(1, min(threads, pieces))
             let packed = PackedMatrix(values: scratch, rows: a.columns, columns: n, vectorLevel: vectorLevel)
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: workers + 1) { counts in
-                counts.initialize(repeating: 0)
-                WorkerPool.run(workers, PackShares(b: b, packed: packed, workers: workers, counts: counts.baseAddress.unsafelyUnwrapped))
-                counts[workers] = 0
+            let packedValues = packed.pack(b, workers: workers)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { nextPiece in
+                nextPiece[0] = 0
                 WorkerPool.run(
                     workers,
                     RowShares(
                         a: a, packed: packed, c: result, scale: scale,
                         tiles: pieceRows * a.columns <= packedLimit ? scratch + packedLimit : nil, workers: workers,
-                        pieceRows: pieceRows, pieces: pieces,
-                        nextPiece: counts.baseAddress.unsafelyUnwrapped + workers))
-                return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers > 1 ? workers : 0)
+                        pieceRows: pieceRows, pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
             }
+            return Work(packedValues: packedValues, parallelPartitions: workers > 1 ? workers : 0)
         }
         let workers = max(1, min(threads, max(panelCount, m)))
         if workers == 1 {
@@ -172,21 +170,6 @@ public enum MatrixMultiply {
                     workers: workers, panelCount: panelCount, splitRows: panelCount < workers,
                     counts: counts.baseAddress.unsafelyUnwrapped))
             return Work(packedValues: counts.prefix(workers).reduce(0, +), parallelPartitions: workers)
-        }
-    }
-
-    /// One worker's share of packing B whole: panels claimed one at a time, the first its own.
-    struct PackShares<B: PanelSource>: ParallelWork {
-        let b: B
-        let packed: PackedMatrix
-        let workers: Int
-        /// Each worker's count of packed values, then the next panel to claim.
-        let counts: UnsafeMutablePointer<Int>
-
-        func run(worker: Int) {
-            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: packed.panelCount, next: counts + workers) { panel in
-                counts[worker] += packed.pack(panel, of: b)
-            }
         }
     }
 

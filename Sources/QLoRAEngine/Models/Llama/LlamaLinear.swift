@@ -48,9 +48,8 @@ extension LlamaLinear {
         context: LlamaKernelContext
     ) {
         let input = MatrixMultiply.Operand(x, rows: rows, columns: inFeatures)
-        if let adapter, lowRank(
-            input, main: true, down: adapter.a, downScale: 1, up: adapter.b, upScale: adapter.scaling, hidden: hidden,
-            into: y, accumulate: false, adding: residual, context: context)
+        if let adapter,
+            lowRank(input, adapter, forward: true, hidden: hidden, into: y, accumulate: false, adding: residual, context: context)
         {
             return
         }
@@ -97,8 +96,8 @@ extension LlamaLinear {
         // dL/dx and dL/dh in one pass over g when both are wanted (the same bits as below).
         let fused = if let adapter, let inputGradient {
             lowRank(
-                gradient, main: false, down: adapter.b, downScale: adapter.scaling, up: adapter.a, upScale: 1,
-                hidden: hiddenGradient, into: inputGradient, accumulate: accumulate, adding: nil, context: context)
+                gradient, adapter, forward: false, hidden: hiddenGradient, into: inputGradient, accumulate: accumulate,
+                adding: nil, context: context)
         } else {
             false
         }
@@ -137,28 +136,27 @@ extension LlamaLinear {
         }
     }
 
-    /// Runs `MatrixMultiply`'s low-rank product with W as main: Wᵀ with down = Aᵀ and up = Bᵀ for
-    /// `forward`, W with down = B and up = A for `backward`. Returns false when it did not fit.
+    /// Runs `MatrixMultiply`'s low-rank product for `forward` (x: Wᵀ, down = Aᵀ, up = s Bᵀ) or
+    /// `backward` (g: W, down = s B, up = A). Returns false when it did not fit.
     private func lowRank(
-        _ a: MatrixMultiply.Operand, main transposed: Bool, down: Tensor, downScale: Float, up: Tensor, upScale: Float,
-        hidden: UnsafeMutableBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool,
-        adding addend: UnsafeBufferPointer<Float>?, context: LlamaKernelContext
+        _ input: MatrixMultiply.Operand, _ adapter: Adapter, forward: Bool, hidden: UnsafeMutableBufferPointer<Float>,
+        into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool, adding addend: UnsafeBufferPointer<Float>?,
+        context: LlamaKernelContext
     ) -> Bool {
-        let r = down.scalars.count / (transposed ? inFeatures : outFeatures)
-        return down.scalars.withUnsafeBufferPointer { down in
-            up.scalars.withUnsafeBufferPointer { up in
-                // A is r x in and B out x r: forward reads them as Aᵀ and Bᵀ, backward as B and A.
-                let (downOperand, upOperand) = transposed
-                    ? (MatrixMultiply.Operand(down, rows: r, columns: inFeatures).transposed,
-                       MatrixMultiply.Operand(up, rows: outFeatures, columns: r).transposed)
-                    : (MatrixMultiply.Operand(down, rows: outFeatures, columns: r),
-                       MatrixMultiply.Operand(up, rows: r, columns: inFeatures))
-                return base.read(
-                    transposed: transposed,
-                    LowRankProduct(
-                        a: a, down: downOperand, downScale: downScale, up: upOperand, upScale: upScale, hidden: hidden,
-                        c: c, accumulate: accumulate, addend: addend, panels: context.panels,
-                        threads: context.threads(m: a.rows, n: transposed ? outFeatures : inFeatures, k: a.columns)))
+        let r = adapter.rank
+        return adapter.a.scalars.withUnsafeBufferPointer { a in
+            adapter.b.scalars.withUnsafeBufferPointer { b in
+                let loraA = MatrixMultiply.Operand(a, rows: r, columns: inFeatures)
+                let loraB = MatrixMultiply.Operand(b, rows: outFeatures, columns: r)
+                let threads = context.threads(m: input.rows, n: forward ? outFeatures : inFeatures, k: input.columns)
+                let product = forward
+                    ? LowRankProduct(
+                        a: input, down: loraA.transposed, downScale: 1, up: loraB.transposed, upScale: adapter.scaling,
+                        hidden: hidden, c: c, accumulate: accumulate, addend: addend, panels: context.panels, threads: threads)
+                    : LowRankProduct(
+                        a: input, down: loraB, downScale: adapter.scaling, up: loraA, upScale: 1,
+                        hidden: hidden, c: c, accumulate: accumulate, addend: addend, panels: context.panels, threads: threads)
+                return base.read(transposed: forward, product)
             }
         }
     }

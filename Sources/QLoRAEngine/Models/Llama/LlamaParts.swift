@@ -228,10 +228,10 @@ extension LlamaParts {
                 MatrixMultiply.PackedMatrix.count(rows: headDimension, columns: sequenceLength))
         }
 
-        /// Worker `worker`'s part of `scratch`: room for two packed heads, for dP, and for a
-        /// packed row block.
+        /// Worker `worker`'s part of `scratch`: room for a packed key head and a packed value
+        /// head, for dP, and for a packed row block.
         func scratch(_ scratch: UnsafeMutableBufferPointer<Float>, worker: Int) -> (
-            packed: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>, dP: UnsafeMutablePointer<Float>,
+            keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, dP: UnsafeMutablePointer<Float>,
             block: UnsafeMutablePointer<Float>
         ) {
             let start = scratch.baseAddress.unsafelyUnwrapped + worker * scratchPerWorker
@@ -300,8 +300,8 @@ extension LlamaParts {
             // The group's keys and values, packed once for all its heads and row blocks: a block
             // multiplies by the first `seen` columns of Kᵀ and the first `seen` rows of V.
             let room = shape.scratch(scratch, worker: worker)
-            let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g).transposed, into: room.packed, vectorLevel: vectorLevel)
-            let values = MatrixMultiply.PackedMatrix(packing: shape.head(v, b: b, g: g), into: room.second, vectorLevel: vectorLevel)
+            let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g).transposed, into: room.keys, vectorLevel: vectorLevel)
+            let values = MatrixMultiply.PackedMatrix(packing: shape.head(v, b: b, g: g), into: room.values, vectorLevel: vectorLevel)
             for h in g * shape.group..<(g + 1) * shape.group {
                 let head = probabilities.baseAddress.unsafelyUnwrapped + (b * shape.heads + h) * T * T
                 for block in 0..<shape.rowBlockCount {
@@ -356,9 +356,9 @@ extension LlamaParts {
             let (b, g) = (item / shape.keyValueHeads, item % shape.keyValueHeads)
             // The group's K and Vᵀ, packed once for all its heads and row blocks.
             let room = shape.scratch(scratch, worker: worker)
-            let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g), into: room.packed, vectorLevel: vectorLevel)
+            let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g), into: room.keys, vectorLevel: vectorLevel)
             let valuesTransposed = MatrixMultiply.PackedMatrix(
-                packing: shape.head(v, b: b, g: g).transposed, into: room.second, vectorLevel: vectorLevel)
+                packing: shape.head(v, b: b, g: g).transposed, into: room.values, vectorLevel: vectorLevel)
             let dP = room.dP
             // The group's dK and dV, written in place (rows keyValueWidth apart), start from zero.
             let keyOffset = b * T * shape.keyValueWidth + g * d
@@ -367,9 +367,7 @@ extension LlamaParts {
                 UnsafeMutableBufferPointer(rebasing: dK[row..<row + d]).update(repeating: 0)
                 UnsafeMutableBufferPointer(rebasing: dV[row..<row + d]).update(repeating: 0)
             }
-            let (dKGroup, dVGroup) = (
-                UnsafeMutableBufferPointer(rebasing: dK[keyOffset...]), UnsafeMutableBufferPointer(rebasing: dV[keyOffset...])
-            )
+            let (dKGroup, dVGroup) = (dK.baseAddress.unsafelyUnwrapped + keyOffset, dV.baseAddress.unsafelyUnwrapped + keyOffset)
             for h in g * shape.group..<(g + 1) * shape.group {
                 let head = probabilities.baseAddress! + (b * shape.heads + h) * T * T
                 for block in 0..<shape.rowBlockCount {
@@ -383,9 +381,8 @@ extension LlamaParts {
                         UnsafeBufferPointer(start: head + offset, count: rows.count * seen), rows: rows.count, columns: seen)
                     let block = UnsafeMutableBufferPointer(start: dP, count: rows.count * seen)
                     // dV and dK take a row block's dO and Q, packed here, as B.
-                    let dVFirst = dVGroup.baseAddress.unsafelyUnwrapped
                     MatrixMultiply.PackedMatrix(packing: outputGradient, into: room.block, vectorLevel: vectorLevel)
-                        .multiply(p.transposed, columns: d, into: dVFirst, rowStride: shape.keyValueWidth, initial: dVFirst)
+                        .multiply(p.transposed, columns: d, into: dVGroup, rowStride: shape.keyValueWidth, initial: dVGroup)
                     valuesTransposed.multiply(outputGradient, columns: seen, into: dP, rowStride: seen)
                     causalSoftmaxBackward(
                         probabilities: head + offset, gradient: dP, firstRow: rows.lowerBound, rows: rows.count, width: seen)
@@ -393,9 +390,8 @@ extension LlamaParts {
                     keys.multiply(
                         dS, columns: d, into: dQ.baseAddress.unsafelyUnwrapped + queryOffset, rowStride: shape.queryWidth,
                         scale: scale)
-                    let dKFirst = dKGroup.baseAddress.unsafelyUnwrapped
                     MatrixMultiply.PackedMatrix(packing: queries, into: room.block, vectorLevel: vectorLevel)
-                        .multiply(dS.transposed, columns: d, into: dKFirst, rowStride: shape.keyValueWidth, scale: scale, initial: dKFirst)
+                        .multiply(dS.transposed, columns: d, into: dKGroup, rowStride: shape.keyValueWidth, scale: scale, initial: dKGroup)
                 }
             }
         }
