@@ -39,3 +39,44 @@ extension String {
         return String(escaped)
     }
 }
+
+extension String {
+    /// The bytes as UTF-8 text, each byte that is not part of a well-formed character written as
+    /// `\xNN`: what a byte-level model wrote, shown byte for byte instead of as U+FFFD.
+    public init(escapingInvalidUTF8 bytes: [UInt8]) {
+        var text = ""
+        var start = 0
+        while start < bytes.count {
+            let length = Self.wellFormedSequenceLength(in: bytes, at: start)
+            if length > 0 {
+                text += String(decoding: bytes[start..<start + length], as: UTF8.self)
+                start += length
+            } else {
+                let hex = String(bytes[start], radix: 16, uppercase: true)
+                text += "\\x" + (hex.count == 1 ? "0" : "") + hex
+                start += 1
+            }
+        }
+        self = text
+    }
+
+    /// The length of the well-formed UTF-8 sequence starting at `start` (Unicode's table 3-7),
+    /// or 0 when none starts there.
+    private static func wellFormedSequenceLength(in bytes: [UInt8], at start: Int) -> Int {
+        let lead = bytes[start]
+        let (length, second): (Int, ClosedRange<UInt8>) = switch lead {
+        case 0x00...0x7F: (1, 0x80...0xBF)
+        case 0xC2...0xDF: (2, 0x80...0xBF)
+        case 0xE0: (3, 0xA0...0xBF)
+        case 0xED: (3, 0x80...0x9F)
+        case 0xE1...0xEF: (3, 0x80...0xBF)
+        case 0xF0: (4, 0x90...0xBF)
+        case 0xF4: (4, 0x80...0x8F)
+        case 0xF1...0xF3: (4, 0x80...0xBF)
+        default: (0, 0x80...0xBF)
+        }
+        guard length > 1 else { return length }
+        guard start + length <= bytes.count, second.contains(bytes[start + 1]) else { return 0 }
+        return bytes[start + 2..<start + length].allSatisfy { (0x80...0xBF).contains($0) } ? length : 0
+    }
+}

@@ -31,7 +31,8 @@ extension FineTuningSection {
                 }))
         case .samples:
             func text(_ tokens: [Int]?) -> String {
-                (prompt + String(decoding: (tokens ?? []).map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)).escapingControlCharacters
+                // A byte-level model may write a byte that starts or ends no character: shown as \xNN.
+                (prompt + String(escapingInvalidUTF8: (tokens ?? []).map { UInt8(truncatingIfNeeded: $0) })).escapingControlCharacters
             }
             return .table(OutputTable(
                 title: "\(sampleLength) bytes after \"\(prompt)\", temperature \(NumberFormat.compact(settings.sampling?.temperature ?? 0)), one seed for all",
