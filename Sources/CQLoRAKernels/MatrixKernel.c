@@ -22,6 +22,32 @@ ALWAYS_INLINE const float *initial_at(const float *initial, ptrdiff_t offset) {
     return initial ? initial + offset : NULL;
 }
 
+/// Writes one row of a tile's sums, `left` then `right`: `start + scale · sums` (or `scale · sums`
+/// without a start) in `width` columns. A scale of one multiplies nothing (x · 1 is x, bit for bit).
+ALWAYS_INLINE void store_sums(
+    float8 left, float8 right, float *destination, const float *start, ptrdiff_t width, float scale)
+{
+    if (scale != 1) {
+        left = scale * left;
+        right = scale * right;
+    }
+    if (width >= 8) {
+        *(float8_unaligned *)destination = start ? *(const float8_unaligned *)start + left : left;
+        if (width == 8) return;
+        destination += 8;
+        start = initial_at(start, 8);
+        width -= 8;
+        left = right;
+    }
+    if (width == 8) {
+        *(float8_unaligned *)destination = start ? *(const float8_unaligned *)start + left : left;
+        return;
+    }
+    float sums[8];
+    *(float8_unaligned *)sums = left;
+    for (ptrdiff_t j = 0; j < width; j++) destination[j] = start ? start[j] + sums[j] : sums[j];
+}
+
 /// Adds `scale · A[0..<R, 0..<depth] · panel` to R rows of C, R known when inlined.
 ALWAYS_INLINE void multiply_tile(
     int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
@@ -67,20 +93,7 @@ ALWAYS_INLINE void multiply_tile(
         }
     }
     for (int r = 0; r < tile; r++) {
-        float *destination = c + r * c_row_stride;
-        const float *start = initial_at(initial, r * c_row_stride);
-        if (!start && width == QLORA_PANEL_WIDTH) {
-            *(float8_unaligned *)destination = scale * left[r];
-            *(float8_unaligned *)(destination + 8) = scale * right[r];
-        } else if (width == QLORA_PANEL_WIDTH) {
-            *(float8_unaligned *)destination = *(const float8_unaligned *)start + scale * left[r];
-            *(float8_unaligned *)(destination + 8) = *(const float8_unaligned *)(start + 8) + scale * right[r];
-        } else {
-            for (ptrdiff_t j = 0; j < width; j++) {
-                float product = scale * (j < 8 ? left[r][j] : right[r][j - 8]);
-                destination[j] = start ? start[j] + product : product;
-            }
-        }
+        store_sums(left[r], right[r], c + r * c_row_stride, initial_at(initial, r * c_row_stride), width, scale);
     }
 }
 
@@ -90,15 +103,18 @@ enum { narrow_tile_rows = 12 };
 /// `multiply_tile` for a panel of at most eight columns (an adapter's rank-8 side: x Aᵀ, g B,
 /// gᵀ h): one vector per row instead of two, so twice the rows per walk and no half-empty vectors.
 /// Each sum sees the same additions in the same order as in `multiply_tile`.
+///
+/// Rows from `tile_rows` on start at `second_half` (the next tile, when A is packed into tiles).
 ALWAYS_INLINE void multiply_narrow_tile(
-    int tile, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t depth,
-    const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
+    int tile, const float *a, const float *second_half, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride,
+    ptrdiff_t depth, const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale,
+    const float *initial)
 {
     float8 sums[narrow_tile_rows];
     const float *row[narrow_tile_rows];
     for (int r = 0; r < tile; r++) {
         sums[r] = (float8){0};
-        row[r] = a + r * a_row_stride;
+        row[r] = r < tile_rows ? a + r * a_row_stride : second_half + (r - tile_rows) * a_row_stride;
     }
     for (ptrdiff_t p = 0; p < depth; p++) {
         float8 panel_left = *(const float8_unaligned *)panel;
@@ -109,18 +125,7 @@ ALWAYS_INLINE void multiply_narrow_tile(
         panel += QLORA_PANEL_WIDTH;
     }
     for (int r = 0; r < tile; r++) {
-        float *destination = c + r * c_row_stride;
-        const float *start = initial_at(initial, r * c_row_stride);
-        if (!start && width == 8) {
-            *(float8_unaligned *)destination = scale * sums[r];
-        } else if (width == 8) {
-            *(float8_unaligned *)destination = *(const float8_unaligned *)start + scale * sums[r];
-        } else {
-            for (ptrdiff_t j = 0; j < width; j++) {
-                float product = scale * sums[r][j];
-                destination[j] = start ? start[j] + product : product;
-            }
-        }
+        store_sums(sums[r], sums[r], c + r * c_row_stride, initial_at(initial, r * c_row_stride), width, scale);
     }
 }
 
@@ -131,14 +136,15 @@ ALWAYS_INLINE void multiply_narrow_panel(
 {
     ptrdiff_t i = 0;
     for (; i + narrow_tile_rows <= rows; i += narrow_tile_rows) {
-        multiply_narrow_tile(narrow_tile_rows, a + i * a_row_stride, a_row_stride, a_column_stride, depth,
-                             panel, c + i * c_row_stride, c_row_stride, width, scale, initial_at(initial, i * c_row_stride));
+        multiply_narrow_tile(narrow_tile_rows, a + i * a_row_stride, a + (i + tile_rows) * a_row_stride, a_row_stride,
+                             a_column_stride, depth, panel, c + i * c_row_stride, c_row_stride, width, scale,
+                             initial_at(initial, i * c_row_stride));
     }
     const float *a_rest = a + i * a_row_stride;
     float *c_rest = c + i * c_row_stride;
     const float *initial_rest = initial_at(initial, i * c_row_stride);
     switch (rows - i) {
-#define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
+#define NARROW_REST(n) case n: multiply_narrow_tile(n, a_rest, a_rest + tile_rows * a_row_stride, a_row_stride, a_column_stride, depth, panel, c_rest, c_row_stride, width, scale, initial_rest); break;
     NARROW_REST(11) NARROW_REST(10) NARROW_REST(9) NARROW_REST(8) NARROW_REST(7) NARROW_REST(6)
     NARROW_REST(5) NARROW_REST(4) NARROW_REST(3) NARROW_REST(2) NARROW_REST(1)
 #undef NARROW_REST
@@ -186,12 +192,27 @@ void qlora_multiply_panel(
     VARIANT(multiply_panel, level)(a, a_row_stride, a_column_stride, rows, depth, panel, c, c_row_stride, width, scale, initial);
 }
 
-/// `multiply_panel` over A packed into tiles: tile t at `tiles + t * tile_stride`, each of the
-/// panel's columns computed by `multiply_tile`, even a last panel of eight or fewer.
+/// `multiply_panel` over A packed into tiles: tile t at `tiles + t * tile_stride`; a panel of
+/// eight or fewer columns two tiles at a time.
 ALWAYS_INLINE void multiply_tiled_panel(
     const float *tiles, ptrdiff_t tile_stride, ptrdiff_t rows, ptrdiff_t depth,
     const float *panel, float *c, ptrdiff_t c_row_stride, ptrdiff_t width, float scale, const float *initial)
 {
+    if (width <= 8) {
+        for (ptrdiff_t i = 0; i < rows; i += narrow_tile_rows) {
+            const float *a = tiles + i / tile_rows * tile_stride;
+            float *c_tile = c + i * c_row_stride;
+            const float *initial_tile = initial_at(initial, i * c_row_stride);
+            switch (rows - i < narrow_tile_rows ? rows - i : narrow_tile_rows) {
+#define NARROW(n) case n: multiply_narrow_tile(n, a, a + tile_stride, 1, tile_rows, depth, panel, c_tile, c_row_stride, width, scale, initial_tile); break;
+            NARROW(12) NARROW(11) NARROW(10) NARROW(9) NARROW(8) NARROW(7)
+            NARROW(6) NARROW(5) NARROW(4) NARROW(3) NARROW(2) NARROW(1)
+#undef NARROW
+            default: break;
+            }
+        }
+        return;
+    }
     for (ptrdiff_t i = 0; i < rows; i += tile_rows) {
         const float *a = tiles + i / tile_rows * tile_stride;
         float *c_tile = c + i * c_row_stride;

@@ -201,9 +201,14 @@ import Testing
     }
 
     /// A copied into tiles gives the bits of A read in place: rows that leave a partial tile,
-    /// depths past one depth block, a last panel of eight columns or fewer, A read transposed.
-    @Test(arguments: [(13, 40, 300), (6, 24, 16), (31, 17, 257), (5, 9, 40)], [false, true])
+    /// depths past one depth block, a last panel of eight columns or fewer (two tiles at a time),
+    /// A read transposed; scaled, and not (a scale of one multiplies nothing).
+    @Test(arguments: [(13, 40, 300), (6, 24, 16), (31, 17, 257), (5, 9, 40), (29, 24, 33)], [false, true])
     func tilesOfAGiveTheBitsOfAInPlace(shape: (Int, Int, Int), transposeA: Bool) {
+        for scale: Float in [0.5, 1] { tilesOfAGiveTheBitsOfAInPlace(shape: shape, transposeA: transposeA, scale: scale) }
+    }
+
+    private func tilesOfAGiveTheBitsOfAInPlace(shape: (Int, Int, Int), transposeA: Bool, scale: Float) {
         let (m, n, k) = shape
         let a = Self.random(m * k, seed: 14), b = Self.random(k * n, seed: 15), initial = Self.random(m * n, seed: 16)
         var packedB = [Float](repeating: 0, count: MatrixMultiply.PackedMatrix.count(rows: k, columns: n))
@@ -224,7 +229,7 @@ import Testing
                                         vectorLevel: .detected)
                                     packed.multiply(
                                         operand, tiles: tiled ? tiles.baseAddress! : nil, columns: n, into: c.baseAddress!,
-                                        rowStride: n, scale: 0.5, initial: initial.baseAddress!)
+                                        rowStride: n, scale: scale, initial: initial.baseAddress!)
                                 }
                             }
                         }

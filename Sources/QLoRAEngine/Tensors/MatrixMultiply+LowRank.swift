@@ -77,9 +77,12 @@ extension MatrixMultiply {
                 let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
                 let share = a.rows(rows)
                 let h = hidden + rows.lowerBound * r
-                down.multiply(share, columns: r, into: h, rowStride: r, scale: downScale)
-                let hiddenRows = Operand(UnsafeBufferPointer(start: h, count: rows.count * r), rows: rows.count, columns: r)
+                // The piece's rows of a, packed once into tiles, serve both products that read them.
                 let tiled = main.tiles(of: share, columns: n, room: tiles + worker * packedLimit)
+                for index in 0..<down.panelCount {
+                    down.multiplyPanel(index, share, tiles: tiled, columns: r, into: h, rowStride: r, scale: downScale, initial: nil)
+                }
+                let hiddenRows = Operand(UnsafeBufferPointer(start: h, count: rows.count * r), rows: rows.count, columns: r)
                 let cRows = c + rows.lowerBound * n
                 for index in 0..<main.panelCount {
                     main.multiplyPanel(
