@@ -8,6 +8,8 @@
 // the same order whatever the vector width, the tile or the thread: the bits never depend on the
 // machine.
 
+#include <string.h>
+
 #include "MatrixKernel.h"
 #include "Variant.h"
 #include "VectorTypes.h"
@@ -20,32 +22,6 @@ enum { tile_rows = QLORA_TILE_ROWS };
 /// `initial` moved on by `offset` floats, or NULL when there is none.
 ALWAYS_INLINE const float *initial_at(const float *initial, ptrdiff_t offset) {
     return initial ? initial + offset : NULL;
-}
-
-/// Writes one row of a tile's sums, `left` then `right`: `start + scale · sums` (or `scale · sums`
-/// without a start) in `width` columns. A scale of one multiplies nothing (x · 1 is x, bit for bit).
-ALWAYS_INLINE void store_sums(
-    float8 left, float8 right, float *destination, const float *start, ptrdiff_t width, float scale)
-{
-    if (scale != 1) {
-        left = scale * left;
-        right = scale * right;
-    }
-    if (width >= 8) {
-        *(float8_unaligned *)destination = start ? *(const float8_unaligned *)start + left : left;
-        if (width == 8) return;
-        destination += 8;
-        start = initial_at(start, 8);
-        width -= 8;
-        left = right;
-    }
-    if (width == 8) {
-        *(float8_unaligned *)destination = start ? *(const float8_unaligned *)start + left : left;
-        return;
-    }
-    float sums[8];
-    *(float8_unaligned *)sums = left;
-    for (ptrdiff_t j = 0; j < width; j++) destination[j] = start ? start[j] + sums[j] : sums[j];
 }
 
 /// Adds `scale · A[0..<R, 0..<depth] · panel` to R rows of C, R known when inlined.
@@ -93,7 +69,20 @@ ALWAYS_INLINE void multiply_tile(
         }
     }
     for (int r = 0; r < tile; r++) {
-        store_sums(left[r], right[r], c + r * c_row_stride, initial_at(initial, r * c_row_stride), width, scale);
+        float *destination = c + r * c_row_stride;
+        const float *start = initial_at(initial, r * c_row_stride);
+        if (!start && width == QLORA_PANEL_WIDTH) {
+            *(float8_unaligned *)destination = scale * left[r];
+            *(float8_unaligned *)(destination + 8) = scale * right[r];
+        } else if (width == QLORA_PANEL_WIDTH) {
+            *(float8_unaligned *)destination = *(const float8_unaligned *)start + scale * left[r];
+            *(float8_unaligned *)(destination + 8) = *(const float8_unaligned *)(start + 8) + scale * right[r];
+        } else {
+            for (ptrdiff_t j = 0; j < width; j++) {
+                float product = scale * (j < 8 ? left[r][j] : right[r][j - 8]);
+                destination[j] = start ? start[j] + product : product;
+            }
+        }
     }
 }
 
@@ -125,7 +114,18 @@ ALWAYS_INLINE void multiply_narrow_tile(
         panel += QLORA_PANEL_WIDTH;
     }
     for (int r = 0; r < tile; r++) {
-        store_sums(sums[r], sums[r], c + r * c_row_stride, initial_at(initial, r * c_row_stride), width, scale);
+        float *destination = c + r * c_row_stride;
+        const float *start = initial_at(initial, r * c_row_stride);
+        if (!start && width == 8) {
+            *(float8_unaligned *)destination = scale * sums[r];
+        } else if (width == 8) {
+            *(float8_unaligned *)destination = *(const float8_unaligned *)start + scale * sums[r];
+        } else {
+            for (ptrdiff_t j = 0; j < width; j++) {
+                float product = scale * sums[r][j];
+                destination[j] = start ? start[j] + product : product;
+            }
+        }
     }
 }
 
@@ -250,12 +250,17 @@ ALWAYS_INLINE void pack_row_tiles(
         if (a_column_stride == 1 && count == tile_rows) {
             // Eight values of each row at a time, turned into eight p's of the tile by an 8 x 8
             // transpose (two rows of zeros). Each store writes two lanes past its p, which the
-            // next one overwrites: the last store of a chunk must end inside the tile.
-            for (; p + 8 < depth; p += 8) {
+            // next one overwrites; the tile's last p gets its six lanes only.
+            for (; p + 8 <= depth; p += 8) {
                 lanes8 v[8] = {{0}};
                 for (int r = 0; r < tile_rows; r++) v[r] = *(const lanes8_unaligned *)(row + r * a_row_stride + p);
                 transpose8x8(v);
-                for (int j = 0; j < 8; j++) *(lanes8_unaligned *)(tile + (p + j) * tile_rows) = v[j];
+                for (int j = 0; j < 7; j++) *(lanes8_unaligned *)(tile + (p + j) * tile_rows) = v[j];
+                if (p + 8 < depth) {
+                    *(lanes8_unaligned *)(tile + (p + 7) * tile_rows) = v[7];
+                } else {
+                    memcpy(tile + (p + 7) * tile_rows, &v[7], tile_rows * sizeof(float));
+                }
             }
         }
         for (; p < depth; p++) {

@@ -75,7 +75,8 @@ extension LlamaModel {
                     keyValueHeads: c.keyValueHeadCount, headDimension: c.headDimension, cos: cos, sin: sin, sinSign: 1))
             LlamaParts.attentionForward(
                 query: UnsafeBufferPointer(a.query), key: UnsafeBufferPointer(a.key), value: UnsafeBufferPointer(a.value),
-                shape: shape, probabilities: a.probabilities, into: a.attention, scratch: w.attentionScratch,
+                shape: shape, probabilities: w.training == .none ? nil : a.probabilities, into: a.attention,
+                scratch: w.attentionScratch,
                 context: context)
             project(.output, UnsafeBufferPointer(a.attention), into: a.middle, adding: x)
             // MLP: m + down_proj(silu(gate_proj(n)) ⊙ up_proj(n)), n = RMSNorm(m).

@@ -215,8 +215,8 @@ extension LlamaParts {
         /// Query heads that share one key/value head (transformers' `num_key_value_groups`).
         var group: Int { heads / keyValueHeads }
         /// Floats of scratch one worker needs: a key/value head's keys and values packed for the
-        /// products (as Kᵀ and V forward, as K and Vᵀ backward), dP of one row block, and one row
-        /// block of dO or Q packed (backward).
+        /// products (as Kᵀ and V forward, as K and Vᵀ backward), dP of one row block (or its P, in
+        /// an evaluation), and one row block of dO or Q packed (backward).
         var scratchPerWorker: Int { 2 * packedHeadCount + Self.rowBlock * sequenceLength + packedBlockCount }
 
         /// Floats one row block of a head's queries (or their gradient) takes packed.
@@ -268,12 +268,13 @@ extension LlamaParts {
     ///     S = Q_bh K_bgᵀ / sqrt(d),   P = causal softmax(S),   O_bh = P V_bg
     ///
     /// q is `[N, heads·d]`, k and v `[N, kvHeads·d]` (already rotated); O is written as
-    /// `[N, heads·d]`, the layout `o_proj` reads. P is kept for backward, each row block of a head
-    /// as its `rows` x `r1` scores (`AttentionShape.rowBlock(_:)`). The (b, g) pairs run in parallel;
-    /// each writes its own rows.
+    /// `[N, heads·d]`, the layout `o_proj` reads. P is kept for backward in `probabilities` when
+    /// given, each row block of a head as its `rows` x `r1` scores (`AttentionShape.rowBlock(_:)`);
+    /// without it (an evaluation), each block's P lives only in the worker's scratch, in cache. The
+    /// (b, g) pairs run in parallel; each writes its own rows.
     static func attentionForward(
         query q: UnsafeBufferPointer<Float>, key k: UnsafeBufferPointer<Float>, value v: UnsafeBufferPointer<Float>,
-        shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>,
+        shape: AttentionShape, probabilities: UnsafeMutableBufferPointer<Float>?,
         into output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
         context: LlamaKernelContext
     ) {
@@ -288,7 +289,7 @@ extension LlamaParts {
     private struct AttentionForward: ItemWork {
         let q: UnsafeBufferPointer<Float>, k: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>
         let shape: AttentionShape
-        let probabilities: UnsafeMutableBufferPointer<Float>
+        let probabilities: UnsafeMutableBufferPointer<Float>?
         let output: UnsafeMutableBufferPointer<Float>
         let scratch: UnsafeMutableBufferPointer<Float>
         let vectorLevel: qlora_vector_level
@@ -303,13 +304,13 @@ extension LlamaParts {
             let keys = MatrixMultiply.PackedMatrix(packing: shape.head(k, b: b, g: g).transposed, into: room.keys, vectorLevel: vectorLevel)
             let values = MatrixMultiply.PackedMatrix(packing: shape.head(v, b: b, g: g), into: room.values, vectorLevel: vectorLevel)
             for h in g * shape.group..<(g + 1) * shape.group {
-                let head = probabilities.baseAddress.unsafelyUnwrapped + (b * shape.heads + h) * T * T
+                let head = probabilities.map { $0.baseAddress.unsafelyUnwrapped + (b * shape.heads + h) * T * T }
                 for block in 0..<shape.rowBlockCount {
                     let (rows, offset) = shape.rowBlock(block)
                     let seen = rows.upperBound
                     let first = (b * T + rows.lowerBound) * shape.queryWidth + h * d
                     let queries = MatrixMultiply.Operand(q, offset: first, rows: rows.count, columns: d, rowStride: shape.queryWidth)
-                    let p = head + offset
+                    let p = head.map { $0 + offset } ?? room.dP
                     keys.multiply(queries, columns: seen, into: p, rowStride: seen, scale: scale)
                     causalSoftmaxForward(p, firstRow: rows.lowerBound, rows: rows.count, width: seen)
                     values.multiply(

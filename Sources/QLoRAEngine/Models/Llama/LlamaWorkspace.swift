@@ -108,10 +108,11 @@ public final class LlamaWorkspace {
         ropeSin = make(t * c.headDimension / 2)
         LlamaParts.rotaryTables(positions: t, headDimension: c.headDimension, theta: c.ropeTheta, cos: ropeCos, sin: ropeSin)
         residuals = (0...c.layerCount).map { _ in make(n * h) }
+        let backward = training != .none
         layers = adapterRanks.map { ranks in
             LayerActivations(
                 inverseRMS1: make(n), normed1: make(n * h), query: make(n * queryWidth), key: make(n * keyValueWidth),
-                value: make(n * keyValueWidth), probabilities: make(batchSize * c.attentionHeadCount * t * t),
+                value: make(n * keyValueWidth), probabilities: make(backward ? batchSize * c.attentionHeadCount * t * t : 0),
                 attention: make(n * queryWidth), middle: make(n * h), inverseRMS2: make(n), normed2: make(n * h),
                 gate: make(n * i), up: make(n * i), activated: make(n * i),
                 adapterHidden: ranks.map { make(n * $0) })
@@ -120,7 +121,6 @@ public final class LlamaWorkspace {
         finalNormed = make(n * h)
         logits = make(n * v)
         rowLosses = make(n)
-        let backward = training != .none
         let widest = max(h, i, queryWidth)
         residualGradient = make(backward ? n * h : 0)
         normedGradient = make(backward ? n * widest : 0)
