@@ -272,13 +272,72 @@ import Testing
                         fusedHidden.withUnsafeMutableBufferPointer { h in
                             #expect(MatrixMultiply.multiply(
                                 a, main: main, down: downOperand, downScale: 0.5, up: upOperand, upScale: 2, hidden: h, into: c,
-                                accumulate: accumulate, adding: addend, panels: panels, threads: threads))
+                                accumulate: accumulate, adding: addend, panels: panels, threads: threads).ran)
                         }
                     }
                 } } }
             } } }
             #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern), "accumulate \(accumulate)")
             #expect(fusedHidden.map(\.bitPattern) == separateHidden.map(\.bitPattern))
+        }
+    }
+
+    /// A backward low-rank product that computes the adapter's weight gradients on the way gives
+    /// the bits of the separate products, dL/dB = s gᵀ h and dL/dA = (dL/dh)ᵀ x, over rows that end
+    /// in a partial block; with too few blocks for its threads it leaves them to the caller.
+    @Test(arguments: [(1100, 24, 17, 3), (300, 40, 9, 8)], [1, 2])
+    func aLowRankProductsWeightGradientsAreTheSeparateProducts(shape: (Int, Int, Int, Int), threads: Int) {
+        let (m, out, inFeatures, r) = shape
+        let s: Float = 0.75
+        let g = Self.random(m * out, seed: 30), w = Self.random(out * inFeatures, seed: 31), x = Self.random(m * inFeatures, seed: 32)
+        let loraB = Self.random(out * r, seed: 33), loraA = Self.random(r * inFeatures, seed: 34), h = Self.random(m * r, seed: 35)
+        var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: threads))
+        var partials = [Float](repeating: .nan, count: m.dividedRoundingUp(by: MatrixMultiply.depthBlock) * r * (out + inFeatures))
+        var separate = (dx: [Float](repeating: 0, count: m * inFeatures), dh: [Float](repeating: 0, count: m * r),
+                        dA: [Float](repeating: 0, count: r * inFeatures), dB: [Float](repeating: 0, count: out * r))
+        var fused = separate
+        var work: MatrixMultiply.LowRankWork?
+        g.withUnsafeBufferPointer { g in w.withUnsafeBufferPointer { w in x.withUnsafeBufferPointer { x in
+            loraB.withUnsafeBufferPointer { loraB in loraA.withUnsafeBufferPointer { loraA in h.withUnsafeBufferPointer { h in
+                panels.withUnsafeMutableBufferPointer { panels in
+                    let gradient = MatrixMultiply.Operand(g, rows: m, columns: out)
+                    let input = MatrixMultiply.Operand(x, rows: m, columns: inFeatures)
+                    let b = MatrixMultiply.Operand(loraB, rows: out, columns: r), a = MatrixMultiply.Operand(loraA, rows: r, columns: inFeatures)
+                    let weight = MatrixMultiply.Operand(w, rows: out, columns: inFeatures)
+                    let hidden = MatrixMultiply.Operand(h, rows: m, columns: r)
+                    separate.dx.withUnsafeMutableBufferPointer { dx in separate.dh.withUnsafeMutableBufferPointer { dh in
+                        separate.dA.withUnsafeMutableBufferPointer { dA in separate.dB.withUnsafeMutableBufferPointer { dB in
+                            MatrixMultiply.multiply(gradient, weight, into: dx, panels: panels, threads: threads)
+                            MatrixMultiply.multiply(gradient, b, into: dh, scale: s, panels: panels, threads: threads)
+                            let dhOperand = MatrixMultiply.Operand(UnsafeBufferPointer(dh), rows: m, columns: r)
+                            MatrixMultiply.multiply(dhOperand, a, into: dx, accumulate: true, panels: panels, threads: threads)
+                            MatrixMultiply.multiply(gradient.transposed, hidden, into: dB, scale: s, panels: panels, threads: threads)
+                            MatrixMultiply.multiply(dhOperand.transposed, input, into: dA, panels: panels, threads: threads)
+                        } }
+                    } }
+                    fused.dx.withUnsafeMutableBufferPointer { dx in fused.dh.withUnsafeMutableBufferPointer { dh in
+                        fused.dA.withUnsafeMutableBufferPointer { dA in fused.dB.withUnsafeMutableBufferPointer { dB in
+                            partials.withUnsafeMutableBufferPointer { partials in
+                                work = MatrixMultiply.multiply(
+                                    gradient, main: weight, down: b, downScale: s, up: a, upScale: 1, hidden: dh, into: dx,
+                                    accumulate: false, adding: nil,
+                                    weightGradients: LowRankWeightGradients(
+                                        input: input, hidden: h.baseAddress!, a: dA, b: dB, scale: s, rank: r, partials: partials),
+                                    panels: panels, threads: threads)
+                            }
+                        } }
+                    } }
+                }
+            } } }
+        } } }
+        let blocks = m.dividedRoundingUp(by: MatrixMultiply.depthBlock)
+        #expect(work?.ran == true)
+        #expect(work?.weightGradients == (blocks >= 2 * threads))
+        #expect(fused.dx.map(\.bitPattern) == separate.dx.map(\.bitPattern))
+        #expect(fused.dh.map(\.bitPattern) == separate.dh.map(\.bitPattern))
+        if work?.weightGradients == true {
+            #expect(fused.dA.map(\.bitPattern) == separate.dA.map(\.bitPattern))
+            #expect(fused.dB.map(\.bitPattern) == separate.dB.map(\.bitPattern))
         }
     }
 }

@@ -12,14 +12,18 @@ extension MatrixMultiply {
     /// level-1 cache, where the separate up product, only r deep, would read and write all of c
     /// once more.
     ///
-    /// - Returns: false, having computed nothing, when the three packed operands or a piece of a
-    ///   do not fit the scratch: the caller runs the products one by one.
+    /// Backward, it can also compute the adapter's weight gradients on the way (`weightGradients`),
+    /// while each block of rows of g and of dL/dh is in cache: see `LowRankWeightGradients`.
+    ///
+    /// - Returns: what it computed: nothing when the three packed operands or a piece of a do not
+    ///   fit the scratch (the caller runs the products one by one), and whether the weight
+    ///   gradients were among it (not when there are too few blocks of rows to share out).
     static func multiply(
         _ a: Operand, main: some PanelSource, down: Operand, downScale: Float, up: Operand, upScale: Float,
         hidden: UnsafeMutableBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool,
-        adding addend: UnsafeBufferPointer<Float>?, panels: UnsafeMutableBufferPointer<Float>, threads: Int,
-        vectorLevel: qlora_vector_level = .detected
-    ) -> Bool {
+        adding addend: UnsafeBufferPointer<Float>?, weightGradients: LowRankWeightGradients? = nil,
+        panels: UnsafeMutableBufferPointer<Float>, threads: Int, vectorLevel: qlora_vector_level = .detected
+    ) -> LowRankWork {
         let (m, k, n, r) = (a.rows, a.columns, main.columns, down.columns)
         precondition(main.rows == k && down.rows == k && up.rows == r && up.columns == n, "shapes of a low-rank product differ")
         precondition(c.count >= m * n && hidden.count >= m * r && addend.map { !accumulate && $0.count >= m * n } ?? true)
@@ -29,12 +33,22 @@ extension MatrixMultiply {
         let pieceRows = pieceRows(m: m, threads: threads)
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
         guard m > 0, k > 0, r > 0, mainCount + downCount + upCount <= packedLimit, pieceRows * k <= packedLimit
-        else { return false }
+        else { return LowRankWork(ran: false, weightGradients: false) }
+        // The weight gradients' blocks of rows are the depth blocks of the products they replace,
+        // so that their partial sums add up in the same order; worth it with two blocks a thread.
+        let blockPacked = PackedMatrix.count(rows: depthBlock, columns: r)
+        let blocks = m.dividedRoundingUp(by: depthBlock)
+        let gradients = weightGradients.flatMap { gradients in
+            blocks >= 2 * max(1, threads) && pieceRows * k + blockPacked <= packedLimit && gradients.rank == r
+                && gradients.input.rows == m && gradients.partials.count >= blocks * gradients.partialCount ? gradients : nil
+        }
         let scratch = panels.baseAddress.unsafelyUnwrapped
         let packedMain = PackedMatrix(values: scratch, rows: k, columns: n, vectorLevel: vectorLevel)
         let packedDown = PackedMatrix(values: scratch + mainCount, rows: k, columns: r, vectorLevel: vectorLevel)
         let packedUp = PackedMatrix(values: scratch + mainCount + downCount, rows: r, columns: n, vectorLevel: vectorLevel)
-        let pieces = m.dividedRoundingUp(by: pieceRows)
+        // A worker claims a piece of rows (with weight gradients, a block), a part of pieceRows at a time.
+        let claimedRows = gradients == nil ? pieceRows : depthBlock
+        let pieces = m.dividedRoundingUp(by: claimedRows)
         let workers = max(1, min(threads, pieces))
         packedMain.pack(main, workers: workers)
         packedDown.pack(down, workers: workers)
@@ -47,13 +61,23 @@ extension MatrixMultiply {
                     a: a, main: packedMain, down: packedDown, downScale: downScale, up: packedUp, upScale: upScale,
                     hidden: hidden.baseAddress.unsafelyUnwrapped, c: c.baseAddress.unsafelyUnwrapped,
                     initial: accumulate ? UnsafePointer(c.baseAddress.unsafelyUnwrapped) : addend?.baseAddress,
-                    tiles: scratch + packedLimit, workers: workers, pieceRows: pieceRows, pieces: pieces,
-                    nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
+                    weightGradients: gradients, tiles: scratch + packedLimit, workers: workers, claimedRows: claimedRows,
+                    pieceRows: pieceRows, pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
         }
-        return true
+        gradients?.sumPartials(blocks: blocks)
+        return LowRankWork(ran: true, weightGradients: gradients != nil)
     }
 
-    /// One worker's share of a low-rank product: pieces of `pieceRows` rows, claimed one at a time.
+    /// What a low-rank product computed.
+    struct LowRankWork {
+        /// Whether it ran: false when its operands did not fit the scratch.
+        let ran: Bool
+        /// Whether it also computed the adapter's weight gradients.
+        let weightGradients: Bool
+    }
+
+    /// One worker's share of a low-rank product: pieces of `claimedRows` rows, claimed one at a
+    /// time, each computed `pieceRows` rows at a time, then its block of weight gradients.
     private struct LowRankShares: ParallelWork {
         let a: Operand
         let main: PackedMatrix
@@ -64,34 +88,110 @@ extension MatrixMultiply {
         let hidden: UnsafeMutablePointer<Float>
         let c: UnsafeMutablePointer<Float>
         let initial: UnsafePointer<Float>?
+        let weightGradients: LowRankWeightGradients?
         /// Room for each worker's piece of A in tiles, `packedLimit` floats apart.
         let tiles: UnsafeMutablePointer<Float>
         let workers: Int
+        let claimedRows: Int
         let pieceRows: Int
         let pieces: Int
         let nextPiece: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            let (n, r) = (main.columns, down.columns)
+            let room = tiles + worker * packedLimit
             WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces, next: nextPiece) { piece in
-                let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
-                let share = a.rows(rows)
-                let h = hidden + rows.lowerBound * r
-                // The piece's rows of a, packed once into tiles, serve both products that read them.
-                let tiled = main.tiles(of: share, columns: n, room: tiles + worker * packedLimit)
-                for index in 0..<down.panelCount {
-                    down.multiplyPanel(index, share, tiles: tiled, columns: r, into: h, rowStride: r, scale: downScale, initial: nil)
+                let claimed = piece * claimedRows..<min(a.rows, (piece + 1) * claimedRows)
+                for start in stride(from: claimed.lowerBound, to: claimed.upperBound, by: pieceRows) {
+                    multiply(rows: start..<min(claimed.upperBound, start + pieceRows), room: room)
                 }
-                let hiddenRows = Operand(UnsafeBufferPointer(start: h, count: rows.count * r), rows: rows.count, columns: r)
-                let cRows = c + rows.lowerBound * n
-                for index in 0..<main.panelCount {
-                    main.multiplyPanel(
-                        index, share, tiles: tiled, columns: n, into: cRows, rowStride: n, scale: 1,
-                        initial: initial.map { $0 + rows.lowerBound * n })
-                    up.multiplyPanel(
-                        index, hiddenRows, tiles: nil, columns: n, into: cRows, rowStride: n, scale: upScale,
-                        initial: UnsafePointer(cRows))
-                }
+                weightGradients?.addPartials(
+                    block: piece, rows: claimed, outputGradient: a, hiddenGradient: UnsafePointer(hidden),
+                    room: room + pieceRows * a.columns, vectorLevel: main.vectorLevel)
+            }
+        }
+
+        private func multiply(rows: Range<Int>, room: UnsafeMutablePointer<Float>) {
+            let (n, r) = (main.columns, down.columns)
+            let share = a.rows(rows)
+            let h = hidden + rows.lowerBound * r
+            // The piece's rows of a, packed once into tiles, serve both products that read them.
+            let tiled = main.tiles(of: share, columns: n, room: room)
+            for index in 0..<down.panelCount {
+                down.multiplyPanel(index, share, tiles: tiled, columns: r, into: h, rowStride: r, scale: downScale, initial: nil)
+            }
+            let hiddenRows = Operand(UnsafeBufferPointer(start: h, count: rows.count * r), rows: rows.count, columns: r)
+            let cRows = c + rows.lowerBound * n
+            for index in 0..<main.panelCount {
+                main.multiplyPanel(
+                    index, share, tiles: tiled, columns: n, into: cRows, rowStride: n, scale: 1,
+                    initial: initial.map { $0 + rows.lowerBound * n })
+                up.multiplyPanel(
+                    index, hiddenRows, tiles: nil, columns: n, into: cRows, rowStride: n, scale: upScale,
+                    initial: UnsafePointer(cRows))
+            }
+        }
+    }
+}
+
+/// A LoRA adapter's weight gradients, computed by the backward low-rank product on the way:
+///
+///     dL/dB = s gᵀ h        dL/dA = (dL/dh)ᵀ x
+///
+/// over every row (token), each block of `MatrixMultiply.depthBlock` rows summed while that block
+/// of g and of dL/dh is in cache, into a partial of its own; the partials are then added in
+/// block order. The separate products sum each depth block from zero and add it to the
+/// gradient in the same order, so the bits are theirs.
+struct LowRankWeightGradients {
+    /// x, the layer's input: rows x in.
+    let input: MatrixMultiply.Operand
+    /// h = x Aᵀ as the forward pass kept it: rows x r.
+    let hidden: UnsafePointer<Float>
+    /// dL/dA, r x in.
+    let a: UnsafeMutableBufferPointer<Float>
+    /// dL/dB, out x r.
+    let b: UnsafeMutableBufferPointer<Float>
+    /// s, which dL/dB carries.
+    let scale: Float
+    /// The adapter's rank r.
+    let rank: Int
+    /// Room for every block's partials: `partialCount` floats each.
+    let partials: UnsafeMutableBufferPointer<Float>
+
+    /// Floats of one block's partials: dL/dB's and, transposed, dL/dA's.
+    var partialCount: Int { b.count + a.count }
+
+    /// Sums block `block`'s rows into its partials: s gᵀ h (out x r), and xᵀ dL/dh (in x r, the
+    /// transpose of dL/dA's, so that both products are r columns wide). `room` holds a packed
+    /// block of r columns.
+    func addPartials(
+        block: Int, rows: Range<Int>, outputGradient g: MatrixMultiply.Operand, hiddenGradient: UnsafePointer<Float>,
+        room: UnsafeMutablePointer<Float>, vectorLevel: qlora_vector_level
+    ) {
+        let r = rank
+        let partial = partials.baseAddress.unsafelyUnwrapped + block * partialCount
+        func narrow(_ values: UnsafePointer<Float>) -> MatrixMultiply.PackedMatrix {
+            MatrixMultiply.PackedMatrix(
+                packing: MatrixMultiply.Operand(
+                    UnsafeBufferPointer(start: values + rows.lowerBound * r, count: rows.count * r), rows: rows.count, columns: r),
+                into: room, vectorLevel: vectorLevel)
+        }
+        narrow(hidden).multiply(g.rows(rows).transposed, columns: r, into: partial, rowStride: r, scale: scale)
+        narrow(hiddenGradient).multiply(input.rows(rows).transposed, columns: r, into: partial + b.count, rowStride: r)
+    }
+
+    /// Adds the blocks' partials in order into dL/dB and dL/dA.
+    func sumPartials(blocks: Int) {
+        let (r, inFeatures) = (rank, input.columns)
+        let first = partials.baseAddress.unsafelyUnwrapped
+        for index in 0..<b.count { b[index] = first[index] }
+        for row in 0..<r {
+            for column in 0..<inFeatures { a[row * inFeatures + column] = first[b.count + column * r + row] }
+        }
+        for block in 1..<max(1, blocks) {
+            let partial = first + block * partialCount
+            for index in 0..<b.count { b[index] += partial[index] }
+            for row in 0..<r {
+                for column in 0..<inFeatures { a[row * inFeatures + column] += partial[b.count + column * r + row] }
             }
         }
     }

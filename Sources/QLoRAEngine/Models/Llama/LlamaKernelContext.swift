@@ -2,6 +2,9 @@
 struct LlamaKernelContext {
     /// Panel scratch for `MatrixMultiply`, enough for a product shared by all the threads.
     let panels: UnsafeMutableBufferPointer<Float>
+    /// Room for the partial sums of an adapter's weight gradients (`LowRankWeightGradients`):
+    /// empty when nothing trains adapters.
+    let partials: UnsafeMutableBufferPointer<Float>
     /// Threads the large products may use.
     let available: Int
 

@@ -49,7 +49,7 @@ extension LlamaLinear {
     ) {
         let input = MatrixMultiply.Operand(x, rows: rows, columns: inFeatures)
         if let adapter,
-            lowRank(input, adapter, forward: true, hidden: hidden, into: y, accumulate: false, adding: residual, context: context)
+            lowRank(input, adapter, forward: true, hidden: hidden, into: y, accumulate: false, adding: residual, context: context).ran
         {
             return
         }
@@ -93,14 +93,24 @@ extension LlamaLinear {
                 gradient.transposed, input, into: weightGradient, panels: context.panels,
                 threads: context.threads(m: outFeatures, n: inFeatures, k: rows))
         }
-        // dL/dx and dL/dh in one pass over g when both are wanted (the same bits as below).
-        let fused = if let adapter, let inputGradient {
+        // dL/dx and dL/dh in one pass over g when both are wanted, and with them dL/dA and dL/dB
+        // when the pass can (the same bits as below).
+        let work = if let adapter, let inputGradient {
             lowRank(
                 gradient, adapter, forward: false, hidden: hiddenGradient, into: inputGradient, accumulate: accumulate,
-                adding: nil, context: context)
+                adding: nil,
+                weightGradients: gradients.a.flatMap { a in
+                    gradients.b.map { b in
+                        LowRankWeightGradients(
+                            input: input, hidden: hidden.baseAddress.unsafelyUnwrapped, a: a, b: b, scale: adapter.scaling,
+                            rank: adapter.rank, partials: context.partials)
+                    }
+                },
+                context: context)
         } else {
-            false
+            MatrixMultiply.LowRankWork(ran: false, weightGradients: false)
         }
+        let fused = work.ran
         if let inputGradient, !fused {
             base.multiply(
                 gradient, transposed: false, into: inputGradient, accumulate: accumulate, panels: context.panels,
@@ -109,7 +119,7 @@ extension LlamaLinear {
         guard let adapter else { return }
         let r = adapter.rank
         let h = MatrixMultiply.Operand(hidden, rows: rows, columns: r)
-        if let gradientB = gradients.b {
+        if let gradientB = gradients.b, !work.weightGradients {
             MatrixMultiply.multiply(
                 gradient.transposed, h, into: gradientB, scale: adapter.scaling, panels: context.panels,
                 threads: context.threads(m: outFeatures, n: r, k: rows))
@@ -122,7 +132,7 @@ extension LlamaLinear {
             }
         }
         let dh = MatrixMultiply.Operand(UnsafeBufferPointer(hiddenGradient), rows: rows, columns: r)
-        if let gradientA = gradients.a {
+        if let gradientA = gradients.a, !work.weightGradients {
             MatrixMultiply.multiply(
                 dh.transposed, input, into: gradientA, panels: context.panels,
                 threads: context.threads(m: r, n: inFeatures, k: rows))
@@ -141,8 +151,8 @@ extension LlamaLinear {
     private func lowRank(
         _ input: MatrixMultiply.Operand, _ adapter: Adapter, forward: Bool, hidden: UnsafeMutableBufferPointer<Float>,
         into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool, adding addend: UnsafeBufferPointer<Float>?,
-        context: LlamaKernelContext
-    ) -> Bool {
+        weightGradients: LowRankWeightGradients? = nil, context: LlamaKernelContext
+    ) -> MatrixMultiply.LowRankWork {
         let r = adapter.rank
         return adapter.a.scalars.withUnsafeBufferPointer { a in
             adapter.b.scalars.withUnsafeBufferPointer { b in
@@ -152,10 +162,12 @@ extension LlamaLinear {
                 let product = forward
                     ? LowRankProduct(
                         a: input, down: loraA.transposed, downScale: 1, up: loraB.transposed, upScale: adapter.scaling,
-                        hidden: hidden, c: c, accumulate: accumulate, addend: addend, panels: context.panels, threads: threads)
+                        hidden: hidden, c: c, accumulate: accumulate, addend: addend, weightGradients: nil,
+                        panels: context.panels, threads: threads)
                     : LowRankProduct(
                         a: input, down: loraB, downScale: adapter.scaling, up: loraA, upScale: 1,
-                        hidden: hidden, c: c, accumulate: accumulate, addend: addend, panels: context.panels, threads: threads)
+                        hidden: hidden, c: c, accumulate: accumulate, addend: addend, weightGradients: weightGradients,
+                        panels: context.panels, threads: threads)
                 return base.read(transposed: forward, product)
             }
         }
@@ -170,13 +182,14 @@ extension LlamaLinear {
         let c: UnsafeMutableBufferPointer<Float>
         let accumulate: Bool
         let addend: UnsafeBufferPointer<Float>?
+        let weightGradients: LowRankWeightGradients?
         let panels: UnsafeMutableBufferPointer<Float>
         let threads: Int
 
-        func read(_ main: some PanelSource) -> Bool {
+        func read(_ main: some PanelSource) -> MatrixMultiply.LowRankWork {
             MatrixMultiply.multiply(
                 a, main: main, down: down, downScale: downScale, up: up, upScale: upScale, hidden: hidden, into: c,
-                accumulate: accumulate, adding: addend, panels: panels, threads: threads)
+                accumulate: accumulate, adding: addend, weightGradients: weightGradients, panels: panels, threads: threads)
         }
     }
 }

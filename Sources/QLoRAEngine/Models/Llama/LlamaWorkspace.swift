@@ -102,13 +102,18 @@ public final class LlamaWorkspace {
         let attention = LlamaParts.AttentionShape(
             batchSize: batchSize, sequenceLength: t, heads: c.attentionHeadCount, keyValueHeads: c.keyValueHeadCount,
             headDimension: c.headDimension)
-        context = LlamaKernelContext(panels: make(MatrixMultiply.panelScratchCount(threads: self.threads)), available: self.threads)
+        let backward = training != .none
+        let widest = max(h, i, queryWidth)
+        // A block of rows at a time, each linear's dL/dA and dL/dB: r x (in + out) floats.
+        let partials = backward ? n.dividedRoundingUp(by: MatrixMultiply.depthBlock) * maxRank * (h + widest) : 0
+        context = LlamaKernelContext(
+            panels: make(MatrixMultiply.panelScratchCount(threads: self.threads)), partials: make(partials),
+            available: self.threads)
         attentionScratch = make(attention.scratchPerWorker * self.threads)
         ropeCos = make(t * c.headDimension / 2)
         ropeSin = make(t * c.headDimension / 2)
         LlamaParts.rotaryTables(positions: t, headDimension: c.headDimension, theta: c.ropeTheta, cos: ropeCos, sin: ropeSin)
         residuals = (0...c.layerCount).map { _ in make(n * h) }
-        let backward = training != .none
         layers = adapterRanks.map { ranks in
             LayerActivations(
                 inverseRMS1: make(n), normed1: make(n * h), query: make(n * queryWidth), key: make(n * keyValueWidth),
@@ -121,7 +126,6 @@ public final class LlamaWorkspace {
         finalNormed = make(n * h)
         logits = make(n * v)
         rowLosses = make(n)
-        let widest = max(h, i, queryWidth)
         residualGradient = make(backward ? n * h : 0)
         normedGradient = make(backward ? n * widest : 0)
         queryGradient = make(backward ? n * queryWidth : 0)
