@@ -56,7 +56,14 @@ ALWAYS_INLINE float max_lanes(float8 v) {
 
 ALWAYS_INLINE void exponential(const float *x, float *y, ptrdiff_t count) {
     ptrdiff_t full = count & ~(ptrdiff_t)7;
-    for (ptrdiff_t i = 0; i < full; i += 8) store8(y + i, exponential8(load8(x + i)));
+    ptrdiff_t i = 0;
+    for (; i + 16 <= full; i += 16) {
+        float8 low = load8(x + i), high = load8(x + i + 8);
+        exponential_pair(&low, &high);
+        store8(y + i, low);
+        store8(y + i + 8, high);
+    }
+    for (; i < full; i += 8) store8(y + i, exponential8(load8(x + i)));
     if (count > full) store_partial(y + full, exponential8(load_partial(x + full, count - full, 0)), count - full);
 }
 DEFINE_VARIANTS(exponential, (const float *x, float *y, ptrdiff_t count), (x, y, count))
@@ -219,7 +226,16 @@ ALWAYS_INLINE void causal_softmax_rows(float *scores, ptrdiff_t first_row, ptrdi
         ptrdiff_t count = first_row + local + 1, full = count & ~(ptrdiff_t)7, rest = count - full;
         float8 maximum = splat8(maximum_of(row, count));
         float8 sums = {0};
-        for (ptrdiff_t j = 0; j < full; j += 8) {
+        ptrdiff_t j = 0;
+        for (; j + 16 <= full; j += 16) {
+            float8 low = load8(row + j) - maximum, high = load8(row + j + 8) - maximum;
+            exponential_pair(&low, &high);
+            store8(row + j, low);
+            store8(row + j + 8, high);
+            sums += low;
+            sums += high;
+        }
+        for (; j < full; j += 8) {
             float8 e = exponential8(load8(row + j) - maximum);
             store8(row + j, e);
             sums += e;
@@ -277,8 +293,15 @@ void qlora_causal_softmax_rows_backward(
 ALWAYS_INLINE float8 sigmoid8(float8 g) { return 1 / (1 + exponential8(-g)); }
 
 ALWAYS_INLINE void swiglu(const float *gate, const float *up, float *activated, ptrdiff_t count) {
-    ptrdiff_t full = count & ~(ptrdiff_t)7, rest = count - full;
-    for (ptrdiff_t i = 0; i < full; i += 8) {
+    ptrdiff_t full = count & ~(ptrdiff_t)7, rest = count - full, i = 0;
+    for (; i + 16 <= full; i += 16) {
+        float8 low = load8(gate + i), high = load8(gate + i + 8);
+        float8 low_exponential = -low, high_exponential = -high;
+        exponential_pair(&low_exponential, &high_exponential);
+        store8(activated + i, low * (1 / (1 + low_exponential)) * load8(up + i));
+        store8(activated + i + 8, high * (1 / (1 + high_exponential)) * load8(up + i + 8));
+    }
+    for (; i < full; i += 8) {
         float8 g = load8(gate + i);
         store8(activated + i, g * sigmoid8(g) * load8(up + i));
     }
@@ -295,9 +318,8 @@ void qlora_swiglu(qlora_vector_level level, const float *gate, const float *up, 
 }
 
 ALWAYS_INLINE void swiglu_backward_lanes(
-    float8 g, float8 u, float8 da, float8 *gate_gradient, float8 *up_gradient)
+    float8 g, float8 sigmoid, float8 u, float8 da, float8 *gate_gradient, float8 *up_gradient)
 {
-    float8 sigmoid = sigmoid8(g);
     *gate_gradient = da * u * sigmoid * (1 + g * (1 - sigmoid));
     *up_gradient = da * g * sigmoid;
 }
@@ -306,17 +328,31 @@ ALWAYS_INLINE void swiglu_backward(
     const float *gate, const float *up, const float *activated_gradient, float *gate_gradient, float *up_gradient,
     ptrdiff_t count)
 {
-    ptrdiff_t full = count & ~(ptrdiff_t)7, rest = count - full;
+    ptrdiff_t full = count & ~(ptrdiff_t)7, rest = count - full, i = 0;
     float8 dg, du;
-    for (ptrdiff_t i = 0; i < full; i += 8) {
-        swiglu_backward_lanes(load8(gate + i), load8(up + i), load8(activated_gradient + i), &dg, &du);
+    for (; i + 16 <= full; i += 16) {
+        float8 low = load8(gate + i), high = load8(gate + i + 8);
+        float8 low_exponential = -low, high_exponential = -high;
+        exponential_pair(&low_exponential, &high_exponential);
+        swiglu_backward_lanes(
+            low, 1 / (1 + low_exponential), load8(up + i), load8(activated_gradient + i), &dg, &du);
+        store8(gate_gradient + i, dg);
+        store8(up_gradient + i, du);
+        swiglu_backward_lanes(
+            high, 1 / (1 + high_exponential), load8(up + i + 8), load8(activated_gradient + i + 8), &dg, &du);
+        store8(gate_gradient + i + 8, dg);
+        store8(up_gradient + i + 8, du);
+    }
+    for (; i < full; i += 8) {
+        float8 g = load8(gate + i);
+        swiglu_backward_lanes(g, sigmoid8(g), load8(up + i), load8(activated_gradient + i), &dg, &du);
         store8(gate_gradient + i, dg);
         store8(up_gradient + i, du);
     }
     if (rest) {
+        float8 g = load_partial(gate + full, rest, 0);
         swiglu_backward_lanes(
-            load_partial(gate + full, rest, 0), load_partial(up + full, rest, 0),
-            load_partial(activated_gradient + full, rest, 0), &dg, &du);
+            g, sigmoid8(g), load_partial(up + full, rest, 0), load_partial(activated_gradient + full, rest, 0), &dg, &du);
         store_partial(gate_gradient + full, dg, rest);
         store_partial(up_gradient + full, du, rest);
     }
@@ -353,7 +389,18 @@ ALWAYS_INLINE void cross_entropy_rows(
         float8 maximum = splat8(maximum_of(z, vocabulary));
         // With a gradient wanted, each e^(z - max) is kept in it, to be scaled once the sum is known.
         float8 sums = {0};
-        for (ptrdiff_t v = 0; v < full; v += 8) {
+        ptrdiff_t v = 0;
+        for (; v + 16 <= full; v += 16) {
+            float8 low = load8(z + v) - maximum, high = load8(z + v + 8) - maximum;
+            exponential_pair(&low, &high);
+            if (dz) {
+                store8(dz + v, low);
+                store8(dz + v + 8, high);
+            }
+            sums += low;
+            sums += high;
+        }
+        for (; v < full; v += 8) {
             float8 e = exponential8(load8(z + v) - maximum);
             if (dz) store8(dz + v, e);
             sums += e;

@@ -45,6 +45,19 @@ import Testing
         #expect(result[0].isNaN)
     }
 
+    /// Sixteen values at a time (two vectors side by side) give each value's bits alone.
+    @Test func exponentialSixteenAtATimeIsEachValueAlone() {
+        let x = Self.values(37, seed: 7, scale: 20)
+        for level in Self.levels {
+            var together = [Float](repeating: .nan, count: x.count), alone: [Float] = [.nan]
+            qlora_exponential(level, x, &together, x.count)
+            for (index, value) in x.enumerated() {
+                qlora_exponential(level, [value], &alone, 1)
+                #expect(together[index].bitPattern == alone[0].bitPattern, "e^\(value)")
+            }
+        }
+    }
+
     /// Runs `kernel` at each level on the same inputs and expects the same output bits.
     func expectSameBitsAtEveryLevel(_ kernel: (qlora_vector_level) -> [Float]) {
         let outputs = Self.levels.map(kernel)
