@@ -340,4 +340,19 @@ import Testing
             #expect(fused.dB.map(\.bitPattern) == separate.dB.map(\.bitPattern))
         }
     }
+
+    /// A product's row pieces cover its rows once, in order, none longer than a whole piece, and
+    /// end in pieces a quarter as long.
+    @Test(arguments: [1, 11, 96, 200, 2048, 2047, 5000], [1, 2, 3])
+    func rowPiecesCoverTheRowsOnce(rows: Int, threads: Int) {
+        let pieces = MatrixMultiply.RowPieces(rows: rows, threads: threads)
+        var next = 0
+        for index in 0..<pieces.count {
+            let range = pieces.rows(index)
+            #expect(range.lowerBound == next && !range.isEmpty && range.count <= pieces.size)
+            next = range.upperBound
+        }
+        #expect(next == rows)
+        if rows >= 2048 { #expect(pieces.rows(pieces.count - 1).count <= pieces.size / 4) }
+    }
 }

@@ -46,9 +46,10 @@ extension MatrixMultiply {
         let packedMain = PackedMatrix(values: scratch, rows: k, columns: n, vectorLevel: vectorLevel)
         let packedDown = PackedMatrix(values: scratch + mainCount, rows: k, columns: r, vectorLevel: vectorLevel)
         let packedUp = PackedMatrix(values: scratch + mainCount + downCount, rows: r, columns: n, vectorLevel: vectorLevel)
-        // A worker claims a piece of rows (with weight gradients, a block), a part of pieceRows at a time.
-        let claimedRows = gradients == nil ? pieceRows : depthBlock
-        let pieces = m.dividedRoundingUp(by: claimedRows)
+        // A worker claims a piece of rows, or with weight gradients a block, computed a part of
+        // pieceRows at a time.
+        let rowPieces = RowPieces(rows: m, threads: threads)
+        let pieces = gradients == nil ? rowPieces.count : blocks
         let workers = max(1, min(threads, pieces))
         packedMain.pack(main, workers: workers)
         packedDown.pack(down, workers: workers)
@@ -61,8 +62,8 @@ extension MatrixMultiply {
                     a: a, main: packedMain, down: packedDown, downScale: downScale, up: packedUp, upScale: upScale,
                     hidden: hidden.baseAddress.unsafelyUnwrapped, c: c.baseAddress.unsafelyUnwrapped,
                     initial: accumulate ? UnsafePointer(c.baseAddress.unsafelyUnwrapped) : addend?.baseAddress,
-                    weightGradients: gradients, tiles: scratch + packedLimit, workers: workers, claimedRows: claimedRows,
-                    pieceRows: pieceRows, pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
+                    weightGradients: gradients, tiles: scratch + packedLimit, workers: workers, rowPieces: rowPieces,
+                    pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
         }
         gradients?.sumPartials(blocks: blocks)
         return LowRankWork(ran: true, weightGradients: gradients != nil)
@@ -76,8 +77,9 @@ extension MatrixMultiply {
         let weightGradients: Bool
     }
 
-    /// One worker's share of a low-rank product: pieces of `claimedRows` rows, claimed one at a
-    /// time, each computed `pieceRows` rows at a time, then its block of weight gradients.
+    /// One worker's share of a low-rank product: pieces of rows (`rowPieces`), or with weight
+    /// gradients blocks of `depthBlock` rows, claimed one at a time; a block is computed
+    /// `rowPieces.size` rows at a time, then its weight gradients.
     private struct LowRankShares: ParallelWork {
         let a: Operand
         let main: PackedMatrix
@@ -92,21 +94,21 @@ extension MatrixMultiply {
         /// Room for each worker's piece of A in tiles, `packedLimit` floats apart.
         let tiles: UnsafeMutablePointer<Float>
         let workers: Int
-        let claimedRows: Int
-        let pieceRows: Int
+        let rowPieces: RowPieces
         let pieces: Int
         let nextPiece: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
             let room = tiles + worker * packedLimit
             WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces, next: nextPiece) { piece in
-                let claimed = piece * claimedRows..<min(a.rows, (piece + 1) * claimedRows)
-                for start in stride(from: claimed.lowerBound, to: claimed.upperBound, by: pieceRows) {
-                    multiply(rows: start..<min(claimed.upperBound, start + pieceRows), room: room)
+                guard let weightGradients else { return multiply(rows: rowPieces.rows(piece), room: room) }
+                let block = piece * depthBlock..<min(a.rows, (piece + 1) * depthBlock)
+                for start in stride(from: block.lowerBound, to: block.upperBound, by: rowPieces.size) {
+                    multiply(rows: start..<min(block.upperBound, start + rowPieces.size), room: room)
                 }
-                weightGradients?.addPartials(
-                    block: piece, rows: claimed, outputGradient: a, hiddenGradient: UnsafePointer(hidden),
-                    room: room + pieceRows * a.columns, vectorLevel: main.vectorLevel)
+                weightGradients.addPartials(
+                    block: piece, rows: block, outputGradient: a, hiddenGradient: UnsafePointer(hidden),
+                    room: room + rowPieces.size * a.columns, vectorLevel: main.vectorLevel)
             }
         }
 

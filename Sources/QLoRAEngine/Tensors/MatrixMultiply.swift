@@ -138,9 +138,8 @@ public enum MatrixMultiply {
             // panels, then compute whole rows of C a piece at a time, every worker reading the one
             // packed B and only its own rows of A, once. (Walking every row of A for each panel,
             // as below, reads A from beyond the level-2 cache once per panel.)
-            let pieceRows = pieceRows(m: m, threads: threads)
-            let pieces = m.dividedRoundingUp(by: pieceRows)
-            let workers = max(1, min(threads, pieces))
+            let pieces = RowPieces(rows: m, threads: threads)
+            let workers = max(1, min(threads, pieces.count))
             let packed = PackedMatrix(values: scratch, rows: a.columns, columns: n, vectorLevel: vectorLevel)
             let packedValues = packed.pack(b, workers: workers)
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { nextPiece in
@@ -149,8 +148,8 @@ public enum MatrixMultiply {
                     workers,
                     RowShares(
                         a: a, packed: packed, c: result, scale: scale,
-                        tiles: pieceRows * a.columns <= packedLimit ? scratch + packedLimit : nil, workers: workers,
-                        pieceRows: pieceRows, pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
+                        tiles: pieces.size * a.columns <= packedLimit ? scratch + packedLimit : nil, workers: workers,
+                        pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
             }
             return Work(packedValues: packedValues, parallelPartitions: workers > 1 ? workers : 0)
         }
@@ -173,7 +172,7 @@ public enum MatrixMultiply {
         }
     }
 
-    /// One worker's share of a product over a B packed whole: pieces of `pieceRows` rows of C.
+    /// One worker's share of a product over a B packed whole: pieces of rows of C.
     private struct RowShares: ParallelWork {
         let a: Operand
         let packed: PackedMatrix
@@ -183,14 +182,13 @@ public enum MatrixMultiply {
         /// when a piece does not fit.
         let tiles: UnsafeMutablePointer<Float>?
         let workers: Int
-        let pieceRows: Int
-        let pieces: Int
+        let pieces: RowPieces
         /// The next piece to claim.
         let nextPiece: UnsafeMutablePointer<Int>
 
         func run(worker: Int) {
-            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces, next: nextPiece) { piece in
-                let rows = piece * pieceRows..<min(a.rows, (piece + 1) * pieceRows)
+            WorkerPool.forEachPiece(worker: worker, of: workers, pieces: pieces.count, next: nextPiece) { piece in
+                let rows = pieces.rows(piece)
                 packed.multiply(
                     a.rows(rows), tiles: tiles.map { $0 + worker * packedLimit }, columns: packed.columns,
                     into: c.values.baseAddress.unsafelyUnwrapped + rows.lowerBound * c.rowStride, rowStride: c.rowStride,
