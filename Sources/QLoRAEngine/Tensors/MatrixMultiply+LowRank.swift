@@ -30,27 +30,25 @@ extension MatrixMultiply {
         let mainCount = PackedMatrix.count(rows: k, columns: n)
         let downCount = PackedMatrix.count(rows: k, columns: r)
         let upCount = PackedMatrix.count(rows: r, columns: n)
-        let pieceRows = pieceRows(m: m, threads: threads)
+        // A worker claims a piece of rows, or with weight gradients a block, computed a piece's
+        // worth of rows (`rowPieces.size`) at a time.
+        let rowPieces = RowPieces(rows: m, threads: threads)
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
-        guard m > 0, k > 0, r > 0, mainCount + downCount + upCount <= packedLimit, pieceRows * k <= packedLimit
+        guard m > 0, k > 0, r > 0, mainCount + downCount + upCount <= packedLimit, rowPieces.size * k <= packedLimit
         else { return LowRankWork(ran: false, weightGradients: false) }
         // The weight gradients' blocks of rows are the depth blocks of the products they replace,
         // so that their partial sums add up in the same order; worth it with two blocks a thread.
         let blockPacked = PackedMatrix.count(rows: depthBlock, columns: r)
         let blocks = m.dividedRoundingUp(by: depthBlock)
         let gradients = weightGradients.flatMap { gradients in
-            blocks >= 2 * max(1, threads) && pieceRows * k + blockPacked <= packedLimit && gradients.rank == r
+            blocks >= 2 * max(1, threads) && rowPieces.size * k + blockPacked <= packedLimit && gradients.rank == r
                 && gradients.input.rows == m && gradients.partials.count >= blocks * gradients.partialCount ? gradients : nil
         }
         let scratch = panels.baseAddress.unsafelyUnwrapped
         let packedMain = PackedMatrix(values: scratch, rows: k, columns: n, vectorLevel: vectorLevel)
         let packedDown = PackedMatrix(values: scratch + mainCount, rows: k, columns: r, vectorLevel: vectorLevel)
         let packedUp = PackedMatrix(values: scratch + mainCount + downCount, rows: r, columns: n, vectorLevel: vectorLevel)
-        // A worker claims a piece of rows, or with weight gradients a block, computed a part of
-        // pieceRows at a time.
-        let rowPieces = RowPieces(rows: m, threads: threads)
-        let pieces = gradients == nil ? rowPieces.count : blocks
-        let workers = max(1, min(threads, pieces))
+        let workers = max(1, min(threads, gradients == nil ? rowPieces.count : blocks))
         packedMain.pack(main, workers: workers)
         packedDown.pack(down, workers: workers)
         packedUp.pack(up, workers: workers)
@@ -63,7 +61,7 @@ extension MatrixMultiply {
                     hidden: hidden.baseAddress.unsafelyUnwrapped, c: c.baseAddress.unsafelyUnwrapped,
                     initial: accumulate ? UnsafePointer(c.baseAddress.unsafelyUnwrapped) : addend?.baseAddress,
                     weightGradients: gradients, tiles: scratch + packedLimit, workers: workers, rowPieces: rowPieces,
-                    pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
+                    nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
         }
         gradients?.sumPartials(blocks: blocks)
         return LowRankWork(ran: true, weightGradients: gradients != nil)
@@ -95,8 +93,10 @@ extension MatrixMultiply {
         let tiles: UnsafeMutablePointer<Float>
         let workers: Int
         let rowPieces: RowPieces
-        let pieces: Int
         let nextPiece: UnsafeMutablePointer<Int>
+
+        /// Pieces to claim: row pieces, or blocks.
+        var pieces: Int { weightGradients == nil ? rowPieces.count : a.rows.dividedRoundingUp(by: depthBlock) }
 
         func run(worker: Int) {
             let room = tiles + worker * packedLimit

@@ -98,15 +98,7 @@ extension LlamaLinear {
         let work = if let adapter, let inputGradient {
             lowRank(
                 gradient, adapter, forward: false, hidden: hiddenGradient, into: inputGradient, accumulate: accumulate,
-                adding: nil,
-                weightGradients: gradients.a.flatMap { a in
-                    gradients.b.map { b in
-                        LowRankWeightGradients(
-                            input: input, hidden: hidden.baseAddress.unsafelyUnwrapped, a: a, b: b, scale: adapter.scaling,
-                            rank: adapter.rank, partials: context.partials)
-                    }
-                },
-                context: context)
+                adding: nil, weightGradients: weightGradients(input, hidden, gradients, adapter, context), context: context)
         } else {
             MatrixMultiply.LowRankWork(ran: false, weightGradients: false)
         }
@@ -144,6 +136,17 @@ extension LlamaLinear {
                     accumulate: true, panels: context.panels, threads: context.threads(m: rows, n: inFeatures, k: r))
             }
         }
+    }
+
+    /// Where the backward low-rank product may put dL/dA and dL/dB: nil unless both are wanted.
+    private func weightGradients(
+        _ input: MatrixMultiply.Operand, _ hidden: UnsafeBufferPointer<Float>, _ gradients: LlamaLinearGradients,
+        _ adapter: Adapter, _ context: LlamaKernelContext
+    ) -> LowRankWeightGradients? {
+        guard let a = gradients.a, let b = gradients.b else { return nil }
+        return LowRankWeightGradients(
+            input: input, hidden: hidden.baseAddress.unsafelyUnwrapped, a: a, b: b, scale: adapter.scaling,
+            rank: adapter.rank, partials: context.partials)
     }
 
     /// Runs `MatrixMultiply`'s low-rank product for `forward` (x: Wᵀ, down = Aᵀ, up = s Bᵀ) or
