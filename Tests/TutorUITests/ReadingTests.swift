@@ -120,6 +120,22 @@ import TutorLessons
         #expect(plot.contains { $0.foreground == theme.seriesColors[0] })
     }
 
+    /// Four lines with their notes do not fit 80 columns side by side: the legend takes a second
+    /// row rather than cut the last names off, and one row where they fit.
+    @Test func aLegendTooWideForOneRowTakesTwo() {
+        let same: [Float] = [3, 2, 1.5, 1.2]
+        let series = Series(title: "loss", xLabel: "step", yLabel: "loss", lines: [
+            .init(name: "full", values: [3, 1, 0.5, 0.2]), .init(name: "lora", values: same),
+            .init(name: "qlora-nf4", values: same), .init(name: "qlora-fp4", values: same),
+        ])
+        let chart = BrailleChart(series, theme: Theme(depth: .xterm256))
+        #expect(chart.height(forWidth: 80) == chart.height(forWidth: 140) + 1)
+        let narrow = render(chart, width: 80, height: chart.height(forWidth: 80)).lines.suffix(2).joined(separator: "\n")
+        for name in ["full", "lora", "qlora-nf4", "qlora-fp4"] { #expect(narrow.contains("\(name) "), "\(narrow)") }
+        let wide = render(chart, width: 140, height: chart.height(forWidth: 140)).lines.last ?? ""
+        #expect(wide.contains("full") && wide.contains("qlora-fp4 1.2"), "\(wide)")
+    }
+
     @Test func withoutColourTheLegendMarksDiffer() {
         let series = Series(title: "loss", xLabel: "step", yLabel: "", lines: [.init(name: "full", values: [3, 1]), .init(name: "lora", values: [3, 2])])
         let legend = render(BrailleChart(series, theme: Theme(depth: .monochrome)), width: 60, height: 9).lines[8]
