@@ -240,12 +240,13 @@ void qlora_multiply_tiled_panel(
 }
 
 ALWAYS_INLINE void pack_row_tiles(
-    const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles)
+    const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
+    ptrdiff_t tile_stride, float *tiles)
 {
     for (ptrdiff_t first = 0; first < rows; first += tile_rows) {
         ptrdiff_t count = rows - first < tile_rows ? rows - first : tile_rows;
         const float *row = a + first * a_row_stride;
-        float *tile = tiles + first * depth;
+        float *tile = tiles + first / tile_rows * tile_stride;
         ptrdiff_t p = 0;
         if (a_column_stride == 1 && count == tile_rows) {
             // Eight values of each row at a time, turned into eight p's of the tile by an 8 x 8
@@ -270,12 +271,13 @@ ALWAYS_INLINE void pack_row_tiles(
 }
 
 DEFINE_VARIANTS(pack_row_tiles,
-    (const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles),
-    (a, a_row_stride, a_column_stride, rows, depth, tiles))
+    (const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth,
+     ptrdiff_t tile_stride, float *tiles),
+    (a, a_row_stride, a_column_stride, rows, depth, tile_stride, tiles))
 
 void qlora_pack_row_tiles(
     qlora_vector_level level, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows,
-    ptrdiff_t depth, float *tiles)
+    ptrdiff_t depth, ptrdiff_t tile_stride, float *tiles)
 {
-    VARIANT(pack_row_tiles, level)(a, a_row_stride, a_column_stride, rows, depth, tiles);
+    VARIANT(pack_row_tiles, level)(a, a_row_stride, a_column_stride, rows, depth, tile_stride, tiles);
 }

@@ -241,38 +241,58 @@ import Testing
         #expect(product(tiled: true) == product(tiled: false))
     }
 
-    /// The low-rank product gives the bits of its three products one after another, forward
-    /// (c = addend + x Wᵀ + s (x Aᵀ) Bᵀ) and backward (c += g W + (s g B) A), with h as well.
+    /// `[a | h]` beside each other, as one m x (k + r) matrix.
+    static func besideEachOther(_ a: [Float], _ h: [Float], rows m: Int, columns k: Int, r: Int) -> [Float] {
+        var rows: [Float] = []
+        for i in 0..<m {
+            rows += a[i * k..<(i + 1) * k]
+            rows += h[i * r..<(i + 1) * r]
+        }
+        return rows
+    }
+
+    /// The low-rank product gives h = downScale · a · down and the bits of the one product
+    /// `[a | h] · [main ; upScale · up]`, forward (c = addend + x Wᵀ + (x Aᵀ)(s Bᵀ), depths
+    /// within one block and across two) and backward (c += g W + (s g B) A).
     @Test(arguments: [(40, 24, 17, 3), (300, 70, 130, 8), (7, 9, 300, 2)], [1, 2])
-    func aLowRankProductIsItsThreeProducts(shape: (Int, Int, Int, Int), threads: Int) {
+    func aLowRankProductIsOneProductOfTheExtendedOperands(shape: (Int, Int, Int, Int), threads: Int) {
         let (m, n, k, r) = shape
         let x = Self.random(m * k, seed: 20), w = Self.random(n * k, seed: 21)
         let down = Self.random(k * r, seed: 22), up = Self.random(r * n, seed: 23), start = Self.random(m * n, seed: 24)
+        let upScale: Float = 0.7
+        // [Wᵀ ; upScale · up]: k + r rows of n.
+        let transposedW: [Float] = (0..<k).flatMap { p in (0..<n).map { j in w[j * k + p] } }
+        let stacked = transposedW + up.map { upScale * $0 }
         var panels = [Float](repeating: 0, count: MatrixMultiply.panelScratchCount(threads: threads))
         for accumulate in [false, true] {
             var separate = start, fused = start
             var separateHidden = [Float](repeating: .nan, count: m * r), fusedHidden = separateHidden
+            x.withUnsafeBufferPointer { x in down.withUnsafeBufferPointer { down in panels.withUnsafeMutableBufferPointer { panels in
+                separateHidden.withUnsafeMutableBufferPointer { h in
+                    MatrixMultiply.multiply(
+                        MatrixMultiply.Operand(x, rows: m, columns: k), MatrixMultiply.Operand(down, rows: k, columns: r),
+                        into: h, scale: 0.5, panels: panels, threads: threads)
+                }
+            } } }
+            let extended = Self.besideEachOther(x, separateHidden, rows: m, columns: k, r: r)
+            extended.withUnsafeBufferPointer { extended in stacked.withUnsafeBufferPointer { stacked in
+                start.withUnsafeBufferPointer { start in panels.withUnsafeMutableBufferPointer { panels in
+                    separate.withUnsafeMutableBufferPointer { c in
+                        MatrixMultiply.multiply(
+                            MatrixMultiply.Operand(extended, rows: m, columns: k + r), MatrixMultiply.Operand(stacked, rows: k + r, columns: n),
+                            into: c, accumulate: accumulate, adding: accumulate ? nil : start, panels: panels, threads: threads)
+                    }
+                } }
+            } }
             x.withUnsafeBufferPointer { x in w.withUnsafeBufferPointer { w in down.withUnsafeBufferPointer { down in
                 up.withUnsafeBufferPointer { up in start.withUnsafeBufferPointer { start in panels.withUnsafeMutableBufferPointer { panels in
-                    let a = MatrixMultiply.Operand(x, rows: m, columns: k)
-                    let main = MatrixMultiply.Operand(w, rows: n, columns: k).transposed
-                    let downOperand = MatrixMultiply.Operand(down, rows: k, columns: r)
-                    let upOperand = MatrixMultiply.Operand(up, rows: r, columns: n)
-                    let addend: UnsafeBufferPointer<Float>? = accumulate ? nil : start
-                    separate.withUnsafeMutableBufferPointer { c in
-                        separateHidden.withUnsafeMutableBufferPointer { h in
-                            MatrixMultiply.multiply(a, main, into: c, accumulate: accumulate, adding: addend, panels: panels, threads: threads)
-                            MatrixMultiply.multiply(a, downOperand, into: h, scale: 0.5, panels: panels, threads: threads)
-                            MatrixMultiply.multiply(
-                                MatrixMultiply.Operand(UnsafeBufferPointer(h), rows: m, columns: r), upOperand, into: c, scale: 2,
-                                accumulate: true, panels: panels, threads: threads)
-                        }
-                    }
                     fused.withUnsafeMutableBufferPointer { c in
                         fusedHidden.withUnsafeMutableBufferPointer { h in
                             #expect(MatrixMultiply.multiply(
-                                a, main: main, down: downOperand, downScale: 0.5, up: upOperand, upScale: 2, hidden: h, into: c,
-                                accumulate: accumulate, adding: addend, panels: panels, threads: threads).ran)
+                                MatrixMultiply.Operand(x, rows: m, columns: k), main: MatrixMultiply.Operand(w, rows: n, columns: k).transposed,
+                                down: MatrixMultiply.Operand(down, rows: k, columns: r), downScale: 0.5,
+                                up: MatrixMultiply.Operand(up, rows: r, columns: n), upScale: upScale, hidden: h, into: c,
+                                accumulate: accumulate, adding: accumulate ? nil : start, panels: panels, threads: threads).ran)
                         }
                     }
                 } } }
@@ -283,7 +303,8 @@ import Testing
     }
 
     /// A backward low-rank product that computes the adapter's weight gradients on the way gives
-    /// the bits of the separate products, dL/dB = s gᵀ h and dL/dA = (dL/dh)ᵀ x, over rows that end
+    /// dL/dx and dL/dh as without them, and the bits of the separate products dL/dB = s gᵀ h and
+    /// dL/dA = (dL/dh)ᵀ x, over rows that end
     /// in a partial block; with too few blocks for its threads it leaves them to the caller.
     @Test(arguments: [(1100, 24, 17, 3), (300, 40, 9, 8)], [1, 2])
     func aLowRankProductsWeightGradientsAreTheSeparateProducts(shape: (Int, Int, Int, Int), threads: Int) {
@@ -307,10 +328,16 @@ import Testing
                     let hidden = MatrixMultiply.Operand(h, rows: m, columns: r)
                     separate.dx.withUnsafeMutableBufferPointer { dx in separate.dh.withUnsafeMutableBufferPointer { dh in
                         separate.dA.withUnsafeMutableBufferPointer { dA in separate.dB.withUnsafeMutableBufferPointer { dB in
-                            MatrixMultiply.multiply(gradient, weight, into: dx, panels: panels, threads: threads)
                             MatrixMultiply.multiply(gradient, b, into: dh, scale: s, panels: panels, threads: threads)
                             let dhOperand = MatrixMultiply.Operand(UnsafeBufferPointer(dh), rows: m, columns: r)
-                            MatrixMultiply.multiply(dhOperand, a, into: dx, accumulate: true, panels: panels, threads: threads)
+                            // dL/dx = [g | dL/dh] · [W ; A]
+                            let extended = Self.besideEachOther(Array(g), Array(dh), rows: m, columns: out, r: r)
+                            extended.withUnsafeBufferPointer { extended in (Array(w) + Array(loraA)).withUnsafeBufferPointer { stacked in
+                                MatrixMultiply.multiply(
+                                    MatrixMultiply.Operand(extended, rows: m, columns: out + r),
+                                    MatrixMultiply.Operand(stacked, rows: out + r, columns: inFeatures), into: dx, panels: panels,
+                                    threads: threads)
+                            } }
                             MatrixMultiply.multiply(gradient.transposed, hidden, into: dB, scale: s, panels: panels, threads: threads)
                             MatrixMultiply.multiply(dhOperand.transposed, input, into: dA, panels: panels, threads: threads)
                         } }

@@ -23,10 +23,13 @@ void qlora_multiply_panel(
 #define QLORA_TILE_ROWS 6
 
 /// Copies `rows` x `depth` of A into tiles of QLORA_TILE_ROWS rows: tile t at `tiles + t *
-/// QLORA_TILE_ROWS * depth` holds, for each p in order, A(t * QLORA_TILE_ROWS + r, p) at r (a last
-/// tile of fewer rows leaves the others unwritten). A(i, p) is read as in `qlora_multiply_panel`.
+/// tile_stride` holds, for each p in order, A(t * QLORA_TILE_ROWS + r, p) at `p * QLORA_TILE_ROWS +
+/// r` (a last tile of fewer rows leaves the others unwritten). A(i, p) is read as in
+/// `qlora_multiply_panel`. A stride past `QLORA_TILE_ROWS * depth` leaves room after each tile's
+/// values for more columns, packed by another call at `tiles + QLORA_TILE_ROWS * depth`.
 void qlora_pack_row_tiles(
-    qlora_vector_level level, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows, ptrdiff_t depth, float *tiles);
+    qlora_vector_level level, const float *a, ptrdiff_t a_row_stride, ptrdiff_t a_column_stride, ptrdiff_t rows,
+    ptrdiff_t depth, ptrdiff_t tile_stride, float *tiles);
 
 /// `qlora_multiply_panel` with A packed by `qlora_pack_row_tiles`, tile t at `tiles + t *
 /// tile_stride`: the same sums, the same bits.

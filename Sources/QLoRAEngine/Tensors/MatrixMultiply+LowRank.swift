@@ -1,23 +1,25 @@
 import CQLoRAKernels
 
 extension MatrixMultiply {
-    /// Computes `c = initial + a · main + upScale · h · up` with `h = downScale · a · down` kept in
-    /// `hidden`, one piece of rows at a time: a LoRA layer's output (a = x, main = Wᵀ, down = Aᵀ,
+    /// Computes `c = initial + a · main + h · (upScale · up)` with `h = downScale · a · down` kept
+    /// in `hidden`, one piece of rows at a time: a LoRA layer's output (a = x, main = Wᵀ, down = Aᵀ,
     /// up = Bᵀ, upScale = alpha / r) or its input gradient (a = g, main = W, down = B, downScale =
     /// alpha / r, up = A).
     ///
-    /// The same sums, in the same order, as the three products one after another (main, then
-    /// down, then up added to c), so the same bits; but each piece's h is computed while its rows
-    /// of a are at hand, and each panel of c gets its low-rank term while it is still in the
-    /// level-1 cache, where the separate up product, only r deep, would read and write all of c
-    /// once more.
+    /// h extends a by r columns and upScale · up extends main by r rows, so that the two terms
+    /// are one product, `[a | h] · [main ; upScale · up]`, with its bits: each element of c sums
+    /// the k + r products of its row and column in order. (A separate up product, only r deep,
+    /// would read and write all of c once more, and spend as long scaling and adding its sums as
+    /// computing them.) Each piece's h is computed while its rows of a are at hand, from the
+    /// same tiles.
     ///
     /// Backward, it can also compute the adapter's weight gradients on the way (`weightGradients`),
     /// while each block of rows of g and of dL/dh is in cache: see `LowRankWeightGradients`.
     ///
-    /// - Returns: what it computed: nothing when the three packed operands or a piece of a do not
-    ///   fit the scratch (the caller runs the products one by one), and whether the weight
-    ///   gradients were among it (not when there are too few blocks of rows to share out).
+    /// - Returns: what it computed: nothing when the packed operands or a piece of a with its h
+    ///   do not fit the scratch (which depends on the shapes only: the caller then runs the
+    ///   products one by one, the same sums in another order), and whether the weight gradients
+    ///   were among it (not when there are too few blocks of rows to share out).
     static func multiply(
         _ a: Operand, main: some PanelSource, down: Operand, downScale: Float, up: Operand, upScale: Float,
         hidden: UnsafeMutableBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool,
@@ -27,37 +29,36 @@ extension MatrixMultiply {
         let (m, k, n, r) = (a.rows, a.columns, main.columns, down.columns)
         precondition(main.rows == k && down.rows == k && up.rows == r && up.columns == n, "shapes of a low-rank product differ")
         precondition(c.count >= m * n && hidden.count >= m * r && addend.map { !accumulate && $0.count >= m * n } ?? true)
-        let mainCount = PackedMatrix.count(rows: k, columns: n)
+        let mainCount = PackedMatrix.count(rows: k + r, columns: n)
         let downCount = PackedMatrix.count(rows: k, columns: r)
-        let upCount = PackedMatrix.count(rows: r, columns: n)
         // A worker claims a piece of rows, or with weight gradients a block, computed a piece's
         // worth of rows (`rowPieces.size`) at a time.
         let rowPieces = RowPieces(rows: m, threads: threads)
+        let pieceCount = RowTiles.count(rows: rowPieces.size, columns: k + r)
         precondition(panels.count >= panelScratchCount(threads: threads), "panel scratch too small")
-        guard m > 0, k > 0, r > 0, mainCount + downCount + upCount <= packedLimit, rowPieces.size * k <= packedLimit
+        guard m > 0, k > 0, r > 0, mainCount + downCount <= packedLimit,
+            RowTiles.count(rows: rowPiece, columns: k + r) <= packedLimit
         else { return LowRankWork(ran: false, weightGradients: false) }
         // The weight gradients' blocks of rows are the depth blocks of the products they replace,
         // so that their partial sums add up in the same order; worth it with two blocks a thread.
         let blockPacked = PackedMatrix.count(rows: depthBlock, columns: r)
         let blocks = m.dividedRoundingUp(by: depthBlock)
         let gradients = weightGradients.flatMap { gradients in
-            blocks >= 2 * max(1, threads) && rowPieces.size * k + blockPacked <= packedLimit && gradients.rank == r
+            blocks >= 2 * max(1, threads) && pieceCount + blockPacked <= packedLimit && gradients.rank == r
                 && gradients.input.rows == m && gradients.partials.count >= blocks * gradients.partialCount ? gradients : nil
         }
         let scratch = panels.baseAddress.unsafelyUnwrapped
-        let packedMain = PackedMatrix(values: scratch, rows: k, columns: n, vectorLevel: vectorLevel)
+        let packedMain = PackedMatrix(values: scratch, rows: k + r, columns: n, vectorLevel: vectorLevel)
         let packedDown = PackedMatrix(values: scratch + mainCount, rows: k, columns: r, vectorLevel: vectorLevel)
-        let packedUp = PackedMatrix(values: scratch + mainCount + downCount, rows: r, columns: n, vectorLevel: vectorLevel)
         let workers = max(1, min(threads, gradients == nil ? rowPieces.count : blocks))
-        packedMain.pack(main, workers: workers)
+        packedMain.pack(StackedRows(top: main, bottom: up, bottomScale: upScale), workers: workers)
         packedDown.pack(down, workers: workers)
-        packedUp.pack(up, workers: workers)
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { nextPiece in
             nextPiece[0] = 0
             WorkerPool.run(
                 workers,
                 LowRankShares(
-                    a: a, main: packedMain, down: packedDown, downScale: downScale, up: packedUp, upScale: upScale,
+                    a: a, main: packedMain, down: packedDown, downScale: downScale,
                     hidden: hidden.baseAddress.unsafelyUnwrapped, c: c.baseAddress.unsafelyUnwrapped,
                     initial: accumulate ? UnsafePointer(c.baseAddress.unsafelyUnwrapped) : addend?.baseAddress,
                     weightGradients: gradients, tiles: scratch + packedLimit, workers: workers, rowPieces: rowPieces,
@@ -80,16 +81,15 @@ extension MatrixMultiply {
     /// `rowPieces.size` rows at a time, then its weight gradients.
     private struct LowRankShares: ParallelWork {
         let a: Operand
+        /// W (or Wᵀ) over upScale times the adapter's up side: k + r rows.
         let main: PackedMatrix
         let down: PackedMatrix
         let downScale: Float
-        let up: PackedMatrix
-        let upScale: Float
         let hidden: UnsafeMutablePointer<Float>
         let c: UnsafeMutablePointer<Float>
         let initial: UnsafePointer<Float>?
         let weightGradients: LowRankWeightGradients?
-        /// Room for each worker's piece of A in tiles, `packedLimit` floats apart.
+        /// Room for each worker's piece of A and its h in tiles, `packedLimit` floats apart.
         let tiles: UnsafeMutablePointer<Float>
         let workers: Int
         let rowPieces: RowPieces
@@ -108,28 +108,27 @@ extension MatrixMultiply {
                 }
                 weightGradients.addPartials(
                     block: piece, rows: block, outputGradient: a, hiddenGradient: UnsafePointer(hidden),
-                    room: room + rowPieces.size * a.columns, vectorLevel: main.vectorLevel)
+                    room: room + RowTiles.count(rows: rowPieces.size, columns: a.columns + down.columns),
+                    vectorLevel: main.vectorLevel)
             }
         }
 
         private func multiply(rows: Range<Int>, room: UnsafeMutablePointer<Float>) {
-            let (n, r) = (main.columns, down.columns)
-            let share = a.rows(rows)
+            let (k, n, r) = (a.columns, main.columns, down.columns)
             let h = hidden + rows.lowerBound * r
-            // The piece's rows of a, packed once into tiles, serve both products that read them.
-            let tiled = main.tiles(of: share, columns: n, room: room)
+            // The piece's rows of a, packed once into tiles with room for h beside them.
+            let tiles = RowTiles(values: room, rows: rows.count, columns: k + r)
+            tiles.pack(a.rows(rows), firstColumn: 0, vectorLevel: main.vectorLevel)
             for index in 0..<down.panelCount {
-                down.multiplyPanel(index, share, tiles: tiled, columns: r, into: h, rowStride: r, scale: downScale, initial: nil)
+                down.multiplyPanel(index, tiles: tiles, depth: k, columns: r, into: h, rowStride: r, scale: downScale, initial: nil)
             }
             let hiddenRows = Operand(UnsafeBufferPointer(start: h, count: rows.count * r), rows: rows.count, columns: r)
+            tiles.pack(hiddenRows, firstColumn: k, vectorLevel: main.vectorLevel)
             let cRows = c + rows.lowerBound * n
             for index in 0..<main.panelCount {
                 main.multiplyPanel(
-                    index, share, tiles: tiled, columns: n, into: cRows, rowStride: n, scale: 1,
+                    index, tiles: tiles, depth: k + r, columns: n, into: cRows, rowStride: n, scale: 1,
                     initial: initial.map { $0 + rows.lowerBound * n })
-                up.multiplyPanel(
-                    index, hiddenRows, tiles: nil, columns: n, into: cRows, rowStride: n, scale: upScale,
-                    initial: UnsafePointer(cRows))
             }
         }
     }

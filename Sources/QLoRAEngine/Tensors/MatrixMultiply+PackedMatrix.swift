@@ -100,37 +100,49 @@ extension MatrixMultiply {
             }
         }
 
-        /// Copies `a` into tiles in `room` when this product is wider than one narrow panel (the
-        /// layout the micro-kernel reads fastest: each tile's values of one p side by side) and
+        /// Copies `a` into tiles in `room` when this product is wider than one narrow panel and
         /// returns them; nil when it is not, or there is no room. The sums are the same either way.
-        func tiles(of a: Operand, columns: Int, room: UnsafeMutablePointer<Float>?) -> UnsafeMutablePointer<Float>? {
+        func tiles(of a: Operand, columns: Int, room: UnsafeMutablePointer<Float>?) -> RowTiles? {
             guard let room, columns > panelWidth / 2 else { return nil }
-            qlora_pack_row_tiles(vectorLevel, a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, a.columns, room)
-            return room
+            let tiles = RowTiles(values: room, rows: a.rows, columns: a.columns)
+            tiles.pack(a, firstColumn: 0, vectorLevel: vectorLevel)
+            return tiles
         }
 
         /// `multiply` for the columns of panel `index` only (of `columns` in all), A read from
         /// `tiles` when they hold it.
         func multiplyPanel(
-            _ index: Int, _ a: Operand, tiles: UnsafeMutablePointer<Float>?, columns: Int, into c: UnsafeMutablePointer<Float>,
+            _ index: Int, _ a: Operand, tiles: RowTiles?, columns: Int, into c: UnsafeMutablePointer<Float>,
             rowStride: Int, scale: Float, initial: UnsafePointer<Float>?
         ) {
-            let depth = a.columns
+            if let tiles {
+                return multiplyPanel(
+                    index, tiles: tiles, depth: a.columns, columns: columns, into: c, rowStride: rowStride, scale: scale,
+                    initial: initial)
+            }
+            let column = index * panelWidth
+            let width = min(panelWidth, columns - column)
+            for depthStart in stride(from: 0, to: a.columns, by: depthBlock) {
+                // The first depth block adds its sums to the initial values; the next ones, to C.
+                qlora_multiply_panel(
+                    vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, a.rows,
+                    min(depthBlock, a.columns - depthStart), panel(index, depthStart: depthStart), c + column, rowStride,
+                    width, scale, depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column))
+            }
+        }
+
+        /// `multiplyPanel` with A the first `depth` columns of `tiles`.
+        func multiplyPanel(
+            _ index: Int, tiles: RowTiles, depth: Int, columns: Int, into c: UnsafeMutablePointer<Float>,
+            rowStride: Int, scale: Float, initial: UnsafePointer<Float>?
+        ) {
             let column = index * panelWidth
             let width = min(panelWidth, columns - column)
             for depthStart in stride(from: 0, to: depth, by: depthBlock) {
-                let depthCount = min(depthBlock, depth - depthStart)
-                // The first depth block adds its sums to the initial values; the next ones, to C.
-                let start = depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column)
-                if let tiles {
-                    qlora_multiply_tiled_panel(
-                        vectorLevel, tiles + depthStart * Int(QLORA_TILE_ROWS), Int(QLORA_TILE_ROWS) * depth, a.rows,
-                        depthCount, panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
-                } else {
-                    qlora_multiply_panel(
-                        vectorLevel, a.pointer(row: 0, column: depthStart), a.rowStride, a.columnStride, a.rows,
-                        depthCount, panel(index, depthStart: depthStart), c + column, rowStride, width, scale, start)
-                }
+                qlora_multiply_tiled_panel(
+                    vectorLevel, tiles.values + depthStart * Int(QLORA_TILE_ROWS), tiles.tileStride, tiles.rows,
+                    min(depthBlock, depth - depthStart), panel(index, depthStart: depthStart), c + column, rowStride,
+                    width, scale, depthStart == 0 ? initial.map { $0 + column } : UnsafePointer(c + column))
             }
         }
     }
