@@ -41,10 +41,9 @@ extension MatrixMultiply {
         else { return LowRankWork(ran: false, weightGradients: false) }
         // The weight gradients' blocks of rows are the depth blocks of the products they replace,
         // so that their partial sums add up in the same order; worth it with two blocks a thread.
-        let blockPacked = PackedMatrix.count(rows: depthBlock, columns: r)
         let blocks = m.dividedRoundingUp(by: depthBlock)
         let gradients = weightGradients.flatMap { gradients in
-            blocks >= 2 * max(1, threads) && pieceCount + blockPacked <= packedLimit && gradients.rank == r
+            blocks >= 2 * max(1, threads) && pieceCount + LowRankWeightGradients.roomCount(rank: r) <= packedLimit && gradients.rank == r
                 && gradients.input.rows == m && gradients.partials.count >= blocks * gradients.partialCount ? gradients : nil
         }
         let scratch = panels.baseAddress.unsafelyUnwrapped
@@ -158,42 +157,63 @@ struct LowRankWeightGradients {
     /// Room for every block's partials: `partialCount` floats each.
     let partials: UnsafeMutableBufferPointer<Float>
 
-    /// Floats of one block's partials: dL/dB's and, transposed, dL/dA's.
+    /// Floats of one block's partials: dL/dB's, transposed, and dL/dA's.
     var partialCount: Int { b.count + a.count }
 
-    /// Sums block `block`'s rows into its partials: s gᵀ h (out x r), and xᵀ dL/dh (in x r, the
-    /// transpose of dL/dA's, so that both products are r columns wide). `room` holds a packed
-    /// block of r columns.
+    /// Floats of room `addPartials` needs: r rows of a block in tiles, and one packed panel.
+    static func roomCount(rank: Int) -> Int {
+        MatrixMultiply.RowTiles.count(rows: rank, columns: MatrixMultiply.depthBlock)
+            + MatrixMultiply.PackedMatrix.count(rows: MatrixMultiply.depthBlock, columns: MatrixMultiply.panelWidth)
+    }
+
+    /// Sums block `block`'s rows into its partials: s hᵀ g (r x out, the transpose of dL/dB's) and
+    /// (dL/dh)ᵀ x (r x in): r rows of A packed into tiles, times the block's rows of g or x a panel
+    /// at a time, so that the kernel's tiles run along the r rows and its panels across the wide
+    /// side (r columns of panels would leave the kernel's vectors half empty).
     func addPartials(
         block: Int, rows: Range<Int>, outputGradient g: MatrixMultiply.Operand, hiddenGradient: UnsafePointer<Float>,
         room: UnsafeMutablePointer<Float>, vectorLevel: qlora_vector_level
     ) {
-        let r = rank
         let partial = partials.baseAddress.unsafelyUnwrapped + block * partialCount
-        func narrow(_ values: UnsafePointer<Float>) -> MatrixMultiply.PackedMatrix {
-            MatrixMultiply.PackedMatrix(
-                packing: MatrixMultiply.Operand(
-                    UnsafeBufferPointer(start: values + rows.lowerBound * r, count: rows.count * r), rows: rows.count, columns: r),
-                into: room, vectorLevel: vectorLevel)
+        sum(hidden, times: g.rows(rows), rows: rows, into: partial, scale: scale, room: room, vectorLevel: vectorLevel)
+        sum(hiddenGradient, times: input.rows(rows), rows: rows, into: partial + b.count, scale: 1, room: room, vectorLevel: vectorLevel)
+    }
+
+    /// c = scale · vᵀ · right over the block's `rows`, v being r columns wide (h or dL/dh).
+    private func sum(
+        _ v: UnsafePointer<Float>, times right: MatrixMultiply.Operand, rows: Range<Int>, into c: UnsafeMutablePointer<Float>,
+        scale: Float, room: UnsafeMutablePointer<Float>, vectorLevel: qlora_vector_level
+    ) {
+        let r = rank
+        let tiles = MatrixMultiply.RowTiles(values: room, rows: r, columns: rows.count)
+        let block = MatrixMultiply.Operand(UnsafeBufferPointer(start: v + rows.lowerBound * r, count: rows.count * r), rows: rows.count, columns: r)
+        tiles.pack(block.transposed, firstColumn: 0, vectorLevel: vectorLevel)
+        let panel = MatrixMultiply.PackedMatrix(
+            values: room + MatrixMultiply.RowTiles.count(rows: r, columns: MatrixMultiply.depthBlock), rows: rows.count,
+            columns: MatrixMultiply.panelWidth, vectorLevel: vectorLevel)
+        for column in stride(from: 0, to: right.columns, by: MatrixMultiply.panelWidth) {
+            let columns = column..<min(right.columns, column + MatrixMultiply.panelWidth)
+            right.pack(rows: 0..<rows.count, columns: columns, into: panel.values, vectorLevel: vectorLevel)
+            panel.multiplyPanel(
+                0, tiles: tiles, depth: rows.count, columns: columns.count, into: c + column, rowStride: right.columns,
+                scale: scale, initial: nil)
         }
-        narrow(hidden).multiply(g.rows(rows).transposed, columns: r, into: partial, rowStride: r, scale: scale)
-        narrow(hiddenGradient).multiply(input.rows(rows).transposed, columns: r, into: partial + b.count, rowStride: r)
     }
 
     /// Adds the blocks' partials in order into dL/dB and dL/dA.
     func sumPartials(blocks: Int) {
-        let (r, inFeatures) = (rank, input.columns)
+        let r = rank
+        let outFeatures = b.count / r
         let first = partials.baseAddress.unsafelyUnwrapped
-        for index in 0..<b.count { b[index] = first[index] }
-        for row in 0..<r {
-            for column in 0..<inFeatures { a[row * inFeatures + column] = first[b.count + column * r + row] }
-        }
-        for block in 1..<max(1, blocks) {
+        for block in 0..<max(1, blocks) {
             let partial = first + block * partialCount
-            for index in 0..<b.count { b[index] += partial[index] }
-            for row in 0..<r {
-                for column in 0..<inFeatures { a[row * inFeatures + column] += partial[b.count + column * r + row] }
+            for row in 0..<outFeatures {
+                for column in 0..<r {
+                    let value = partial[column * outFeatures + row]
+                    b[row * r + column] = block == 0 ? value : b[row * r + column] + value
+                }
             }
+            for index in 0..<a.count { a[index] = block == 0 ? partial[b.count + index] : a[index] + partial[b.count + index] }
         }
     }
 }
