@@ -41,6 +41,10 @@ extension LlamaLinear {
     /// `y = x Wᵀ (+ scaling · h Bᵀ with h = x Aᵀ)` for `rows` inputs, added to `residual` when
     /// one is given (a decoder block's skip connection, which y may not overlap).
     ///
+    /// With an adapter, y is one product, `[x | h] · [Wᵀ ; scaling · Bᵀ]` (`MatrixMultiply`'s
+    /// low-rank product); a layer too wide for that product's scratch (none of the tiny Llama's)
+    /// takes the three products in turn, which round the same sums in another order.
+    ///
     /// - Parameter hidden: where h is kept for backward (`rows` x r); unused without an adapter.
     func forward(
         _ x: UnsafeBufferPointer<Float>, rows: Int, into y: UnsafeMutableBufferPointer<Float>,
@@ -149,8 +153,8 @@ extension LlamaLinear {
             rank: adapter.rank, partials: context.partials)
     }
 
-    /// Runs `MatrixMultiply`'s low-rank product for `forward` (x: Wᵀ, down = Aᵀ, up = s Bᵀ) or
-    /// `backward` (g: W, down = s B, up = A). Returns false when it did not fit.
+    /// Runs `MatrixMultiply`'s low-rank product for `forward` (x: Wᵀ, down = Aᵀ, up = Bᵀ scaled by
+    /// s) or `backward` (g: W, down = B scaled by s, up = A). Returns false when it did not fit.
     private func lowRank(
         _ input: MatrixMultiply.Operand, _ adapter: Adapter, forward: Bool, hidden: UnsafeMutableBufferPointer<Float>,
         into c: UnsafeMutableBufferPointer<Float>, accumulate: Bool, adding addend: UnsafeBufferPointer<Float>?,
