@@ -252,9 +252,9 @@ import Testing
     }
 
     /// The low-rank product gives h = downScale · a · down and the bits of the one product
-    /// `[a | h] · [main ; upScale · up]`, forward (c = addend + x Wᵀ + (x Aᵀ)(s Bᵀ), depths
-    /// within one block and across two) and backward (c += g W + (s g B) A).
-    @Test(arguments: [(40, 24, 17, 3), (300, 70, 130, 8), (7, 9, 300, 2)], [1, 2])
+    /// `[a | h] · [main ; upScale · up]` (c = addend + x Wᵀ + (x Aᵀ)(s Bᵀ), or c added to), with
+    /// k + r within one depth block, across two, and with h alone in the second.
+    @Test(arguments: [(40, 24, 17, 3), (300, 70, 130, 8), (7, 9, 300, 2), (13, 20, 256, 4)], [1, 2])
     func aLowRankProductIsOneProductOfTheExtendedOperands(shape: (Int, Int, Int, Int), threads: Int) {
         let (m, n, k, r) = shape
         let x = Self.random(m * k, seed: 20), w = Self.random(n * k, seed: 21)
