@@ -28,7 +28,10 @@ extension MatrixMultiply {
 
         /// Copies `a`, of `rows` rows, into the tiles' columns from `firstColumn` on.
         func pack(_ a: Operand, firstColumn: Int, vectorLevel: qlora_vector_level) {
-            precondition(a.rows == rows && (firstColumn + a.columns) * Int(QLORA_TILE_ROWS) <= tileStride, "\(a.rows) x \(a.columns) at column \(firstColumn) of \(rows) x \(tileStride / Int(QLORA_TILE_ROWS)) tiles")
+            let columns = tileStride / Int(QLORA_TILE_ROWS)
+            precondition(
+                a.rows == rows && firstColumn + a.columns <= columns,
+                "\(a.rows) x \(a.columns) at column \(firstColumn) of tiles for \(rows) x \(columns)")
             qlora_pack_row_tiles(
                 vectorLevel, a.pointer(row: 0, column: 0), a.rowStride, a.columnStride, a.rows, a.columns, tileStride,
                 values + firstColumn * Int(QLORA_TILE_ROWS))
