@@ -87,7 +87,8 @@ extension MatrixMultiply {
         /// Each element sums its depth products from zero in order within each depth block, as
         /// `multiply` does, so a leading part of B gives the bits of a B that size.
         ///
-        /// - Parameter tiles: room for `a.rows` x `depth` floats, or nil (see `tiles(of:columns:room:)`).
+        /// - Parameter tiles: room for `RowTiles.count(rows: a.rows, columns: a.columns)` floats, or nil
+        ///   (see `tiles(of:columns:room:)`).
         func multiply(
             _ a: Operand, tiles: UnsafeMutablePointer<Float>? = nil, columns: Int, into c: UnsafeMutablePointer<Float>,
             rowStride: Int, scale: Float = 1, initial: UnsafePointer<Float>? = nil

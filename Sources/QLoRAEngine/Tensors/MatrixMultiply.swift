@@ -148,7 +148,7 @@ public enum MatrixMultiply {
                     workers,
                     RowShares(
                         a: a, packed: packed, c: result, scale: scale,
-                        tiles: pieces.size * a.columns <= packedLimit ? scratch + packedLimit : nil, workers: workers,
+                        tiles: RowTiles.count(rows: pieces.size, columns: a.columns) <= packedLimit ? scratch + packedLimit : nil, workers: workers,
                         pieces: pieces, nextPiece: nextPiece.baseAddress.unsafelyUnwrapped))
             }
             return Work(packedValues: packedValues, parallelPartitions: workers > 1 ? workers : 0)
