@@ -3,8 +3,8 @@ import Foundation
 /// How every layer writes numbers and byte counts: the engine's commands, the lessons' tables,
 /// the expectation lines and the terminal views, so the same value reads the same everywhere.
 ///
-/// Memory is counted in decimal units (a "24 GB" card holds 24e9 bytes, as GPU memory is sold)
-/// wherever a unit says `GB`/`MB`/`kB`; the binary `GiB`/`MiB`/`KiB` of `binaryBytes` are spelt so.
+/// Memory is counted in decimal units (10^9 bytes to a GB; `GPUFit` says why a card sold as
+/// 24 GB is still compared at 24 of them) wherever a unit says `GB`/`MB`/`kB`; the binary `GiB`/`MiB`/`KiB` of `binaryBytes` are spelt so.
 /// Non-finite values read `nan`, `inf` and `-inf` in every form.
 public enum NumberFormat {
     /// `digits` significant digits, the way reports show a measured number: `4.5`, `1.23457e-05`.
