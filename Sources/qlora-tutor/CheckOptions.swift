@@ -25,6 +25,16 @@ struct CheckOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    /// Refuses an `--output` that can never be written before any lesson runs: an empty path or a folder.
+    func checkOutput() throws {
+        guard let output else { return }
+        guard !output.isEmpty else { throw InputError("--output", "expected a file path, got an empty one") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError("--output \(output)", "is a folder; expected a file path for the report")
+        }
+    }
+
     /// Rejects grading options given without `--check`.
     func validateUnused() throws {
         if !answers.isEmpty || output != nil || format != .text {
@@ -34,6 +44,7 @@ struct CheckOptions: ParsableArguments {
 
     /// Checks or grades, prints the report, and exits 0, 1 or 2 as the report says.
     func run() throws {
+        try checkOutput()
         let files = try Course.files(folder: lessonsFolder)
         let report: CheckReport
         if answers.isEmpty {
@@ -53,7 +64,7 @@ struct CheckOptions: ParsableArguments {
             do {
                 try data.write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
-                throw InputError("--output \(output)", "cannot write the report: \(error.localizedDescription)")
+                throw InputError("--output \(output)", "cannot write the report there; expected a file path in a writable folder")
             }
             print(report.summaryLine)
         } else {

@@ -85,6 +85,11 @@ struct LMFinetuneCommand: ParsableCommand {
         let heldOut = try self.heldOut.map { try ByteCorpus(path: $0) }
         var model = try LlamaModel(folder: self.model)
         let context = self.context ?? model.configuration.maxPositionEmbeddings
+        if self.context == nil, context < 2 {
+            throw InputError(
+                URL(fileURLWithPath: self.model).appendingPathComponent(LlamaModel.configFileName).path,
+                "max_position_embeddings is \(context); expected at least 2 to train on, or give --context")
+        }
         guard context >= 2, context <= model.configuration.maxPositionEmbeddings else {
             throw InputError(
                 "--context", "expected 2 to max_position_embeddings = \(model.configuration.maxPositionEmbeddings) tokens, got \(context)")
@@ -95,7 +100,7 @@ struct LMFinetuneCommand: ParsableCommand {
             if let format = method.baseFormat {
                 model = try quantizedBase(model, format)
             }
-            try model.addAdapters(settings, seed: seed)
+            try LMTrainingFlags.naming(["rank": "--rank"]) { try model.addAdapters(settings, seed: seed) }
         } else if model.layers.contains(where: { layer in layer.projections.contains { $0.base.format != .float32 } }) {
             throw InputError("--method", "full fine-tuning needs a float model; \(self.model) is quantized (use lora or qlora-*)")
         }
@@ -103,9 +108,12 @@ struct LMFinetuneCommand: ParsableCommand {
             try heldOut.map { try model.evaluate($0.windows(length: context), threads: LMThreads.count, source: $0.source).loss }
         }
         let before = try heldOutLoss(model)
-        var trainer = try LlamaTrainer(
-            model: model, batchSize: batch, sequenceLength: context, training: method == .full ? .full : .adapters,
-            optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
+        var trainer = try LMTrainingFlags.naming(["batch": "--batch, --context"]) {
+            try LlamaTrainer(
+                model: model, batchSize: batch, sequenceLength: context, training: method == .full ? .full : .adapters,
+                optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
+        }
+        try LlamaModel.makeFolder(out)
         let progress = LMProgress(method.rawValue, steps: steps)
         let losses = try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
         progress.finish()

@@ -53,9 +53,16 @@ struct LMPretrainCommand: ParsableCommand {
 
     func run() throws {
         try LMTrainingFlags.validate(steps: steps, batch: batch, lr: lr)
-        for (flag, value) in [("--hidden", hidden), ("--intermediate", intermediate), ("--layers", layers), ("--heads", heads), ("--context", context)] {
-            guard value >= 1 else { throw InputError(flag, "expected a positive integer, got \(value)") }
+        let limits = [
+            ("--hidden", hidden, ModelArchitecture.widthLimit), ("--intermediate", intermediate, ModelArchitecture.widthLimit),
+            ("--layers", layers, ModelArchitecture.countLimit), ("--heads", heads, ModelArchitecture.countLimit),
+            ("--context", context, ModelArchitecture.widthLimit),
+        ]
+        for (flag, value, limit) in limits {
+            guard value >= 1, value <= limit else { throw InputError(flag, "expected 1 to \(limit), got \(value)") }
         }
+        // A window of one token predicts nothing: the loss compares each token with the next.
+        guard context >= 2 else { throw InputError("--context", "expected at least 2 tokens, got \(context)") }
         guard kvHeads.map({ $0 >= 1 && heads % $0 == 0 }) ?? true else {
             throw InputError("--kv-heads", "expected a divisor of --heads \(heads), got \(kvHeads ?? 0)")
         }
@@ -68,9 +75,12 @@ struct LMPretrainCommand: ParsableCommand {
         let configuration = LlamaConfiguration(
             hiddenSize: hidden, intermediateSize: intermediate, layerCount: layers, attentionHeadCount: heads,
             keyValueHeadCount: kvHeads, maxPositionEmbeddings: context)
-        var trainer = try LlamaTrainer(
-            model: LlamaModel(configuration: configuration, seed: seed), batchSize: batch, sequenceLength: context,
-            training: .full, optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
+        var trainer = try LMTrainingFlags.naming(["model": "--hidden, --intermediate, --layers", "batch": "--batch, --context"]) {
+            try LlamaTrainer(
+                model: LlamaModel(configuration: configuration, seed: seed), batchSize: batch, sequenceLength: context,
+                training: .full, optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
+        }
+        try LlamaModel.makeFolder(out)
         let progress = LMProgress("pretrain", steps: steps)
         let losses = try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
         progress.finish()
@@ -97,8 +107,20 @@ enum LMTrainingFlags {
     static func validate(steps: Int, batch: Int, lr: Float) throws {
         guard steps >= 1 else { throw InputError("--steps", "expected a positive integer, got \(steps)") }
         guard steps <= 1_000_000 else { throw InputError("--steps", "expected at most 1000000 steps, got \(steps)") }
-        guard batch >= 1 else { throw InputError("--batch", "expected a positive integer, got \(batch)") }
+        guard batch >= 1, batch <= ModelArchitecture.widthLimit else {
+            throw InputError("--batch", "expected 1 to \(ModelArchitecture.widthLimit) windows, got \(batch)")
+        }
         guard lr.isFinite, lr > 0 else { throw InputError("--lr", "expected a positive learning rate, got \(lr)") }
+    }
+
+    /// Runs `body`, naming the flags in `flags` (by an engine error's source) in its `InputError`.
+    static func naming<T>(_ flags: [String: String], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as InputError {
+            guard let names = flags[error.source] else { throw error }
+            throw InputError(names, error.message)
+        }
     }
 
     /// What a training run did, in a few lines.

@@ -10,8 +10,9 @@ struct LMSampleCommand: ParsableCommand {
         discussion: """
             Each byte is drawn from the softmax of the logits divided by --temperature, among the \
             --top-k likeliest (all when not given); --temperature 0 takes the likeliest. Seeded: the \
-            same text on every machine. Prints the prompt and its continuation; bytes that are not \
-            UTF-8 show as U+FFFD.
+            same text on every machine. Prints the prompt and its continuation as they come; bytes \
+            that are not UTF-8 show as \\xNN, and control characters other than newline and tab are \
+            escaped, so a sample cannot drive the terminal.
             """
     )
 
@@ -36,8 +37,26 @@ struct LMSampleCommand: ParsableCommand {
         guard tokens >= 0, tokens <= 1_000_000 else { throw InputError("--tokens", "expected 0 to 1000000 bytes, got \(tokens)") }
         let model = try self.model.load()
         let promptBytes = Array(prompt.utf8)
-        let continuation = try model.sample(
-            prompt: promptBytes.map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed)
-        print(String(decoding: promptBytes + continuation.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
+        var writer = SampleWriter()
+        for byte in promptBytes { writer.append(byte) }
+        _ = try model.sample(
+            prompt: promptBytes.map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed,
+            each: { writer.append(UInt8(truncatingIfNeeded: $0)) })
+        writer.append(0x0A)
+    }
+}
+
+/// Writes a sample to standard output while it is drawn, a line (or 64 bytes) at a time.
+struct SampleWriter {
+    private var pending: [UInt8] = []
+
+    mutating func append(_ byte: UInt8) {
+        pending.append(byte)
+        guard byte == 0x0A || pending.count >= 64 else { return }
+        // Cut after the last ASCII byte: no UTF-8 character runs on past one.
+        let cut = pending.lastIndex(where: { $0 < 0x80 }).map { $0 + 1 } ?? pending.count
+        let text = String(escapingInvalidUTF8: Array(pending[..<cut])).escapingControlCharacters(except: ["\n", "\t"])
+        FileHandle.standardOutput.write(Data(text.utf8))
+        pending.removeFirst(cut)
     }
 }

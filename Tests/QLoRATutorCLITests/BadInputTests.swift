@@ -47,6 +47,8 @@ import Testing
     static let nf4 = ["--type", "nf4"]
 
     static let cases: [Case] = [
+        Case(label: "a report output that is a folder", arguments: { scratch in ["--check", "--output", scratch.url.path] },
+             expected: "--output $DIR: is a folder; expected a file path for the report"),
         Case(label: "missing file", arguments: { _ in ["quantize", "/no/such/w.npy"] + nf4 }, expected: "/no/such/w.npy: no such file"),
         Case(label: "truncated .npy", arguments: { try ["quantize", $0.file("w.npy", npy([1, 2, 3, 4]).dropLast(3))] + nf4 },
              expected: "$DIR/w.npy: holds 13 bytes of data; expected 16"),

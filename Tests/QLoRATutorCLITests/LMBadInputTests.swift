@@ -68,7 +68,54 @@ import Testing
              expected: "--blocksize: expected one of 32, 64"),
         Case(label: "quantizing a 4-bit checkpoint", arguments: { _ in eval(TinyLlamaFolder.path("model-nf4"), ["--quantize", "fp4"]) },
              expected: "--quantize: \(TinyLlamaFolder.path("model-nf4")) is already quantized"),
-    ]
+        Case(label: "a NaN weight", arguments: { scratch in
+                 eval(try weights(scratch) { arrays in
+                     arrays.merging(["model.norm.weight": StoredArray(float32: [1, .nan] + Array(repeating: 1, count: 62), shape: [64])]) { $1 }
+                 })
+             }, expected: "$DIR/model/model.safetensors: model.norm.weight: holds nan at index 1; expected finite weights"),
+        Case(label: "an epsilon float32 cannot hold", arguments: { scratch in
+                 eval(try TinyLlamaFolder.copy(into: scratch, as: "model", edit: { $1.replacingOccurrences(of: #""rms_norm_eps": 1e-05"#, with: #""rms_norm_eps": 1e308"#) }))
+             }, expected: "$DIR/model/config.json: rms_norm_eps is 1e+308; expected a positive number a float32 holds"),
+        Case(label: "a model file where a folder is expected", arguments: { _ in eval(TinyLlamaFolder.path("config.json")) },
+             expected: "\(TinyLlamaFolder.path("config.json")): is a file; expected a folder with config.json"),
+    ] + trainingCases
+
+    /// Sizes no machine holds, and outputs that cannot be written: refused before any training.
+    static let trainingText = Data(String(repeating: "four bits and an adapter ", count: 20).utf8)
+
+    /// `lm pretrain` of a one-layer model for one step, with `more` flags last (they win).
+    static func pretrain(_ scratch: ScratchFolder, _ more: [String]) throws -> [String] {
+        ["lm", "pretrain", "--data", try scratch.file("text.txt", trainingText), "--out", scratch.path("out"),
+         "--hidden", "16", "--intermediate", "24", "--layers", "1", "--heads", "2", "--context", "16", "--steps", "1", "--batch", "1"] + more
+    }
+
+    /// `lm finetune --method lora` of the fixture for one step, with `more` flags last.
+    static func finetune(_ scratch: ScratchFolder, _ more: [String]) throws -> [String] {
+        ["lm", "finetune", TinyLlamaFolder.path(), "--data", try scratch.file("text.txt", trainingText), "--method", "lora",
+         "--steps", "1", "--batch", "1", "--context", "16", "--out", scratch.path("out")] + more
+    }
+
+    static let trainingCases: [Case] = {
+        return [
+            Case(label: "a hidden size past the limit", arguments: { try pretrain($0, ["--hidden", "4611686018427387904"]) },
+                 expected: "--hidden: expected 1 to 1048576, got 4611686018427387904"),
+            Case(label: "a model larger than the machine", arguments: { try pretrain($0, ["--hidden", "1048576"]) },
+                 expected: "--hidden, --intermediate, --layers: a model of this shape needs "),
+            Case(label: "more layers than a config may have", arguments: { try pretrain($0, ["--layers", "100000"]) },
+                 expected: "--layers: expected 1 to 4096, got 100000"),
+            Case(label: "a window of one token", arguments: { try pretrain($0, ["--context", "1"]) },
+                 expected: "--context: expected at least 2 tokens, got 1"),
+            Case(label: "an output that is a file", arguments: { scratch in
+                     var arguments = try pretrain(scratch, [])
+                     arguments[arguments.firstIndex(of: "--out")! + 1] = try scratch.file("taken", Data())
+                     return arguments
+                 }, expected: "$DIR/taken: cannot be created"),
+            Case(label: "a rank no machine holds", arguments: { try finetune($0, ["--rank", "9223372036854775807"]) },
+                 expected: "--rank: LoRA at rank 9223372036854775807 needs more bytes than a 64-bit count can hold"),
+            Case(label: "a batch larger than the machine", arguments: { try finetune($0, ["--batch", "1000000", "--context", "128"]) },
+                 expected: "--batch, --context: a batch of 1000000 x 128 tokens needs "),
+        ]
+    }()
 
     /// The fixture's weights with every MLP linear widened to an intermediate size of 256 (zeros added).
     static func widened(_ bytes: Data) throws -> Data {

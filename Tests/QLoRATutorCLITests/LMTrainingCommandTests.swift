@@ -62,6 +62,13 @@ import Testing
         #expect(after < before)
     }
 
+    /// A prompt (or a sample) with control characters cannot drive the terminal: they come out escaped.
+    @Test func sampleEscapesControlCharactersButKeepsLines() throws {
+        let output = try Self.run(["lm", "sample", TinyLlamaFolder.path(), "--prompt", "\u{1B}[31mred\u{07}\nnext", "--tokens", "4", "--temperature", "0"]).standardOutput
+        #expect(output.hasPrefix("\\e[31mred\\x07\nnext"), "\(output)")
+        #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+    }
+
     @Test func sampleIsSeeded() throws {
         let arguments = ["lm", "sample", TinyLlamaFolder.path(), "--prompt", "QLoRA", "--tokens", "12", "--seed", "3", "--top-k", "5"]
         let first = try Self.run(arguments).standardOutput

@@ -75,6 +75,19 @@ import Testing
         #expect(error?.message.contains("expected a date such as 2027-01-15T08:00:00Z") == true, "\(error?.message ?? "")")
     }
 
+    /// A value of the wrong kind is named by its path and the kind expected, in the file's terms.
+    @Test(arguments: [
+        (#""lessons": []"#, "expected an object at lessons"),
+        (#""lessons": {"l": {"currentStep": 1.5, "updated": "2027-01-15T08:00:00Z", "quizzes": {}}}"#, "a number does not fit its field"),
+        (#""lessons": {"l": {"currentStep": 1, "updated": "2027-01-15T08:00:00Z", "quizzes": {"q": {"answer": 16, "answeredAt": "2027-01-15T08:00:00Z"}}}}"#,
+         "expected a string at lessons.l.quizzes.q.answer"),
+    ])
+    func aValueOfTheWrongKindIsNamed(lessons: String, message: String) {
+        let data = Data(#"{"format": "qlora-tutor-progress", "version": 1, "learner": "a", "created": "2027-01-15T08:00:00Z", "updated": "2027-01-15T08:00:00Z", \#(lessons)}"#.utf8)
+        let error = #expect(throws: InputError.self) { try ProgressStore.decode(data, source: "p.json") }
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+    }
+
     @Test func everyFileReadIsWrittenBackTheSame() throws {
         let progress = try ProgressStore.decode(Self.progressJSON(), source: "p.json")
         #expect(try ProgressStore.decode(ProgressStore.encode(progress), source: "p.json") == progress)

@@ -16,11 +16,15 @@ extension String {
     /// The string with every control character written out as an escape (`\n`, `\t`, `\e`,
     /// `\x07`, `\u{9B}`), so text that came from a file shows on a terminal as what it is and
     /// stays on one line. Everything else, backslashes included, is unchanged.
-    public var escapingControlCharacters: String {
-        guard unicodeScalars.contains(where: \.isControlCharacter) else { return self }
+    public var escapingControlCharacters: String { escapingControlCharacters(except: []) }
+
+    /// The string with every control character but those in `kept` written out as an escape:
+    /// text that may run over several lines (`["\n", "\t"]`) but must not drive the terminal.
+    public func escapingControlCharacters(except kept: Set<Unicode.Scalar>) -> String {
+        guard unicodeScalars.contains(where: { $0.isControlCharacter && !kept.contains($0) }) else { return self }
         var escaped = String.UnicodeScalarView()
         for scalar in unicodeScalars {
-            guard scalar.isControlCharacter else {
+            guard scalar.isControlCharacter, !kept.contains(scalar) else {
                 escaped.append(scalar)
                 continue
             }

@@ -128,7 +128,7 @@ public struct ProgressStore {
         do {
             return try decoder.decode(LearnerProgress.self, from: data)
         } catch let error as DecodingError {
-            throw InputError(source, "not a qlora-tutor progress file (version \(LearnerProgress.version)): \(describe(error))")
+            throw InputError(source, "not a qlora-tutor progress file (version \(LearnerProgress.version)): \(describe(error, in: data))")
         } catch {
             throw InputError(source, "not a qlora-tutor progress file: \(error.localizedDescription)")
         }
@@ -145,18 +145,32 @@ public struct ProgressStore {
         return date
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    /// How a message names the JSON a field of `type` holds.
+    private static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is Date.Type: "a string"
+        case is Int.Type: "a whole number"
+        case is Bool.Type: "true or false"
+        case is Double.Type, is Float.Type: "a number"
+        default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+
+    private static func describe(_ error: DecodingError, in data: Data) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
             return keys.isEmpty ? "" : " at " + keys.joined(separator: ".")
         }
         switch error {
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the JSON is malformed or truncated" : context.debugDescription + path(context)
+            guard context.codingPath.isEmpty else { return context.debugDescription + path(context) }
+            // Well-formed JSON fails here with no path when a number does not fit its field (a step of 1.5 or 10^20).
+            return (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) == nil
+                ? "the JSON is malformed or truncated" : "a number does not fit its field; expected whole numbers of at most 64 bits"
         case .keyNotFound(let key, let context):
             return "missing key \"\(key.stringValue)\"" + path(context)
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return context.debugDescription + path(context)
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "expected \(kind(of: type))" + path(context)
         @unknown default:
             return "unreadable"
         }

@@ -15,9 +15,17 @@ extension LlamaModel {
     /// does: A drawn as `settings.lora.initialization` says (kaiming-uniform by default), B zero, so
     /// the model computes what it computed before. Replaces any adapters already attached.
     ///
-    /// - Throws: `InputError` for settings the model cannot use.
+    /// - Throws: `InputError` for settings the model cannot use, or adapters too large for
+    ///   `LlamaMemoryBudget` (source `rank`).
     public mutating func addAdapters(_ settings: LlamaLoRASettings, seed: UInt64) throws {
         try settings.validate()
+        let perLayer = settings.targets.reduce(Optional(0)) { total, projection in
+            let shape = projection.shape(in: configuration)
+            return LlamaMemoryBudget.sum(total, LlamaMemoryBudget.product(settings.lora.rank, shape[0] + shape[1]))
+        }
+        try LlamaMemoryBudget.check(
+            floats: perLayer.flatMap { LlamaMemoryBudget.product($0, layers.count) },
+            for: "LoRA at rank \(settings.lora.rank)", source: "rank")
         var generator = SeededGenerator(seed: seed)
         removeAdapters()
         for layer in layers.indices {

@@ -4,11 +4,13 @@ extension LlamaModel {
     /// Continues `prompt` by `count` tokens, each drawn from the softmax of the last position's
     /// logits divided by `temperature`, among the `topK` likeliest (all when nil); temperature 0
     /// takes the likeliest. The context slides once it reaches `max_position_embeddings`. Seeded:
-    /// the same tokens on every machine.
+    /// the same tokens on every machine. `each`, when given, sees every token as it is drawn.
     ///
     /// - Throws: `InputError` for an empty prompt, an id outside the vocabulary, a negative or
     ///   non-finite temperature, or a top-k below 1.
-    public func sample(prompt: [Int], count: Int, temperature: Float = 1, topK: Int? = nil, seed: UInt64 = 0) throws -> [Int] {
+    public func sample(
+        prompt: [Int], count: Int, temperature: Float = 1, topK: Int? = nil, seed: UInt64 = 0, each: ((Int) -> Void)? = nil
+    ) throws -> [Int] {
         let c = configuration
         guard !prompt.isEmpty else { throw InputError("--prompt", "expected at least one token") }
         if let bad = prompt.first(where: { $0 < 0 || $0 >= c.vocabularySize }) {
@@ -34,6 +36,7 @@ extension LlamaModel {
             order.sort { (logits[last + $0], $1) > (logits[last + $1], $0) }
             guard temperature > 0 else {
                 tokens.append(order[0])
+                each?(order[0])
                 continue
             }
             let kept = order.prefix(topK.map { min($0, c.vocabularySize) } ?? c.vocabularySize)
@@ -53,6 +56,7 @@ extension LlamaModel {
                 }
             }
             tokens.append(chosen)
+            each?(chosen)
         }
         return Array(tokens.dropFirst(prompt.count))
     }

@@ -73,8 +73,12 @@ public struct LlamaModel {
 
     /// A freshly initialised model, as transformers' `_init_weights` draws one: every linear and the
     /// embedding from N(0, `initializerRange`²), every norm gain one; seeded, so the same on every machine.
+    ///
+    /// - Throws: `InputError` for a configuration no model can have, or one too large for
+    ///   `LlamaMemoryBudget` (source `model`).
     public init(configuration: LlamaConfiguration, seed: UInt64) throws {
         try configuration.validate()
+        try LlamaMemoryBudget.check(floats: configuration.checkedParameterCount, for: "a model of this shape", source: "model")
         let c = configuration
         var generator = SeededGenerator(seed: seed)
         let std = c.initializerRange

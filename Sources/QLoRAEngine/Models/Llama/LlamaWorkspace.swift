@@ -60,7 +60,8 @@ public final class LlamaWorkspace {
     /// Plans buffers for `model` on batches of up to `batchSize` x `sequenceLength` tokens.
     ///
     /// - Throws: `InputError` for sizes below 1, a sequence longer than `max_position_embeddings`,
-    ///   or full training of a model whose linears are quantized.
+    ///   full training of a model whose linears are quantized, or a plan too large for
+    ///   `LlamaMemoryBudget` (source `batch`).
     public init(
         for model: LlamaModel, batchSize: Int, sequenceLength: Int, training: Training = .none, threads: Int = 1
     ) throws {
@@ -76,6 +77,14 @@ public final class LlamaWorkspace {
                 LlamaModel.weightName(projection, layer: layer),
                 "full fine-tuning needs a float32 weight, this one is \(model.layers[layer][projection].base.format.rawValue)")
         }
+        let ranks = model.layers.flatMap { layer in layer.projections.map { $0.adapter?.rank ?? 0 } }
+        let trainedValues = training == .full
+            ? LlamaMemoryBudget.sum(c.checkedParameterCount, model.adapterParameterCount) : model.adapterParameterCount
+        try LlamaMemoryBudget.check(
+            floats: Self.floatCountBound(
+                configuration: c, batchSize: batchSize, sequenceLength: sequenceLength, training: training,
+                largestRank: ranks.max() ?? 0, trainedValues: trainedValues),
+            for: "a batch of \(batchSize) x \(sequenceLength) tokens", source: "batch")
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
         self.training = training

@@ -44,8 +44,8 @@ struct JSONObject {
             case .integer(let value): String(value)
             case .number(let value): String(value)
             case .string(let value): "\"\(value)\""
-            case .array: "an array"
-            case .object: "an object"
+            case .array(let values): values.isEmpty ? "[]" : "an array"
+            case .object(let fields): fields.isEmpty ? "{}" : "an object"
             }
         }
     }

@@ -29,7 +29,10 @@ extension LlamaConfiguration {
             try rope.require("rope_type", toBe: .string("default"), because: "the engine computes unscaled rotary positions")
             ropeTheta = try rope.number("rope_theta", default: ropeTheta)
         }
-        guard ropeTheta > 0 else { throw InputError(source, "rope_theta is \(ropeTheta); expected a positive number") }
+        // The engine computes in float32: a value that rounds there to zero or infinity is no base.
+        guard Float(ropeTheta).isFinite, Float(ropeTheta) > 0 else {
+            throw InputError(source, "rope_theta is \(ropeTheta); expected a positive number a float32 holds (1e-38 to 3e38)")
+        }
 
         let hiddenSize = try config.integer("hidden_size")
         let heads = try config.integer("num_attention_heads")
@@ -43,7 +46,9 @@ extension LlamaConfiguration {
             throw InputError(source, "head_dim is \(headDimension); expected an even width >= 2, which rotary embedding pairs up")
         }
         let epsilon = try config.number("rms_norm_eps", default: 1e-6)
-        guard epsilon > 0 else { throw InputError(source, "rms_norm_eps is \(epsilon); expected a positive number") }
+        guard Float(epsilon).isFinite, Float(epsilon) > 0 else {
+            throw InputError(source, "rms_norm_eps is \(epsilon); expected a positive number a float32 holds (1e-38 to 3e38)")
+        }
 
         self.init(
             vocabularySize: try config.integer("vocab_size"), hiddenSize: hiddenSize,

@@ -59,7 +59,7 @@ extension LlamaModel {
             guard array.shape == shape else {
                 throw InputError(weightsPath, "tensor '\(name)' has shape \(array.shape); expected \(shape) for this config")
             }
-            tensors[name] = try array.tensor(source: "\(weightsPath): \(name)")
+            tensors[name] = try Self.finiteTensor(array, source: "\(weightsPath): \(name)")
         }
         try self.init(configuration: configuration, tensors: tensors, quantizedLinears: quantizedLinears)
     }
@@ -100,14 +100,28 @@ extension LlamaModel {
     /// The bytes of `path`, with a clearer message when the folder itself is what is missing.
     static func readFolderFile(_ path: String, folder: String) throws -> Data {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(folder, "no such folder; expected a folder with \(URL(fileURLWithPath: path).lastPathComponent)")
+        let expected = "expected a folder with \(URL(fileURLWithPath: path).lastPathComponent)"
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw InputError(folder, "no such folder; \(expected)")
         }
+        guard isDirectory.boolValue else { throw InputError(folder, "is a file; \(expected)") }
         return try FileContents.read(path)
     }
 
-    /// Creates the folder at `path` (and its parents) unless it exists.
-    static func makeFolder(_ path: String) throws {
+    /// The stored array as a float32 tensor, refused when it holds a NaN or an infinity: a weight
+    /// no training produces, which would make every loss NaN without saying why.
+    static func finiteTensor(_ array: StoredArray, source: String) throws -> Tensor {
+        let tensor = try array.tensor(source: source)
+        if let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw InputError(source, "holds \(tensor.scalars[index]) at index \(index); expected finite weights")
+        }
+        return tensor
+    }
+
+    /// Creates the folder at `path` (and its parents) unless it exists: what a command that writes
+    /// a folder does before its work, so that a path it cannot write is refused before, not after.
+    public static func makeFolder(_ path: String) throws {
+        guard !path.isEmpty else { throw InputError("--out", "expected a folder path, got an empty one") }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {

@@ -1,0 +1,98 @@
+import Foundation
+
+/// How much memory one Llama and its buffers may take, checked before anything is allocated.
+///
+/// The sizes a user types (hidden size, layers, a LoRA rank, a batch of long sequences) multiply
+/// into the number of floats the engine allocates. A product past `Int.max` would trap, and an
+/// allocation past the machine's memory would fail half-way or get the process killed; both are
+/// refused first, with one line saying how much the shape asks for.
+public enum LlamaMemoryBudget {
+    /// Half the machine's memory: a run that needs more would push out everything else it holds.
+    public static var bytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
+
+    /// Throws `InputError` from `source` unless `floats` float32 values fit the budget; nil stands
+    /// for a count past `Int.max`.
+    static func check(floats: Int?, for what: String, source: String) throws {
+        let budget = bytes
+        if let floats, floats <= budget / 4 { return }
+        let needed = floats.map { NumberFormat.gigabytes(4 * Double($0)) } ?? "more bytes than a 64-bit count can hold"
+        throw InputError(
+            source, "\(what) needs \(needed); expected at most \(NumberFormat.gigabytes(Double(budget))), half this machine's memory")
+    }
+
+    /// `factors` multiplied, or nil once the product passes `Int.max`.
+    static func product(_ factors: Int...) -> Int? {
+        var result = 1
+        for factor in factors {
+            let (value, overflow) = result.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            result = value
+        }
+        return result
+    }
+
+    /// `terms` added, or nil when one is nil or the sum passes `Int.max`.
+    static func sum(_ terms: Int?...) -> Int? {
+        var result = 0
+        for term in terms {
+            guard let term else { return nil }
+            let (value, overflow) = result.addingReportingOverflow(term)
+            if overflow { return nil }
+            result = value
+        }
+        return result
+    }
+}
+
+extension LlamaConfiguration {
+    /// The model's parameters, counted as `LlamaModel.parameterCount` counts them, or nil past `Int.max`.
+    var checkedParameterCount: Int? {
+        let projections = LlamaProjection.allCases.map { projection in
+            let shape = projection.shape(in: self)
+            return LlamaMemoryBudget.product(shape[0], shape[1])
+        }
+        let perLayer = LlamaMemoryBudget.sum(
+            projections[0], projections[1], projections[2], projections[3], projections[4], projections[5], projections[6],
+            LlamaMemoryBudget.product(2, hiddenSize))
+        let embedding = LlamaMemoryBudget.product(vocabularySize, hiddenSize)
+        return LlamaMemoryBudget.sum(
+            embedding, tieWordEmbeddings ? 0 : embedding, perLayer.flatMap { LlamaMemoryBudget.product($0, layerCount) },
+            hiddenSize)
+    }
+}
+
+extension LlamaWorkspace {
+    /// An upper bound on the floats a plan for these sizes holds, with the optimizer's two moments
+    /// of every trained value when it trains (they live in the optimizer, but the run needs them
+    /// too), or nil past `Int.max`.
+    static func floatCountBound(
+        configuration c: LlamaConfiguration, batchSize: Int, sequenceLength t: Int, training: Training,
+        largestRank: Int, trainedValues: Int?
+    ) -> Int? {
+        typealias Budget = LlamaMemoryBudget
+        let n = Budget.product(batchSize, t)
+        let (h, i, v) = (c.hiddenSize, c.intermediateSize, c.vocabularySize)
+        let queryWidth = Budget.product(c.attentionHeadCount, c.headDimension)
+        let keyValueWidth = Budget.product(c.keyValueHeadCount, c.headDimension)
+        func rows(_ width: Int?) -> Int? { n.flatMap { n in width.flatMap { Budget.product(n, $0) } } }
+        func twice(_ width: Int?) -> Int? { width.flatMap { Budget.product(2, $0) } }
+        let backward = training != .none
+        // Each row of a layer: its norms, q, k, v, attention, the MLP's three, every adapter's h.
+        let rowWidth = Budget.sum(
+            2, Budget.product(3, h), twice(queryWidth), twice(keyValueWidth), Budget.product(3, i), Budget.product(7, largestRank))
+        let probabilities = backward ? Budget.product(batchSize, c.attentionHeadCount, t, t) : 0
+        let layers = Budget.sum(rows(rowWidth), probabilities).flatMap { Budget.product($0, c.layerCount) }
+        let residuals = rows(Budget.product(c.layerCount, h))
+        let head = rows(Budget.sum(Budget.product(2, h), v, 2))
+        // Backward's scratch, reused by every layer: one row of each gradient.
+        let scratchWidth = Budget.sum(
+            Budget.product(2, h), twice(queryWidth), twice(keyValueWidth), Budget.product(4, i), v, largestRank)
+        let scratch = backward ? rows(scratchWidth) : 0
+        let paddedDepth = Budget.sum(c.headDimension, 16), paddedLength = Budget.sum(t, 16)
+        let perWorker = Budget.sum(
+            paddedDepth.flatMap { d in paddedLength.flatMap { Budget.product(4, d, $0) } }, Budget.product(16, t))
+        let attention = perWorker.flatMap { Budget.product(Cores.available + 1, $0) }
+        let trained = backward ? trainedValues.flatMap { Budget.product(3, $0) } : 0
+        return Budget.sum(layers, residuals, head, scratch, attention, Budget.product(t, c.headDimension), trained)
+    }
+}
