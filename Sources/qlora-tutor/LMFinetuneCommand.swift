@@ -145,8 +145,11 @@ struct LMFinetuneCommand: ParsableCommand {
     func adapterSettings() throws -> LlamaLoRASettings {
         let lora = LoRALinear.Configuration(rank: rank, alpha: alpha)
         guard rank >= 1 else { throw InputError("--rank", "expected a positive integer, got \(rank)") }
-        guard alpha.isFinite else { throw InputError("--alpha", "expected a finite number, got \(alpha)") }
-        let names = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard alpha.isFinite, alpha > 0 else { throw InputError("--alpha", "expected a positive number, got \(alpha)") }
+        let names = targets.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.contains("") else {
+            throw InputError("--targets", "has an empty module name; expected names separated by single commas")
+        }
         do {
             return try LlamaLoRASettings(lora: lora, targetModules: names)
         } catch let error as InputError {

@@ -54,6 +54,10 @@ struct LMModelOptions: ParsableArguments {
         if quantize == .none, blocksize != nil {
             throw InputError("--blocksize", "applies with --quantize nf4, fp4 or int4 only")
         }
+        if quantize == .int4, let blocksize, blocksize < QuantizeCommand.smallestIntegerBlocksize {
+            throw InputError(
+                "--blocksize", "expected at least \(QuantizeCommand.smallestIntegerBlocksize) for int4, got \(blocksize)")
+        }
         if doubleQuant, quantize != .nf4, quantize != .fp4 {
             throw InputError("--double-quant", "applies with --quantize nf4 or fp4 only")
         }

@@ -67,6 +67,7 @@ import Testing
         (#"{"model_type": "llama", "tie_word_embeddings": 1}"#, "config.json: key 'tie_word_embeddings': expected true or false"),
         (#"{"model_type": 7}"#, "config.json: key 'model_type': expected a string"),
         ("[1, 2]", "config.json: expected a JSON object"),
+        (#"{"model_type": "llama", "hidden_size": 4096, "hidden_size": 8}"#, #"config.json: has the key "hidden_size" twice in one object"#),
         ("{\n\"model_type\": \"llama\",\n\"hidden_size\": 40 96\n}", "config.json:3: expected valid JSON"),
     ])
     func badConfigNamesTheFileAndKey(json: String, expected: String) {

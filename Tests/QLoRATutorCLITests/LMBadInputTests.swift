@@ -73,6 +73,19 @@ import Testing
                      arrays.merging(["model.norm.weight": StoredArray(float32: [1, .nan] + Array(repeating: 1, count: 62), shape: [64])]) { $1 }
                  })
              }, expected: "$DIR/model/model.safetensors: model.norm.weight: holds nan at index 1; expected finite weights"),
+        Case(label: "a NaN scale in a 4-bit checkpoint", arguments: { scratch in
+                 eval(try TinyLlamaFolder.copy("model-nf4", into: scratch, as: "model", replace: { file, bytes in
+                     guard file == "model.safetensors" else { return bytes }
+                     let safetensors = try SafetensorsFile(decoding: bytes, source: file)
+                     var arrays: [String: StoredArray] = [:]
+                     for name in safetensors.names { arrays[name] = try safetensors.array(named: name) }
+                     let name = "model.layers.0.self_attn.q_proj.weight.nested_absmax"
+                     var values = try #require(arrays[name]).float32Values(source: name)
+                     values[0] = .nan
+                     arrays[name] = StoredArray(float32: values, shape: [values.count])
+                     return SafetensorsFile.encode(arrays, metadata: safetensors.metadata)
+                 }))
+             }, expected: "$DIR/model/model.safetensors: 4-bit weight 'model.layers.0.self_attn.q_proj.weight': nested_absmax holds a NaN or an infinity"),
         Case(label: "an epsilon float32 cannot hold", arguments: { scratch in
                  eval(try TinyLlamaFolder.copy(into: scratch, as: "model", edit: { $1.replacingOccurrences(of: #""rms_norm_eps": 1e-05"#, with: #""rms_norm_eps": 1e308"#) }))
              }, expected: "$DIR/model/config.json: rms_norm_eps is 1e+308; expected a positive number a float32 holds"),
@@ -112,6 +125,12 @@ import Testing
                  }, expected: "$DIR/taken: cannot be created"),
             Case(label: "a rank no machine holds", arguments: { try finetune($0, ["--rank", "9223372036854775807"]) },
                  expected: "--rank: LoRA at rank 9223372036854775807 needs more bytes than a 64-bit count can hold"),
+            Case(label: "a non-positive alpha", arguments: { try finetune($0, ["--alpha=-1"]) },
+                 expected: "--alpha: expected a positive number, got -1.0"),
+            Case(label: "an empty target name", arguments: { try finetune($0, ["--targets", "q_proj,,k_proj"]) },
+                 expected: "--targets: has an empty module name"),
+            Case(label: "an int4 block smaller than quantize takes", arguments: { _ in eval(TinyLlamaFolder.path(), ["--quantize", "int4", "--blocksize", "1"]) },
+                 expected: "--blocksize: expected at least 16 for int4, got 1"),
             Case(label: "a batch larger than the machine", arguments: { try finetune($0, ["--batch", "1000000", "--context", "128"]) },
                  expected: "--batch, --context: a batch of 1000000 x 128 tokens needs "),
         ]

@@ -100,6 +100,9 @@ public enum BitsandbytesCheckpoint {
             }
             let nestedAbsmax = try file.array(named: "\(name).nested_absmax")
                 .float32Values(source: "\(source): \(name).nested_absmax")
+            guard nestedAbsmax.allSatisfy(\.isFinite) else {
+                throw failure("nested_absmax holds a NaN or an infinity; expected finite scales")
+            }
             let codes = try absmax.uint8Values(source: "\(source): \(name).absmax")
             scales = .doubleQuantized(
                 try restating(failure) {
@@ -107,7 +110,9 @@ public enum BitsandbytesCheckpoint {
                         codes: codes, nestedAbsmax: nestedAbsmax, offset: Float(offset), nestedBlocksize: nestedBlocksize)
                 })
         } else {
-            scales = .plain(absmax: try absmax.float32Values(source: "\(source): \(name).absmax"))
+            let values = try absmax.float32Values(source: "\(source): \(name).absmax")
+            guard values.allSatisfy(\.isFinite) else { throw failure("absmax holds a NaN or an infinity; expected finite scales") }
+            scales = .plain(absmax: values)
         }
         return try restating(failure) {
             try FourBitQuantized(type: type, blocksize: state.blocksize, shape: state.shape, packed: packed, scales: scales)
