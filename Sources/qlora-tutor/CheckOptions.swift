@@ -35,6 +35,16 @@ struct CheckOptions: ParsableArguments {
         }
     }
 
+    /// Refuses an `--output` that would overwrite one of the learners' progress files being graded.
+    func checkOutput(isNotOneOf progressFiles: [String]) throws {
+        guard let output else { return }
+        func identity(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let target = identity(output)
+        if progressFiles.contains(where: { identity($0) == target }) {
+            throw InputError("--output \(output)", "is one of the progress files being graded; expected another file for the report")
+        }
+    }
+
     /// Rejects grading options given without `--check`.
     func validateUnused() throws {
         if !answers.isEmpty || output != nil || format != .text {
@@ -51,6 +61,7 @@ struct CheckOptions: ParsableArguments {
             report = CourseChecker().check(files)
         } else {
             let progressFiles = try AnswerGrader.progressFiles(answers)
+            try checkOutput(isNotOneOf: progressFiles)
             let course = try Course.load(files)
             report = AnswerGrader(course: course).grade(files: progressFiles)
         }

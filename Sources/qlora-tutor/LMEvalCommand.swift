@@ -52,6 +52,12 @@ struct LMEvalCommand: ParsableCommand {
         } else {
             return
         }
+        // Finite weights can still overflow (a norm gain of 1e38): such a model predicts nothing.
+        guard evaluation.loss.isFinite else {
+            throw InputError(
+                self.model.adapter ?? self.model.model,
+                "gives a loss of \(evaluation.loss.isNaN ? "nan" : "\(evaluation.loss)"); expected weights whose logits stay finite")
+        }
         if json {
             print(try CommandOutput.json(Report(loss: evaluation.loss, perplexity: evaluation.perplexity, tokens: evaluation.tokens)))
         } else {

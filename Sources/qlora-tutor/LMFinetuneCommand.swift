@@ -81,6 +81,7 @@ struct LMFinetuneCommand: ParsableCommand {
 
     func run() throws {
         try LMTrainingFlags.validate(steps: steps, batch: batch, lr: lr)
+        try LMTrainingFlags.checkOut(out, isNoneOf: [self.model, data, heldOut])
         let corpus = try ByteCorpus(path: data)
         let heldOut = try self.heldOut.map { try ByteCorpus(path: $0) }
         var model = try LlamaModel(folder: self.model)
@@ -113,10 +114,10 @@ struct LMFinetuneCommand: ParsableCommand {
                 model: model, batchSize: batch, sequenceLength: context, training: method == .full ? .full : .adapters,
                 optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
         }
-        try LlamaModel.makeFolder(out)
         let progress = LMProgress(method.rawValue, steps: steps)
-        let losses = try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
-        progress.finish()
+        let losses = try LMTrainingFlags.training(into: out, progress: progress) {
+            try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
+        }
         let after = try heldOutLoss(trainer.model)
 
         let trainable: Int

@@ -53,37 +53,44 @@ struct LMPretrainCommand: ParsableCommand {
 
     func run() throws {
         try LMTrainingFlags.validate(steps: steps, batch: batch, lr: lr)
-        let limits = [
-            ("--hidden", hidden, ModelArchitecture.widthLimit), ("--intermediate", intermediate, ModelArchitecture.widthLimit),
-            ("--layers", layers, ModelArchitecture.countLimit), ("--heads", heads, ModelArchitecture.countLimit),
-            ("--context", context, ModelArchitecture.widthLimit),
-        ]
-        for (flag, value, limit) in limits {
-            guard value >= 1, value <= limit else { throw InputError(flag, "expected 1 to \(limit), got \(value)") }
-        }
         // A window of one token predicts nothing: the loss compares each token with the next.
-        guard context >= 2 else { throw InputError("--context", "expected at least 2 tokens, got \(context)") }
+        let ranges = [
+            ("--hidden", hidden, 1, ModelArchitecture.widthLimit), ("--intermediate", intermediate, 1, ModelArchitecture.widthLimit),
+            ("--layers", layers, 1, ModelArchitecture.countLimit), ("--heads", heads, 1, ModelArchitecture.countLimit),
+            ("--context", context, 2, ModelArchitecture.widthLimit),
+        ]
+        for (flag, value, lowest, limit) in ranges {
+            guard value >= lowest, value <= limit else { throw InputError(flag, "expected \(lowest) to \(limit), got \(value)") }
+        }
         guard kvHeads.map({ $0 >= 1 && heads % $0 == 0 }) ?? true else {
             throw InputError("--kv-heads", "expected a divisor of --heads \(heads), got \(kvHeads ?? 0)")
         }
         guard hidden % heads == 0, (hidden / heads) % 2 == 0 else {
             throw InputError("--heads", "\(heads) heads of --hidden \(hidden) is not a whole, even head width; expected hidden / heads even")
         }
+        try LMTrainingFlags.checkOut(out, isNoneOf: [data, heldOut])
         let corpus = try ByteCorpus(path: data)
         let heldOut = try self.heldOut.map { try ByteCorpus(path: $0) }
         try corpus.checkWindow(length: context)  // before a plan of that length is allocated
         let configuration = LlamaConfiguration(
             hiddenSize: hidden, intermediateSize: intermediate, layerCount: layers, attentionHeadCount: heads,
             keyValueHeadCount: kvHeads, maxPositionEmbeddings: context)
+        // The whole run is counted before the model is drawn: a model that fits but cannot be trained
+        // is refused at once, not after minutes of drawing its weights.
+        try LMTrainingFlags.naming(["batch": "--hidden, --intermediate, --layers, --batch, --context"]) {
+            try LlamaWorkspace.checkMemory(
+                configuration: configuration, adapterValues: 0, largestRank: 0, batchSize: batch, sequenceLength: context,
+                training: .full)
+        }
         var trainer = try LMTrainingFlags.naming(["model": "--hidden, --intermediate, --layers", "batch": "--batch, --context"]) {
             try LlamaTrainer(
                 model: LlamaModel(configuration: configuration, seed: seed), batchSize: batch, sequenceLength: context,
                 training: .full, optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
         }
-        try LlamaModel.makeFolder(out)
         let progress = LMProgress("pretrain", steps: steps)
-        let losses = try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
-        progress.finish()
+        let losses = try LMTrainingFlags.training(into: out, progress: progress) {
+            try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
+        }
         try trainer.model.write(folder: out)
         let heldOutLoss = try heldOut.map {
             try trainer.model.evaluate($0.windows(length: context), threads: LMThreads.count, source: $0.source).loss
@@ -111,6 +118,33 @@ enum LMTrainingFlags {
             throw InputError("--batch", "expected 1 to \(ModelArchitecture.widthLimit) windows, got \(batch)")
         }
         guard lr.isFinite, lr > 0 else { throw InputError("--lr", "expected a positive learning rate, got \(lr)") }
+    }
+
+    /// Refuses an `--out` folder whose files would replace one of `inputs` (the data, the held-out
+    /// text, the model being fine-tuned): a run must never destroy what it reads.
+    static func checkOut(_ out: String, isNoneOf inputs: [String?]) throws {
+        func identity(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let folder = identity(out)
+        let written = [LlamaModel.configFileName, LlamaModel.weightsFileName, PeftAdapter.configFileName, PeftAdapter.weightsFileName]
+            .map { identity(URL(fileURLWithPath: out).appendingPathComponent($0).path) }
+        for input in inputs.compactMap({ $0 }) where identity(input) == folder || written.contains(identity(input)) {
+            throw InputError("--out \(out)", "would overwrite \(input), which this run reads; expected another folder")
+        }
+    }
+
+    /// Makes the folder `out` (so a path that cannot be written is refused before training), runs
+    /// the training in `body`, and ends `progress`; when training fails, the folder goes again if
+    /// this run made it, and a diverged loss is blamed on `--lr`.
+    static func training(into out: String, progress: LMProgress, _ body: () throws -> [Float]) throws -> [Float] {
+        let existed = FileManager.default.fileExists(atPath: out)
+        try LlamaModel.makeFolder(out)
+        defer { progress.finish() }
+        do {
+            return try naming(["lr": "--lr"], body)
+        } catch {
+            if !existed { try? FileManager.default.removeItem(atPath: out) }
+            throw error
+        }
     }
 
     /// Runs `body`, naming the flags in `flags` (by an engine error's source) in its `InputError`.

@@ -47,6 +47,10 @@ import Testing
     static let nf4 = ["--type", "nf4"]
 
     static let cases: [Case] = [
+        Case(label: "a report output that is a learner's progress file", arguments: { scratch in
+                 let progress = try scratch.file("ada.json", Data(#"{"format": "qlora-tutor-progress", "version": 1, "learner": "ada", "created": "2027-01-15T08:00:00Z", "updated": "2027-01-15T08:00:00Z", "lessons": {}}"#.utf8))
+                 return ["--check", "--answers", progress, "--output", progress]
+             }, expected: "--output $DIR/ada.json: is one of the progress files being graded"),
         Case(label: "a report output that is a folder", arguments: { scratch in ["--check", "--output", scratch.url.path] },
              expected: "--output $DIR: is a folder; expected a file path for the report"),
         Case(label: "missing file", arguments: { _ in ["quantize", "/no/such/w.npy"] + nf4 }, expected: "/no/such/w.npy: no such file"),

@@ -89,6 +89,14 @@ import Testing
         Case(label: "an epsilon float32 cannot hold", arguments: { scratch in
                  eval(try TinyLlamaFolder.copy(into: scratch, as: "model", edit: { $1.replacingOccurrences(of: #""rms_norm_eps": 1e-05"#, with: #""rms_norm_eps": 1e308"#) }))
              }, expected: "$DIR/model/config.json: rms_norm_eps is 1e+308; expected a positive number a float32 holds"),
+        Case(label: "a key given twice in config.json", arguments: { scratch in
+                 eval(try TinyLlamaFolder.copy(into: scratch, as: "model", edit: { $1.replacingOccurrences(of: #""hidden_size": 64"#, with: #""hidden_size": 64, "hidden_size": 32"#) }))
+             }, expected: #"$DIR/model/config.json: has the key "hidden_size" twice in one object"#),
+        Case(label: "weights whose logits overflow", arguments: { scratch in
+                 eval(try weights(scratch) { arrays in
+                     arrays.merging(["model.norm.weight": StoredArray(float32: Array(repeating: 3e38, count: 64), shape: [64])]) { $1 }
+                 })
+             }, expected: "$DIR/model: gives a loss of "),
         Case(label: "a model file where a folder is expected", arguments: { _ in eval(TinyLlamaFolder.path("config.json")) },
              expected: "\(TinyLlamaFolder.path("config.json")): is a file; expected a folder with config.json"),
     ] + trainingCases
@@ -113,18 +121,33 @@ import Testing
             Case(label: "a hidden size past the limit", arguments: { try pretrain($0, ["--hidden", "4611686018427387904"]) },
                  expected: "--hidden: expected 1 to 1048576, got 4611686018427387904"),
             Case(label: "a model larger than the machine", arguments: { try pretrain($0, ["--hidden", "1048576"]) },
-                 expected: "--hidden, --intermediate, --layers: a model of this shape needs "),
+                 expected: "--hidden, --intermediate, --layers, --batch, --context: a batch of 1 x 16 tokens on this model needs "),
             Case(label: "more layers than a config may have", arguments: { try pretrain($0, ["--layers", "100000"]) },
                  expected: "--layers: expected 1 to 4096, got 100000"),
             Case(label: "a window of one token", arguments: { try pretrain($0, ["--context", "1"]) },
-                 expected: "--context: expected at least 2 tokens, got 1"),
+                 expected: "--context: expected 2 to 1048576, got 1"),
             Case(label: "an output that is a file", arguments: { scratch in
                      var arguments = try pretrain(scratch, [])
                      arguments[arguments.firstIndex(of: "--out")! + 1] = try scratch.file("taken", Data())
                      return arguments
                  }, expected: "$DIR/taken: cannot be created"),
             Case(label: "a rank no machine holds", arguments: { try finetune($0, ["--rank", "9223372036854775807"]) },
-                 expected: "--rank: LoRA at rank 9223372036854775807 needs more bytes than a 64-bit count can hold"),
+                 expected: "--rank: training LoRA at rank 9223372036854775807 needs more bytes than a 64-bit count can hold"),
+            Case(label: "a rank whose training outgrows the machine", arguments: { try finetune($0, ["--rank", "100000000"]) },
+                 expected: "--rank: training LoRA at rank 100000000 needs "),
+            Case(label: "an output folder that is the model", arguments: { scratch in
+                     var arguments = try finetune(scratch, ["--method", "full"])
+                     arguments[arguments.firstIndex(of: "--out")! + 1] = TinyLlamaFolder.path()
+                     return arguments
+                 }, expected: "--out \(TinyLlamaFolder.path()): would overwrite \(TinyLlamaFolder.path()), which this run reads"),
+            Case(label: "a training text the output would overwrite", arguments: { scratch in
+                     let folder = scratch.path("out")
+                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                     let data = try scratch.file("out/config.json", trainingText)
+                     var arguments = try pretrain(scratch, [])
+                     arguments[arguments.firstIndex(of: "--data")! + 1] = data
+                     return arguments
+                 }, expected: "--out $DIR/out: would overwrite $DIR/out/config.json, which this run reads"),
             Case(label: "a non-positive alpha", arguments: { try finetune($0, ["--alpha=-1"]) },
                  expected: "--alpha: expected a positive number, got -1.0"),
             Case(label: "an empty target name", arguments: { try finetune($0, ["--targets", "q_proj,,k_proj"]) },
@@ -132,7 +155,7 @@ import Testing
             Case(label: "an int4 block smaller than quantize takes", arguments: { _ in eval(TinyLlamaFolder.path(), ["--quantize", "int4", "--blocksize", "1"]) },
                  expected: "--blocksize: expected at least 16 for int4, got 1"),
             Case(label: "a batch larger than the machine", arguments: { try finetune($0, ["--batch", "1000000", "--context", "128"]) },
-                 expected: "--batch, --context: a batch of 1000000 x 128 tokens needs "),
+                 expected: "--batch, --context: a batch of 1000000 x 128 tokens on this model needs "),
         ]
     }()
 

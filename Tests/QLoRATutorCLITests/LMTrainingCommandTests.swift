@@ -62,6 +62,21 @@ import Testing
         #expect(after < before)
     }
 
+    /// A run whose loss turns NaN stops there, blames the learning rate in one last line, exits 2
+    /// and leaves no folder behind.
+    @Test func aDivergingRunStopsAndWritesNothing() throws {
+        let scratch = try ScratchFolder()
+        let data = try scratch.file("text.txt", Self.text)
+        let result = try CommandRunner.run([
+            "lm", "pretrain", "--data", data, "--out", scratch.path("out"), "--hidden", "16", "--intermediate", "24", "--layers", "1",
+            "--heads", "2", "--context", "16", "--steps", "3", "--batch", "2", "--lr", "1e30",
+        ])
+        #expect(result.status == 2)
+        let last = result.standardError.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("qlora-tutor: --lr: the loss became nan at step "), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("out")))
+    }
+
     /// A prompt (or a sample) with control characters cannot drive the terminal: they come out escaped.
     @Test func sampleEscapesControlCharactersButKeepsLines() throws {
         let output = try Self.run(["lm", "sample", TinyLlamaFolder.path(), "--prompt", "\u{1B}[31mred\u{07}\nnext", "--tokens", "4", "--temperature", "0"]).standardOutput

@@ -87,8 +87,8 @@ public enum BitsandbytesCheckpoint {
         let absmax = try file.array(named: "\(name).absmax")
         let scales: FourBitQuantized.Scales
         if let nestedBlocksize = state.nestedBlocksize {
-            guard let offset = state.nestedOffset, offset.isFinite, state.nestedDtype == float32Name else {
-                throw failure("quant state has nested_blocksize but no finite nested_offset or float32 nested_dtype")
+            guard let offset = state.nestedOffset, Float(offset).isFinite, state.nestedDtype == float32Name else {
+                throw failure("quant state has nested_blocksize but no nested_offset a float32 holds, or no float32 nested_dtype")
             }
             guard FourBitQuantized.supportedBlocksizes.contains(nestedBlocksize) else {
                 throw failure("nested_blocksize \(nestedBlocksize); expected one of \(FourBitQuantized.supportedBlocksizes.map(String.init).joined(separator: ", "))")

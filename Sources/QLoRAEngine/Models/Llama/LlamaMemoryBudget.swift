@@ -62,12 +62,36 @@ extension LlamaConfiguration {
 }
 
 extension LlamaWorkspace {
-    /// An upper bound on the floats a plan for these sizes holds, with the optimizer's two moments
-    /// of every trained value when it trains (they live in the optimizer, but the run needs them
-    /// too), or nil past `Int.max`.
+    /// Floats a run holds per value it trains: the value, its gradient, Adam's two moments, and
+    /// the copies made while the result is written out (tensors by name, the file's bytes).
+    static let floatsPerTrainedValue = 8
+    /// Floats a run holds per value it only reads: the value and one copy (a base being quantized,
+    /// or written).
+    static let floatsPerFrozenValue = 2
+
+    /// Throws `InputError` (source `batch`) unless running a model of `configuration`, with
+    /// `adapterValues` adapter values of rank up to `largestRank`, as `training` says on batches
+    /// of `batchSize` x `sequenceLength` fits `LlamaMemoryBudget`: the model, what training adds
+    /// to it, and the buffer plan. Checked by every plan, and by a command before it builds a model.
+    public static func checkMemory(
+        configuration: LlamaConfiguration, adapterValues: Int, largestRank: Int, batchSize: Int, sequenceLength: Int,
+        training: Training
+    ) throws {
+        typealias Budget = LlamaMemoryBudget
+        let model = Budget.product(
+            configuration.checkedParameterCount ?? .max, training == .full ? floatsPerTrainedValue : floatsPerFrozenValue)
+        let adapters = Budget.product(adapterValues, training == .none ? floatsPerFrozenValue : floatsPerTrainedValue)
+        let plan = floatCountBound(
+            configuration: configuration, batchSize: batchSize, sequenceLength: sequenceLength, training: training,
+            largestRank: largestRank)
+        try Budget.check(
+            floats: Budget.sum(model, adapters, plan), for: "a batch of \(batchSize) x \(sequenceLength) tokens on this model",
+            source: "batch")
+    }
+
+    /// An upper bound on the floats a plan for these sizes holds, or nil past `Int.max`.
     static func floatCountBound(
-        configuration c: LlamaConfiguration, batchSize: Int, sequenceLength t: Int, training: Training,
-        largestRank: Int, trainedValues: Int?
+        configuration c: LlamaConfiguration, batchSize: Int, sequenceLength t: Int, training: Training, largestRank: Int
     ) -> Int? {
         typealias Budget = LlamaMemoryBudget
         let n = Budget.product(batchSize, t)
@@ -92,7 +116,6 @@ extension LlamaWorkspace {
         let perWorker = Budget.sum(
             paddedDepth.flatMap { d in paddedLength.flatMap { Budget.product(4, d, $0) } }, Budget.product(16, t))
         let attention = perWorker.flatMap { Budget.product(Cores.available + 1, $0) }
-        let trained = backward ? trainedValues.flatMap { Budget.product(3, $0) } : 0
-        return Budget.sum(layers, residuals, head, scratch, attention, Budget.product(t, c.headDimension), trained)
+        return Budget.sum(layers, residuals, head, scratch, attention, Budget.product(t, c.headDimension))
     }
 }

@@ -23,9 +23,10 @@ extension LlamaModel {
             let shape = projection.shape(in: configuration)
             return LlamaMemoryBudget.sum(total, LlamaMemoryBudget.product(settings.lora.rank, shape[0] + shape[1]))
         }
+        // Adapters are made to be trained: counted with their gradients, moments and written copies.
         try LlamaMemoryBudget.check(
-            floats: perLayer.flatMap { LlamaMemoryBudget.product($0, layers.count) },
-            for: "LoRA at rank \(settings.lora.rank)", source: "rank")
+            floats: perLayer.flatMap { LlamaMemoryBudget.product($0, layers.count, LlamaWorkspace.floatsPerTrainedValue) },
+            for: "training LoRA at rank \(settings.lora.rank)", source: "rank")
         var generator = SeededGenerator(seed: seed)
         removeAdapters()
         for layer in layers.indices {

@@ -1,3 +1,4 @@
+import CQLoRAKernels
 import Foundation
 
 extension LlamaModel {
@@ -41,11 +42,13 @@ extension LlamaModel {
             }
             let kept = order.prefix(topK.map { min($0, c.vocabularySize) } ?? c.vocabularySize)
             let maximum = logits[last + order[0]]
-            var total: Float = 0
-            for id in kept {
-                probabilities[id] = Foundation.exp((logits[last + id] - maximum) / temperature)
-                total += probabilities[id]
+            for id in kept { probabilities[id] = (logits[last + id] - maximum) / temperature }
+            // The kernels' e^x, not the C library's, which differs between systems: the same draws everywhere.
+            probabilities.withUnsafeMutableBufferPointer { values in
+                qlora_exponential(.detected, values.baseAddress, values.baseAddress, values.count)
             }
+            var total: Float = 0
+            for id in kept { total += probabilities[id] }
             var threshold = generator.nextUnitFloat() * total
             var chosen = kept.last!
             for id in kept {

@@ -78,13 +78,9 @@ public final class LlamaWorkspace {
                 "full fine-tuning needs a float32 weight, this one is \(model.layers[layer][projection].base.format.rawValue)")
         }
         let ranks = model.layers.flatMap { layer in layer.projections.map { $0.adapter?.rank ?? 0 } }
-        let trainedValues = training == .full
-            ? LlamaMemoryBudget.sum(c.checkedParameterCount, model.adapterParameterCount) : model.adapterParameterCount
-        try LlamaMemoryBudget.check(
-            floats: Self.floatCountBound(
-                configuration: c, batchSize: batchSize, sequenceLength: sequenceLength, training: training,
-                largestRank: ranks.max() ?? 0, trainedValues: trainedValues),
-            for: "a batch of \(batchSize) x \(sequenceLength) tokens", source: "batch")
+        try Self.checkMemory(
+            configuration: c, adapterValues: model.adapterParameterCount, largestRank: ranks.max() ?? 0, batchSize: batchSize,
+            sequenceLength: sequenceLength, training: training)
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
         self.training = training

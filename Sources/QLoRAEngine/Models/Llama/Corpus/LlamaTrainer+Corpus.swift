@@ -4,7 +4,8 @@ extension LlamaTrainer {
     /// and its loss before the update. Returns every step's loss: the same on every machine.
     ///
     /// - Throws: `InputError` when the corpus is shorter than one window or holds an id the model
-    ///   lacks; `CancellationError` when `isCancelled`, asked before each step, turns true.
+    ///   lacks, or (source `lr`) when a loss is not finite: a run that diverged, whose weights are
+    ///   no use to anyone; `CancellationError` when `isCancelled`, asked before each step, turns true.
     public mutating func train(
         on corpus: ByteCorpus, steps: Int, seed: UInt64, isCancelled: () -> Bool = { false },
         progress: (_ step: Int, _ loss: Float) -> Void = { _, _ in }
@@ -17,6 +18,10 @@ extension LlamaTrainer {
             let batch = try corpus.randomBatch(
                 batchSize: workspace.batchSize, length: workspace.sequenceLength, for: model.configuration, using: &generator)
             let loss = try self.step(batch)
+            guard loss.isFinite else {
+                throw InputError(
+                    "lr", "the loss became \(loss.isNaN ? "nan" : "\(loss)") at step \(step + 1); expected a learning rate small enough to keep it finite")
+            }
             losses.append(loss)
             progress(step + 1, loss)
         }

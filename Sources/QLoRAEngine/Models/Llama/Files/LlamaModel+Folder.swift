@@ -113,7 +113,8 @@ extension LlamaModel {
     static func finiteTensor(_ array: StoredArray, source: String) throws -> Tensor {
         let tensor = try array.tensor(source: source)
         if let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
-            throw InputError(source, "holds \(tensor.scalars[index]) at index \(index); expected finite weights")
+            let value = tensor.scalars[index]
+            throw InputError(source, "holds \(value.isNaN ? "nan" : "\(value)") at index \(index); expected finite weights")
         }
         return tensor
     }
