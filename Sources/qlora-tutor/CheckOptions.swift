@@ -25,13 +25,18 @@ struct CheckOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    /// Refuses an `--output` that can never be written before any lesson runs: an empty path or a folder.
+    /// Refuses an `--output` that can never be written before any lesson runs: an empty path, a
+    /// folder, or a file in a folder that does not exist.
     func checkOutput() throws {
         guard let output else { return }
         guard !output.isEmpty else { throw InputError("--output", "expected a file path, got an empty one") }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
             throw InputError("--output \(output)", "is a folder; expected a file path for the report")
+        }
+        let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError("--output \(output)", "is in a folder that does not exist; expected a file path in an existing folder")
         }
     }
 

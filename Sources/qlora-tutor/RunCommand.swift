@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
         guard Self.widths.contains(width) else {
             throw InputError("--width", "expected a width from \(Self.widths.lowerBound) to \(Self.widths.upperBound) columns, got \(width)")
         }
-        let parts = target.split(separator: ":", maxSplits: 1).map(String.init)
+        let parts = target.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let course = try Course.load(Course.files(folder: root.check.lessonsFolder))
         let lesson = try course.lesson(named: parts.first ?? target)
         var steps: Range<Int>?

@@ -51,6 +51,10 @@ import Testing
                  let progress = try scratch.file("ada.json", Data(#"{"format": "qlora-tutor-progress", "version": 1, "learner": "ada", "created": "2027-01-15T08:00:00Z", "updated": "2027-01-15T08:00:00Z", "lessons": {}}"#.utf8))
                  return ["--check", "--answers", progress, "--output", progress]
              }, expected: "--output $DIR/ada.json: is one of the progress files being graded"),
+        Case(label: "a report output in no folder", arguments: { scratch in ["--check", "--output", scratch.path("none/report.txt")] },
+             expected: "--output $DIR/none/report.txt: is in a folder that does not exist"),
+        Case(label: "a lesson with an empty step", arguments: { _ in ["run", "01-numbers-and-bytes:"] },
+             expected: "01-numbers-and-bytes:: expected a step from 1 to "),
         Case(label: "a report output that is a folder", arguments: { scratch in ["--check", "--output", scratch.url.path] },
              expected: "--output $DIR: is a folder; expected a file path for the report"),
         Case(label: "missing file", arguments: { _ in ["quantize", "/no/such/w.npy"] + nf4 }, expected: "/no/such/w.npy: no such file"),
