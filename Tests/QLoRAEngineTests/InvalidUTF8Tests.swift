@@ -20,4 +20,18 @@ import QLoRAEngine
     func invalidBytesShowAsEscapes(bytes: [UInt8], expected: String) {
         #expect(String(escapingInvalidUTF8: bytes) == expected)
     }
+
+    /// Control characters and bidirectional overrides come out as escapes; kept ones and
+    /// everything else, right-to-left letters included, as they are.
+    @Test(arguments: [
+        ("a\u{1B}[2Jb", [], "a\\e[2Jb"),
+        ("line\nnext\tcell", [], "line\\nnext\\tcell"),
+        ("line\nnext\tcell", ["\n", "\t"], "line\nnext\tcell"),
+        ("abc\u{202E}fed", [], "abc\\u{202E}fed"),
+        ("x\u{2066}y\u{2069}", ["\n"], "x\\u{2066}y\\u{2069}"),
+        ("שלום", [], "שלום"),
+    ] as [(String, Set<Unicode.Scalar>, String)])
+    func controlsAndOverridesShowAsEscapes(text: String, kept: Set<Unicode.Scalar>, expected: String) {
+        #expect(text.escapingControlCharacters(except: kept) == expected)
+    }
 }

@@ -5,6 +5,13 @@ extension Unicode.Scalar {
         value < 0x20 || (0x7F...0x9F).contains(value)
     }
 
+    /// Whether the scalar opens or closes a bidirectional embedding, override or isolate
+    /// (U+202A to U+202E, U+2066 to U+2069): characters that reorder how the rest of a line
+    /// shows, so that what a terminal displays is not what the text says.
+    public var isBidirectionalFormatting: Bool {
+        (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+    }
+
     /// The scalar's code point as Unicode writes it, such as `U+001B`.
     public var codePointName: String {
         let hex = String(value, radix: 16, uppercase: true)
@@ -13,18 +20,22 @@ extension Unicode.Scalar {
 }
 
 extension String {
-    /// The string with every control character written out as an escape (`\n`, `\t`, `\e`,
-    /// `\x07`, `\u{9B}`), so text that came from a file shows on a terminal as what it is and
-    /// stays on one line. Everything else, backslashes included, is unchanged.
+    /// The string with every control character, and every bidirectional embedding, override or
+    /// isolate, written out as an escape (`\n`, `\t`, `\e`, `\x07`, `\u{9B}`, `\u{202E}`), so
+    /// text that came from a file shows on a terminal as what it is and stays on one line.
+    /// Everything else, backslashes included, is unchanged.
     public var escapingControlCharacters: String { escapingControlCharacters(except: []) }
 
     /// The string with every control character but those in `kept` written out as an escape:
     /// text that may run over several lines (`["\n", "\t"]`) but must not drive the terminal.
     public func escapingControlCharacters(except kept: Set<Unicode.Scalar>) -> String {
-        guard unicodeScalars.contains(where: { $0.isControlCharacter && !kept.contains($0) }) else { return self }
+        func escapes(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.isControlCharacter || scalar.isBidirectionalFormatting) && !kept.contains(scalar)
+        }
+        guard unicodeScalars.contains(where: escapes) else { return self }
         var escaped = String.UnicodeScalarView()
         for scalar in unicodeScalars {
-            guard scalar.isControlCharacter, !kept.contains(scalar) else {
+            guard escapes(scalar) else {
                 escaped.append(scalar)
                 continue
             }
