@@ -1,3 +1,4 @@
+import CQLoRAKernels
 import Foundation
 
 /// The losses the training loop minimises, each returning the loss and writing its gradient.
@@ -56,12 +57,12 @@ public enum Loss {
             // Subtracting the largest logit keeps exp from overflowing and changes nothing else.
             var largest = -Float.infinity
             for column in 0..<classes { largest = max(largest, logits[start + column]) }
+            for column in 0..<classes { gradient[start + column] = logits[start + column] - largest }
+            // The kernels' e^x, which gives the same bits on every system (the C library's does not).
+            let values = gradient.baseAddress.unsafelyUnwrapped + start
+            qlora_exponential(.detected, values, values, classes)
             var total: Float = 0
-            for column in 0..<classes {
-                let exponential = exp(logits[start + column] - largest)
-                gradient[start + column] = exponential
-                total += exponential
-            }
+            for column in 0..<classes { total += gradient[start + column] }
             let label = labels[row]
             sum += Double(log(total) + (largest - logits[start + label]))
             for column in 0..<classes {
