@@ -43,9 +43,8 @@ struct CheckOptions: ParsableArguments {
     /// Refuses an `--output` that would overwrite one of the learners' progress files being graded.
     func checkOutput(isNotOneOf progressFiles: [String]) throws {
         guard let output else { return }
-        func identity(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let target = identity(output)
-        if progressFiles.contains(where: { identity($0) == target }) {
+        let target = resolvedPath(output)
+        if progressFiles.contains(where: { resolvedPath($0) == target }) {
             throw InputError("--output \(output)", "is one of the progress files being graded; expected another file for the report")
         }
     }

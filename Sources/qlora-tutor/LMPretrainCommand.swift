@@ -123,11 +123,10 @@ enum LMTrainingFlags {
     /// Refuses an `--out` folder whose files would replace one of `inputs` (the data, the held-out
     /// text, the model being fine-tuned): a run must never destroy what it reads.
     static func checkOut(_ out: String, isNoneOf inputs: [String?]) throws {
-        func identity(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let folder = identity(out)
+        let folder = resolvedPath(out)
         let written = [LlamaModel.configFileName, LlamaModel.weightsFileName, PeftAdapter.configFileName, PeftAdapter.weightsFileName]
-            .map { identity(URL(fileURLWithPath: out).appendingPathComponent($0).path) }
-        for input in inputs.compactMap({ $0 }) where identity(input) == folder || written.contains(identity(input)) {
+            .map { resolvedPath(URL(fileURLWithPath: out).appendingPathComponent($0).path) }
+        for input in inputs.compactMap({ $0 }) where resolvedPath(input) == folder || written.contains(resolvedPath(input)) {
             throw InputError("--out \(out)", "would overwrite \(input), which this run reads; expected another folder")
         }
     }
