@@ -121,7 +121,7 @@ import Testing
             Case(label: "a hidden size past the limit", arguments: { try pretrain($0, ["--hidden", "4611686018427387904"]) },
                  expected: "--hidden: expected 1 to 1048576, got 4611686018427387904"),
             Case(label: "a model larger than the machine", arguments: { try pretrain($0, ["--hidden", "1048576"]) },
-                 expected: "--hidden, --intermediate, --layers, --batch, --context: a batch of 1 x 16 tokens on this model needs "),
+                 expected: "--hidden, --intermediate, --layers, --batch, --context: training this model on batches of 1 x 16 tokens needs "),
             Case(label: "more layers than a config may have", arguments: { try pretrain($0, ["--layers", "100000"]) },
                  expected: "--layers: expected 1 to 4096, got 100000"),
             Case(label: "a window of one token", arguments: { try pretrain($0, ["--context", "1"]) },
@@ -155,7 +155,7 @@ import Testing
             Case(label: "an int4 block smaller than quantize takes", arguments: { _ in eval(TinyLlamaFolder.path(), ["--quantize", "int4", "--blocksize", "1"]) },
                  expected: "--blocksize: expected at least 16 for int4, got 1"),
             Case(label: "a batch larger than the machine", arguments: { try finetune($0, ["--batch", "1000000", "--context", "128"]) },
-                 expected: "--batch, --context: a batch of 1000000 x 128 tokens on this model needs "),
+                 expected: "--batch, --context: training this model on batches of 1000000 x 128 tokens needs "),
         ]
     }()
 

@@ -85,7 +85,8 @@ extension LlamaWorkspace {
             configuration: configuration, batchSize: batchSize, sequenceLength: sequenceLength, training: training,
             largestRank: largestRank)
         try Budget.check(
-            floats: Budget.sum(model, adapters, plan), for: "a batch of \(batchSize) x \(sequenceLength) tokens on this model",
+            floats: Budget.sum(model, adapters, plan),
+            for: "\(training == .none ? "running" : "training") this model on batches of \(batchSize) x \(sequenceLength) tokens",
             source: "batch")
     }
 
