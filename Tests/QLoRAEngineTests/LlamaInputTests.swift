@@ -42,6 +42,26 @@ import Testing
         #expect { try LlamaModel(configuration: c, seed: 0) } throws: { ($0 as? InputError)?.source == "head_dim" }
     }
 
+    /// Sizes past the machine, or past Int.max when multiplied out, are refused before anything is
+    /// allocated, naming what was asked for: never an overflow trap or a failed allocation.
+    @Test func sizesNoMachineHoldsAreRefusedBeforeAllocating() throws {
+        var c = LlamaFixture.configuration
+        c.hiddenSize = 1 << 40
+        c.intermediateSize = 1 << 40
+        #expect { try LlamaModel(configuration: c, seed: 0) } throws: { ($0 as? InputError)?.source == "model" }
+        c.layerCount = Int.max
+        #expect(c.checkedParameterCount == nil)
+        let model = try LlamaFixture().model()
+        for (batch, length) in [(Int.max, 128), (1 << 40, 128)] {
+            #expect { try LlamaWorkspace(for: model, batchSize: batch, sequenceLength: length, training: .full) } throws: { error in
+                (error as? InputError)?.source == "batch" && (error as? InputError)?.message.hasPrefix("training this model on batches") == true
+            }
+        }
+        var adapted = model
+        let settings = try LlamaLoRASettings(lora: .init(rank: Int.max / 2, alpha: 16), targetModules: ["q_proj"])
+        #expect { try adapted.addAdapters(settings, seed: 0) } throws: { ($0 as? InputError)?.source == "rank" }
+    }
+
     @Test func aFreshModelIsDrawnAsTransformersDrawsOne() throws {
         let c = LlamaConfiguration(hiddenSize: 64, intermediateSize: 128, layerCount: 2, attentionHeadCount: 4, maxPositionEmbeddings: 32)
         let model = try LlamaModel(configuration: c, seed: 7)
