@@ -37,11 +37,22 @@ struct LMSampleCommand: ParsableCommand {
         guard tokens >= 0, tokens <= 1_000_000 else { throw InputError("--tokens", "expected 0 to 1000000 bytes, got \(tokens)") }
         let model = try self.model.load()
         let promptBytes = Array(prompt.utf8)
+        // The prompt goes out with the first byte drawn, once the settings have been accepted, so
+        // that a refused setting leaves standard output empty.
         var writer = SampleWriter()
-        for byte in promptBytes { writer.append(byte) }
+        var promptWritten = false
+        func writePrompt() {
+            guard !promptWritten else { return }
+            promptWritten = true
+            for byte in promptBytes { writer.append(byte) }
+        }
         _ = try model.sample(
             prompt: promptBytes.map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed,
-            each: { writer.append(UInt8(truncatingIfNeeded: $0)) })
+            each: { token in
+                writePrompt()
+                writer.append(UInt8(truncatingIfNeeded: token))
+            })
+        writePrompt()
         writer.append(0x0A)
     }
 }

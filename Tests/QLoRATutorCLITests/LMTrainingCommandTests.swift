@@ -106,6 +106,8 @@ import Testing
         (["lm", "pretrain", "--data", "$DIR/text.txt", "--out", "$DIR/m", "--heads", "3"], "--heads: 3 heads of --hidden 128"),
         (["lm", "pretrain", "--data", "$DIR/text.txt", "--out", "$DIR/m", "--context", "4096"], "--context: 4096 tokens is longer than $DIR/text.txt"),
         (["lm", "sample", TinyLlamaFolder.path(), "--prompt", "", "--tokens", "3"], "--prompt: expected at least one token"),
+        (["lm", "sample", TinyLlamaFolder.path(), "--prompt", String(repeating: "a line\n", count: 20), "--temperature=-1"],
+         "--temperature: expected a number of at least 0"),
     ])
     func badInputGetsOneLineAndStatusTwo(arguments: [String], expected: String) throws {
         let scratch = try ScratchFolder()
