@@ -41,7 +41,7 @@ struct CheckOptions: ParsableArguments {
     }
 
     /// Refuses an `--output` that would overwrite one of the learners' progress files being graded.
-    func checkOutput(isNotOneOf progressFiles: [String]) throws {
+    func checkOutputIsNoProgressFile(of progressFiles: [String]) throws {
         guard let output else { return }
         let target = resolvedPath(output)
         if progressFiles.contains(where: { resolvedPath($0) == target }) {
@@ -65,7 +65,7 @@ struct CheckOptions: ParsableArguments {
             report = CourseChecker().check(files)
         } else {
             let progressFiles = try AnswerGrader.progressFiles(answers)
-            try checkOutput(isNotOneOf: progressFiles)
+            try checkOutputIsNoProgressFile(of: progressFiles)
             let course = try Course.load(files)
             report = AnswerGrader(course: course).grade(files: progressFiles)
         }

@@ -44,19 +44,23 @@ struct LMEvalCommand: ParsableCommand {
         if let tokens {
             let sequences = try Self.readTokens(tokens)
             _ = try LlamaBatch(sequences, for: model.configuration, source: tokens)  // one batch: equal lengths, ids in the vocabulary
-            evaluation = try model.evaluate(sequences, threads: LMThreads.count, source: tokens)
+            evaluation = try LMTrainingFlags.naming(["batch": "--tokens \(tokens)"]) {
+                try model.evaluate(sequences, threads: LMThreads.count, source: tokens)
+            }
         } else if let text {
             let corpus = try ByteCorpus(path: text)
-            evaluation = try model.evaluate(
-                corpus.windows(length: model.configuration.maxPositionEmbeddings), threads: LMThreads.count, source: text)
+            evaluation = try LMTrainingFlags.naming(["batch": "--text \(text)"]) {
+                try model.evaluate(
+                    corpus.windows(length: model.configuration.maxPositionEmbeddings), threads: LMThreads.count, source: text)
+            }
         } else {
             return
         }
         // Finite weights can still overflow (a norm gain of 1e38): such a model predicts nothing.
         guard evaluation.loss.isFinite else {
             throw InputError(
-                self.model.adapter ?? self.model.model,
-                "gives a loss of \(evaluation.loss.isNaN ? "nan" : "\(evaluation.loss)"); expected weights whose logits stay finite")
+                self.model.model,
+                "\(self.model.adapter == nil ? "" : "with its adapter ")gives a loss of \(NumberFormat.significant(evaluation.loss)); expected weights whose logits stay finite")
         }
         if json {
             print(try CommandOutput.json(Report(loss: evaluation.loss, perplexity: evaluation.perplexity, tokens: evaluation.tokens)))

@@ -97,6 +97,14 @@ struct LMFinetuneCommand: ParsableCommand {
         }
         try corpus.checkWindow(length: context)
         let settings = method == .full ? nil : try adapterSettings()
+        // The whole run is counted before the base is quantized or anything is evaluated.
+        try LMTrainingFlags.naming(["rank": "--rank", "batch": "--batch, --context"]) {
+            try settings?.checkMemory(in: model.configuration)
+            try LlamaWorkspace.checkMemory(
+                configuration: model.configuration, adapterValues: settings?.checkedValueCount(in: model.configuration) ?? 0,
+                largestRank: settings?.lora.rank ?? 0, batchSize: batch, sequenceLength: context,
+                training: method == .full ? .full : .adapters)
+        }
         if let settings {
             if let format = method.baseFormat {
                 model = try quantizedBase(model, format)

@@ -82,11 +82,9 @@ struct LMPretrainCommand: ParsableCommand {
                 configuration: configuration, adapterValues: 0, largestRank: 0, batchSize: batch, sequenceLength: context,
                 training: .full)
         }
-        var trainer = try LMTrainingFlags.naming(["model": "--hidden, --intermediate, --layers", "batch": "--batch, --context"]) {
-            try LlamaTrainer(
-                model: LlamaModel(configuration: configuration, seed: seed), batchSize: batch, sequenceLength: context,
-                training: .full, optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
-        }
+        var trainer = try LlamaTrainer(
+            model: LlamaModel(configuration: configuration, seed: seed), batchSize: batch, sequenceLength: context,
+            training: .full, optimizer: .adamW(learningRate: lr), threads: LMThreads.count)
         let progress = LMProgress("pretrain", steps: steps)
         let losses = try LMTrainingFlags.training(into: out, progress: progress) {
             try trainer.train(on: corpus, steps: steps, seed: seed &+ 1, progress: progress.step)
@@ -120,9 +118,15 @@ enum LMTrainingFlags {
         guard lr.isFinite, lr > 0 else { throw InputError("--lr", "expected a positive learning rate, got \(lr)") }
     }
 
-    /// Refuses an `--out` folder whose files would replace one of `inputs` (the data, the held-out
-    /// text, the model being fine-tuned): a run must never destroy what it reads.
+    /// Refuses, before any work, an `--out` that is empty or a file, or a folder whose files would
+    /// replace one of `inputs` (the data, the held-out text, the model being fine-tuned): a run
+    /// must never destroy what it reads.
     static func checkOut(_ out: String, isNoneOf inputs: [String?]) throws {
+        guard !out.isEmpty else { throw InputError("--out", "expected a folder path, got an empty one") }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+            throw InputError("--out \(out)", "is a file; expected a folder to write into")
+        }
         let folder = resolvedPath(out)
         let written = [LlamaModel.configFileName, LlamaModel.weightsFileName, PeftAdapter.configFileName, PeftAdapter.weightsFileName]
             .map { resolvedPath(URL(fileURLWithPath: out).appendingPathComponent($0).path) }

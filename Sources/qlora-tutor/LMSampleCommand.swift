@@ -46,28 +46,15 @@ struct LMSampleCommand: ParsableCommand {
             promptWritten = true
             for byte in promptBytes { writer.append(byte) }
         }
-        _ = try model.sample(
-            prompt: promptBytes.map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed,
-            each: { token in
-                writePrompt()
-                writer.append(UInt8(truncatingIfNeeded: token))
-            })
+        _ = try LMTrainingFlags.naming(["batch": "--tokens"]) {
+            try model.sample(
+                prompt: promptBytes.map(Int.init), count: tokens, temperature: temperature, topK: topK, seed: seed,
+                each: { token in
+                    writePrompt()
+                    writer.append(UInt8(truncatingIfNeeded: token))
+                })
+        }
         writePrompt()
         writer.append(0x0A)
-    }
-}
-
-/// Writes a sample to standard output while it is drawn, a line (or 64 bytes) at a time.
-struct SampleWriter {
-    private var pending: [UInt8] = []
-
-    mutating func append(_ byte: UInt8) {
-        pending.append(byte)
-        guard byte == 0x0A || pending.count >= 64 else { return }
-        // Cut after the last ASCII byte: no UTF-8 character runs on past one.
-        let cut = pending.lastIndex(where: { $0 < 0x80 }).map { $0 + 1 } ?? pending.count
-        let text = String(escapingInvalidUTF8: Array(pending[..<cut])).escapingControlCharacters(except: ["\n", "\t"])
-        FileHandle.standardOutput.write(Data(text.utf8))
-        pending.removeFirst(cut)
     }
 }

@@ -129,17 +129,21 @@ import Testing
         }
     }
 
-    /// A config.json asking for 10^12 layers is refused at once, not after listing their tensors.
-    @Test func refusesMoreLayersThanTheFileHasTensors() throws {
+    /// A config.json asking for more layers than its file has tensors is refused at once, not after
+    /// listing their tensors; one asking for 10^12 is past any config's limit.
+    @Test(arguments: [
+        ("4000", "model.safetensors: holds 21 tensors, too few for num_hidden_layers 4000 in config.json; expected 9 a layer"),
+        ("1000000000000", "config.json: num_hidden_layers: expected at most 4096, got 1000000000000"),
+    ])
+    func refusesMoreLayersThanTheFileHasTensors(layers: String, message: String) throws {
         let folder = try LlamaFilesFixture.copy(of: nil) { file, bytes in
-            file == "config.json" ? LlamaFilesFixture.replacing("\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 1000000000000", in: bytes) : bytes
+            file == "config.json" ? LlamaFilesFixture.replacing("\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": \(layers)", in: bytes) : bytes
         }
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect {
             try LlamaModel(folder: folder)
         } throws: { error in
-            (error as? InputError)?.description.hasSuffix(
-                "model.safetensors: holds 21 tensors, too few for num_hidden_layers 1000000000000 in config.json; expected 9 a layer") == true
+            (error as? InputError)?.description.hasSuffix(message) == true
         }
     }
 

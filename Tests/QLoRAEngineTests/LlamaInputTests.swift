@@ -46,9 +46,12 @@ import Testing
     /// allocated, naming what was asked for: never an overflow trap or a failed allocation.
     @Test func sizesNoMachineHoldsAreRefusedBeforeAllocating() throws {
         var c = LlamaFixture.configuration
-        c.hiddenSize = 1 << 40
-        c.intermediateSize = 1 << 40
+        c.hiddenSize = ModelArchitecture.widthLimit
+        c.intermediateSize = ModelArchitecture.widthLimit
+        c.layerCount = ModelArchitecture.countLimit
         #expect { try LlamaModel(configuration: c, seed: 0) } throws: { ($0 as? InputError)?.source == "model" }
+        c.attentionHeadCount = 1 << 32
+        #expect { try c.validate() } throws: { ($0 as? InputError)?.source == "num_attention_heads" }
         c.layerCount = Int.max
         #expect(c.checkedParameterCount == nil)
         let model = try LlamaFixture().model()

@@ -97,6 +97,11 @@ import Testing
                      arrays.merging(["model.norm.weight": StoredArray(float32: Array(repeating: 3e38, count: 64), shape: [64])]) { $1 }
                  })
              }, expected: "$DIR/model: gives a loss of "),
+        Case(label: "a head count whose widths would overflow", arguments: { scratch in
+                 eval(try TinyLlamaFolder.copy(into: scratch, as: "model", edit: {
+                     $1.replacingOccurrences(of: #""num_attention_heads": 4"#, with: #""num_attention_heads": 4294967296"#)
+                 }))
+             }, expected: "$DIR/model/config.json: num_attention_heads: expected at most 4096, got 4294967296"),
         Case(label: "a model file where a folder is expected", arguments: { _ in eval(TinyLlamaFolder.path("config.json")) },
              expected: "\(TinyLlamaFolder.path("config.json")): is a file; expected a folder with config.json"),
     ] + trainingCases
@@ -130,7 +135,7 @@ import Testing
                      var arguments = try pretrain(scratch, [])
                      arguments[arguments.firstIndex(of: "--out")! + 1] = try scratch.file("taken", Data())
                      return arguments
-                 }, expected: "$DIR/taken: cannot be created"),
+                 }, expected: "--out $DIR/taken: is a file; expected a folder to write into"),
             Case(label: "a rank no machine holds", arguments: { try finetune($0, ["--rank", "9223372036854775807"]) },
                  expected: "--rank: training LoRA at rank 9223372036854775807 needs more bytes than a 64-bit count can hold"),
             Case(label: "a rank whose training outgrows the machine", arguments: { try finetune($0, ["--rank", "100000000"]) },

@@ -84,6 +84,13 @@ import Testing
         #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
     }
 
+    /// Written a line or 64 bytes at a time, a sample never cuts a character in two.
+    @Test func sampleKeepsLongRunsOfWideCharactersWhole() throws {
+        let prompt = String(repeating: "漢字", count: 15)
+        let output = try Self.run(["lm", "sample", TinyLlamaFolder.path(), "--prompt", prompt, "--tokens", "2", "--temperature", "0"]).standardOutput
+        #expect(output.hasPrefix(prompt), "\(output)")
+    }
+
     @Test func sampleIsSeeded() throws {
         let arguments = ["lm", "sample", TinyLlamaFolder.path(), "--prompt", "QLoRA", "--tokens", "12", "--seed", "3", "--top-k", "5"]
         let first = try Self.run(arguments).standardOutput

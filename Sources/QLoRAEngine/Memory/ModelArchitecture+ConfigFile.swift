@@ -54,10 +54,7 @@ extension ModelArchitecture {
             throw InputError(Self.syntaxErrorSource(source, data: data, error: error), "expected valid JSON")
         }
         guard let keys = object as? [String: Any] else { throw InputError(source, "expected a JSON object") }
-        // JSON readers disagree on a key given twice (Python's keeps the last): refused, as every reader here does.
-        if let problem = JSONShape(data).problem, case .duplicateKey = problem {
-            throw InputError(source, problem.message)
-        }
+        try JSONShape.refuseDuplicateKeys(in: data, source: source)
         let file: ConfigFile
         do {
             file = try JSONDecoder().decode(ConfigFile.self, from: data)

@@ -126,6 +126,16 @@ public struct JSONShape {
     }
 }
 
+extension JSONShape {
+    /// Throws `InputError` from `source` when `data` gives a key twice in one object: JSON
+    /// readers disagree on which one counts (Python's keeps the last, Foundation's the first).
+    public static func refuseDuplicateKeys(in data: Data, source: String) throws(InputError) {
+        if let problem = JSONShape(data).problem, case .duplicateKey = problem {
+            throw InputError(source, problem.message)
+        }
+    }
+}
+
 extension JSONShape.Problem {
     /// The problem as the end of an error line, naming the limit or the key.
     public var message: String {

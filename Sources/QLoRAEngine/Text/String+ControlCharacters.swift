@@ -26,8 +26,8 @@ extension String {
     /// Everything else, backslashes included, is unchanged.
     public var escapingControlCharacters: String { escapingControlCharacters(except: []) }
 
-    /// The string with every control character but those in `kept` written out as an escape:
-    /// text that may run over several lines (`["\n", "\t"]`) but must not drive the terminal.
+    /// `escapingControlCharacters` but for the control characters in `kept`: for text that may
+    /// run over several lines (`["\n", "\t"]`) but must not drive the terminal.
     public func escapingControlCharacters(except kept: Set<Unicode.Scalar>) -> String {
         func escapes(_ scalar: Unicode.Scalar) -> Bool {
             (scalar.isControlCharacter || scalar.isBidirectionalFormatting) && !kept.contains(scalar)

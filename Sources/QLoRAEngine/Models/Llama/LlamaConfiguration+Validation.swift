@@ -14,6 +14,20 @@ extension LlamaConfiguration {
         guard headDimension >= 2, headDimension % 2 == 0 else {
             throw InputError("head_dim", "expected an even width of at least 2 for rotary embedding, got \(headDimension)")
         }
+        // Every width a weight's shape multiplies out must be a count, never an overflow: the
+        // limits `ModelArchitecture` takes from a config.json.
+        for (key, value) in [("hidden_size", hiddenSize), ("intermediate_size", intermediateSize)]
+        where value > ModelArchitecture.widthLimit {
+            throw InputError(key, "expected at most \(ModelArchitecture.widthLimit), got \(value)")
+        }
+        for (key, value) in [
+            ("num_hidden_layers", layerCount), ("num_attention_heads", attentionHeadCount), ("head_dim", headDimension),
+        ] where value > ModelArchitecture.countLimit {
+            throw InputError(key, "expected at most \(ModelArchitecture.countLimit), got \(value)")
+        }
+        guard vocabularySize <= ModelArchitecture.vocabularyLimit else {
+            throw InputError("vocab_size", "expected at most \(ModelArchitecture.vocabularyLimit), got \(vocabularySize)")
+        }
         guard attentionHeadCount % keyValueHeadCount == 0 else {
             throw InputError(
                 "num_key_value_heads",

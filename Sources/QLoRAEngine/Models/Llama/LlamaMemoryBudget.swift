@@ -7,7 +7,8 @@ import Foundation
 /// allocation past the machine's memory would fail half-way or get the process killed; both are
 /// refused first, with one line saying how much the shape asks for.
 public enum LlamaMemoryBudget {
-    /// Half the machine's memory: a run that needs more would push out everything else it holds.
+    /// Half the machine's physical memory: a run that needs more would push out everything else it
+    /// holds. (A container's own limit, when lower, is not read: there the budget is optimistic.)
     public static var bytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
 
     /// Throws `InputError` from `source` unless `floats` float32 values fit the budget; nil stands
@@ -61,6 +62,28 @@ extension LlamaConfiguration {
     }
 }
 
+extension LlamaLoRASettings {
+    /// Values the adapters of these settings hold on a model of `configuration`: r (in + out) for
+    /// each targeted linear of every layer, or nil past `Int.max`.
+    public func checkedValueCount(in configuration: LlamaConfiguration) -> Int? {
+        let perLayer = targets.reduce(Optional(0)) { total, projection in
+            let shape = projection.shape(in: configuration)
+            return LlamaMemoryBudget.sum(total, LlamaMemoryBudget.product(lora.rank, shape[0] + shape[1]))
+        }
+        return perLayer.flatMap { LlamaMemoryBudget.product($0, configuration.layerCount) }
+    }
+
+    /// Throws `InputError` (source `rank`) unless training these adapters on a model of
+    /// `configuration` fits `LlamaMemoryBudget`, counting each value's gradient, moments and copies.
+    public func checkMemory(in configuration: LlamaConfiguration) throws {
+        try LlamaMemoryBudget.check(
+            floats: checkedValueCount(in: configuration).flatMap {
+                LlamaMemoryBudget.product($0, LlamaWorkspace.floatsPerTrainedValue)
+            },
+            for: "training LoRA at rank \(lora.rank)", source: "rank")
+    }
+}
+
 extension LlamaWorkspace {
     /// Floats a run holds per value it trains: the value, its gradient, Adam's two moments, and
     /// the copies made while the result is written out (tensors by name, the file's bytes).
@@ -78,8 +101,9 @@ extension LlamaWorkspace {
         training: Training
     ) throws {
         typealias Budget = LlamaMemoryBudget
-        let model = Budget.product(
-            configuration.checkedParameterCount ?? .max, training == .full ? floatsPerTrainedValue : floatsPerFrozenValue)
+        let model = configuration.checkedParameterCount.flatMap {
+            Budget.product($0, training == .full ? floatsPerTrainedValue : floatsPerFrozenValue)
+        }
         let adapters = Budget.product(adapterValues, training == .none ? floatsPerFrozenValue : floatsPerTrainedValue)
         let plan = floatCountBound(
             configuration: configuration, batchSize: batchSize, sequenceLength: sequenceLength, training: training,
@@ -107,16 +131,23 @@ extension LlamaWorkspace {
             2, Budget.product(3, h), twice(queryWidth), twice(keyValueWidth), Budget.product(3, i), Budget.product(7, largestRank))
         let probabilities = backward ? Budget.product(batchSize, c.attentionHeadCount, t, t) : 0
         let layers = Budget.sum(rows(rowWidth), probabilities).flatMap { Budget.product($0, c.layerCount) }
-        let residuals = rows(Budget.product(c.layerCount, h))
-        let head = rows(Budget.sum(Budget.product(2, h), v, 2))
-        // Backward's scratch, reused by every layer: one row of each gradient.
+        let residuals = rows(Budget.sum(c.layerCount, 1).flatMap { Budget.product($0, h) })
+        // The final norm's output and inverse RMS, the logits and each row's loss.
+        let head = rows(Budget.sum(h, v, 2))
+        // Backward's scratch, reused by every layer: one row of each gradient, as the plan makes them.
+        let widest = queryWidth.map { max(h, i, $0) }
         let scratchWidth = Budget.sum(
-            Budget.product(2, h), twice(queryWidth), twice(keyValueWidth), Budget.product(4, i), v, largestRank)
+            h, widest, twice(queryWidth), twice(keyValueWidth), Budget.product(3, i), v, largestRank)
         let scratch = backward ? rows(scratchWidth) : 0
+        // Each block of rows' share of an adapter's weight gradients, added up in order at the end.
+        let blocks = n.map { $0 / MatrixMultiply.depthBlock + 1 }
+        let partials = backward
+            ? blocks.flatMap { blocks in widest.flatMap { Budget.sum(h, $0).flatMap { Budget.product(blocks, largestRank, $0) } } } : 0
+        let panels = MatrixMultiply.panelScratchCount(threads: Cores.available)
         let paddedDepth = Budget.sum(c.headDimension, 16), paddedLength = Budget.sum(t, 16)
         let perWorker = Budget.sum(
             paddedDepth.flatMap { d in paddedLength.flatMap { Budget.product(4, d, $0) } }, Budget.product(16, t))
         let attention = perWorker.flatMap { Budget.product(Cores.available + 1, $0) }
-        return Budget.sum(layers, residuals, head, scratch, attention, Budget.product(t, c.headDimension))
+        return Budget.sum(layers, residuals, head, scratch, partials, panels, attention, Budget.product(t, c.headDimension))
     }
 }

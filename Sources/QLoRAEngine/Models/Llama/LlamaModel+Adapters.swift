@@ -19,14 +19,8 @@ extension LlamaModel {
     ///   `LlamaMemoryBudget` (source `rank`).
     public mutating func addAdapters(_ settings: LlamaLoRASettings, seed: UInt64) throws {
         try settings.validate()
-        let perLayer = settings.targets.reduce(Optional(0)) { total, projection in
-            let shape = projection.shape(in: configuration)
-            return LlamaMemoryBudget.sum(total, LlamaMemoryBudget.product(settings.lora.rank, shape[0] + shape[1]))
-        }
         // Adapters are made to be trained: counted with their gradients, moments and written copies.
-        try LlamaMemoryBudget.check(
-            floats: perLayer.flatMap { LlamaMemoryBudget.product($0, layers.count, LlamaWorkspace.floatsPerTrainedValue) },
-            for: "training LoRA at rank \(settings.lora.rank)", source: "rank")
+        try settings.checkMemory(in: configuration)
         var generator = SeededGenerator(seed: seed)
         removeAdapters()
         for layer in layers.indices {

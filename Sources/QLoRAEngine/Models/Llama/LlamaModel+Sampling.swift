@@ -42,17 +42,18 @@ extension LlamaModel {
             }
             let kept = order.prefix(topK.map { min($0, c.vocabularySize) } ?? c.vocabularySize)
             let maximum = logits[last + order[0]]
-            for id in kept { probabilities[id] = (logits[last + id] - maximum) / temperature }
-            // The kernels' e^x, not the C library's, which differs between systems: the same draws everywhere.
+            // probabilities[slot] is the weight of kept[slot], by the kernels' e^x, not the C
+            // library's, which differs between systems: the same draws everywhere.
+            for (slot, id) in kept.enumerated() { probabilities[slot] = (logits[last + id] - maximum) / temperature }
             probabilities.withUnsafeMutableBufferPointer { values in
-                qlora_exponential(.detected, values.baseAddress, values.baseAddress, values.count)
+                qlora_exponential(.detected, values.baseAddress, values.baseAddress, kept.count)
             }
             var total: Float = 0
-            for id in kept { total += probabilities[id] }
+            for slot in 0..<kept.count { total += probabilities[slot] }
             var threshold = generator.nextUnitFloat() * total
             var chosen = kept.last!
-            for id in kept {
-                threshold -= probabilities[id]
+            for (slot, id) in kept.enumerated() {
+                threshold -= probabilities[slot]
                 if threshold < 0 {
                     chosen = id
                     break

@@ -20,7 +20,7 @@ extension LlamaTrainer {
             let loss = try self.step(batch)
             guard loss.isFinite else {
                 throw InputError(
-                    "lr", "the loss became \(loss.isNaN ? "nan" : "\(loss)") at step \(step + 1); expected a learning rate small enough to keep it finite")
+                    "lr", "the loss became \(NumberFormat.significant(Double(loss))) at step \(step + 1); expected a learning rate small enough to keep it finite")
             }
             losses.append(loss)
             progress(step + 1, loss)

@@ -63,10 +63,7 @@ struct JSONObject {
         guard case .object(let fields) = value else {
             throw InputError(source, "holds \(value.spelling); expected one JSON object")
         }
-        // Readers disagree on a key given twice (Python keeps the last, this decoder the first).
-        if let problem = JSONShape(bytes).problem, case .duplicateKey = problem {
-            throw InputError(source, problem.message)
-        }
+        try JSONShape.refuseDuplicateKeys(in: bytes, source: source)
         self.init(fields: fields, source: source)
     }
 

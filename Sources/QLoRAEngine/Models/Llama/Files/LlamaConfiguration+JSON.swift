@@ -57,6 +57,12 @@ extension LlamaConfiguration {
             maxPositionEmbeddings: try config.integer("max_position_embeddings", default: 2048),
             rmsNormEpsilon: Float(epsilon), ropeTheta: Float(ropeTheta),
             tieWordEmbeddings: try config.bool("tie_word_embeddings", default: false))
+        // Before any shape is multiplied out from these values.
+        do {
+            try validate()
+        } catch let error as InputError {
+            throw InputError(source, "\(error.source): \(error.message)")
+        }
     }
 
     /// The keys transformers 5 writes in `config.json` for this model, in float32.

@@ -113,8 +113,8 @@ extension LlamaModel {
     static func finiteTensor(_ array: StoredArray, source: String) throws -> Tensor {
         let tensor = try array.tensor(source: source)
         if let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
-            let value = tensor.scalars[index]
-            throw InputError(source, "holds \(value.isNaN ? "nan" : "\(value)") at index \(index); expected finite weights")
+            throw InputError(
+                source, "holds \(NumberFormat.significant(Double(tensor.scalars[index]))) at index \(index); expected finite weights")
         }
         return tensor
     }
