@@ -78,6 +78,17 @@ extension StoredArray {
         return Tensor(shape: shape, scalars: values)
     }
 
+    /// `tensor(source:)`, refused when it holds a NaN or an infinity: a weight no training
+    /// produces, which would make every loss NaN without saying why.
+    public func finiteTensor(source: String) throws -> Tensor {
+        let tensor = try tensor(source: source)
+        if let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw InputError(
+                source, "holds \(NumberFormat.significant(Double(tensor.scalars[index]))) at index \(index); expected finite weights")
+        }
+        return tensor
+    }
+
     /// The values of a float32 array.
     /// - Throws: `InputError` naming `source` when the array is not float32.
     public func float32Values(source: String) throws -> [Float] {

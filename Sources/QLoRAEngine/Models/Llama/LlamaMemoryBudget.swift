@@ -11,75 +11,51 @@ public enum LlamaMemoryBudget {
     /// holds. (A container's own limit, when lower, is not read: there the budget is optimistic.)
     public static var bytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
 
-    /// Throws `InputError` from `source` unless `floats` float32 values fit the budget; nil stands
-    /// for a count past `Int.max`.
-    static func check(floats: Int?, for what: String, source: String) throws {
+    /// Throws `InputError` from `source` unless `floats` float32 values fit the budget.
+    static func check(floats: CheckedCount, for what: String, source: String) throws {
         let budget = bytes
-        if let floats, floats <= budget / 4 { return }
-        let needed = floats.map { NumberFormat.gigabytes(4 * Double($0)) } ?? "more bytes than a 64-bit count can hold"
+        if let floats = floats.value, floats <= budget / 4 { return }
+        let needed = floats.value.map { NumberFormat.gigabytes(4 * Double($0)) } ?? "more bytes than a 64-bit count can hold"
         throw InputError(
             source, "\(what) needs \(needed); expected at most \(NumberFormat.gigabytes(Double(budget))), half this machine's memory")
-    }
-
-    /// `factors` multiplied, or nil once the product passes `Int.max`.
-    static func product(_ factors: Int...) -> Int? {
-        var result = 1
-        for factor in factors {
-            let (value, overflow) = result.multipliedReportingOverflow(by: factor)
-            if overflow { return nil }
-            result = value
-        }
-        return result
-    }
-
-    /// `terms` added, or nil when one is nil or the sum passes `Int.max`.
-    static func sum(_ terms: Int?...) -> Int? {
-        var result = 0
-        for term in terms {
-            guard let term else { return nil }
-            let (value, overflow) = result.addingReportingOverflow(term)
-            if overflow { return nil }
-            result = value
-        }
-        return result
     }
 }
 
 extension LlamaConfiguration {
-    /// The model's parameters, counted as `LlamaModel.parameterCount` counts them, or nil past `Int.max`.
-    var checkedParameterCount: Int? {
-        let projections = LlamaProjection.allCases.map { projection in
+    /// The model's parameters, as `LlamaModel.parameterCount` counts them, or nil past `Int.max`.
+    var checkedParameterCount: Int? { parameterCount.value }
+
+    /// The model's parameters: every decoder linear and both norms of each layer, the embedding,
+    /// the head unless it is tied, and the final norm.
+    var parameterCount: CheckedCount {
+        let hidden = CheckedCount(hiddenSize)
+        let linears = LlamaProjection.allCases.reduce(CheckedCount(0)) { total, projection in
             let shape = projection.shape(in: self)
-            return LlamaMemoryBudget.product(shape[0], shape[1])
+            return total + CheckedCount(shape[0]) * CheckedCount(shape[1])
         }
-        let perLayer = LlamaMemoryBudget.sum(
-            projections[0], projections[1], projections[2], projections[3], projections[4], projections[5], projections[6],
-            LlamaMemoryBudget.product(2, hiddenSize))
-        let embedding = LlamaMemoryBudget.product(vocabularySize, hiddenSize)
-        return LlamaMemoryBudget.sum(
-            embedding, tieWordEmbeddings ? 0 : embedding, perLayer.flatMap { LlamaMemoryBudget.product($0, layerCount) },
-            hiddenSize)
+        let embedding = CheckedCount(vocabularySize) * hidden
+        return embedding + (tieWordEmbeddings ? 0 : embedding) + CheckedCount(layerCount) * (linears + 2 * hidden) + hidden
     }
 }
 
 extension LlamaLoRASettings {
     /// Values the adapters of these settings hold on a model of `configuration`: r (in + out) for
     /// each targeted linear of every layer, or nil past `Int.max`.
-    public func checkedValueCount(in configuration: LlamaConfiguration) -> Int? {
-        let perLayer = targets.reduce(Optional(0)) { total, projection in
+    public func checkedValueCount(in configuration: LlamaConfiguration) -> Int? { valueCount(in: configuration).value }
+
+    private func valueCount(in configuration: LlamaConfiguration) -> CheckedCount {
+        let perLayer = targets.reduce(CheckedCount(0)) { total, projection in
             let shape = projection.shape(in: configuration)
-            return LlamaMemoryBudget.sum(total, LlamaMemoryBudget.product(lora.rank, shape[0] + shape[1]))
+            return total + CheckedCount(lora.rank) * (CheckedCount(shape[0]) + CheckedCount(shape[1]))
         }
-        return perLayer.flatMap { LlamaMemoryBudget.product($0, configuration.layerCount) }
+        return perLayer * CheckedCount(configuration.layerCount)
     }
 
     /// Throws `InputError` (source `rank`) unless training these adapters on a model of
     /// `configuration` fits `LlamaMemoryBudget`, counting each value's gradient, moments and copies.
     public func checkMemory(in configuration: LlamaConfiguration) throws {
         try LlamaMemoryBudget.check(
-            floats: checkedValueCount(in: configuration).flatMap {
-                LlamaMemoryBudget.product($0, LlamaWorkspace.floatsPerTrainedValue)
-            },
+            floats: valueCount(in: configuration) * CheckedCount(LlamaWorkspace.floatsPerTrainedValue),
             for: "training LoRA at rank \(lora.rank)", source: "rank")
     }
 }
@@ -100,54 +76,43 @@ extension LlamaWorkspace {
         configuration: LlamaConfiguration, adapterValues: Int, largestRank: Int, batchSize: Int, sequenceLength: Int,
         training: Training
     ) throws {
-        typealias Budget = LlamaMemoryBudget
-        let model = configuration.checkedParameterCount.flatMap {
-            Budget.product($0, training == .full ? floatsPerTrainedValue : floatsPerFrozenValue)
-        }
-        let adapters = Budget.product(adapterValues, training == .none ? floatsPerFrozenValue : floatsPerTrainedValue)
+        let model = configuration.parameterCount * CheckedCount(training == .full ? floatsPerTrainedValue : floatsPerFrozenValue)
+        let adapters = CheckedCount(adapterValues) * CheckedCount(training == .none ? floatsPerFrozenValue : floatsPerTrainedValue)
         let plan = floatCountBound(
             configuration: configuration, batchSize: batchSize, sequenceLength: sequenceLength, training: training,
             largestRank: largestRank)
-        try Budget.check(
-            floats: Budget.sum(model, adapters, plan),
+        try LlamaMemoryBudget.check(
+            floats: model + adapters + plan,
             for: "\(training == .none ? "running" : "training") this model on batches of \(batchSize) x \(sequenceLength) tokens",
             source: "batch")
     }
 
-    /// An upper bound on the floats a plan for these sizes holds, or nil past `Int.max`.
+    /// An upper bound on the floats a plan for these sizes holds.
     static func floatCountBound(
-        configuration c: LlamaConfiguration, batchSize: Int, sequenceLength t: Int, training: Training, largestRank: Int
-    ) -> Int? {
-        typealias Budget = LlamaMemoryBudget
-        let n = Budget.product(batchSize, t)
-        let (h, i, v) = (c.hiddenSize, c.intermediateSize, c.vocabularySize)
-        let queryWidth = Budget.product(c.attentionHeadCount, c.headDimension)
-        let keyValueWidth = Budget.product(c.keyValueHeadCount, c.headDimension)
-        func rows(_ width: Int?) -> Int? { n.flatMap { n in width.flatMap { Budget.product(n, $0) } } }
-        func twice(_ width: Int?) -> Int? { width.flatMap { Budget.product(2, $0) } }
+        configuration c: LlamaConfiguration, batchSize: Int, sequenceLength: Int, training: Training, largestRank: Int
+    ) -> CheckedCount {
+        let t = CheckedCount(sequenceLength), n = CheckedCount(batchSize) * t
+        let (h, i, v) = (CheckedCount(c.hiddenSize), CheckedCount(c.intermediateSize), CheckedCount(c.vocabularySize))
+        let (heads, headWidth) = (CheckedCount(c.attentionHeadCount), CheckedCount(c.headDimension))
+        let queryWidth = heads * headWidth, keyValueWidth = CheckedCount(c.keyValueHeadCount) * headWidth
+        let rank = CheckedCount(largestRank), layerCount = CheckedCount(c.layerCount)
         let backward = training != .none
         // Each row of a layer: its norms, q, k, v, attention, the MLP's three, every adapter's h.
-        let rowWidth = Budget.sum(
-            2, Budget.product(3, h), twice(queryWidth), twice(keyValueWidth), Budget.product(3, i), Budget.product(7, largestRank))
-        let probabilities = backward ? Budget.product(batchSize, c.attentionHeadCount, t, t) : 0
-        let layers = Budget.sum(rows(rowWidth), probabilities).flatMap { Budget.product($0, c.layerCount) }
-        let residuals = rows(Budget.sum(c.layerCount, 1).flatMap { Budget.product($0, h) })
+        let rowWidth = 2 + 3 * h + 2 * queryWidth + 2 * keyValueWidth + 3 * i + 7 * rank
+        let probabilities = backward ? CheckedCount(batchSize) * heads * t * t : 0
+        let layers = (n * rowWidth + probabilities) * layerCount
+        let residuals = n * (layerCount + 1) * h
         // The final norm's output and inverse RMS, the logits and each row's loss.
-        let head = rows(Budget.sum(h, v, 2))
+        let head = n * (h + v + 2)
         // Backward's scratch, reused by every layer: one row of each gradient, as the plan makes them.
-        let widest = queryWidth.map { max(h, i, $0) }
-        let scratchWidth = Budget.sum(
-            h, widest, twice(queryWidth), twice(keyValueWidth), Budget.product(3, i), v, largestRank)
-        let scratch = backward ? rows(scratchWidth) : 0
+        let widest = CheckedCount.maximum(CheckedCount.maximum(h, i), queryWidth)
+        let scratch = backward ? n * (h + widest + 2 * queryWidth + 2 * keyValueWidth + 3 * i + v + rank) : 0
         // Each block of rows' share of an adapter's weight gradients, added up in order at the end.
-        let blocks = n.map { $0 / MatrixMultiply.depthBlock + 1 }
-        let partials = backward
-            ? blocks.flatMap { blocks in widest.flatMap { Budget.sum(h, $0).flatMap { Budget.product(blocks, largestRank, $0) } } } : 0
-        let panels = MatrixMultiply.panelScratchCount(threads: Cores.available)
-        let paddedDepth = Budget.sum(c.headDimension, 16), paddedLength = Budget.sum(t, 16)
-        let perWorker = Budget.sum(
-            paddedDepth.flatMap { d in paddedLength.flatMap { Budget.product(4, d, $0) } }, Budget.product(16, t))
-        let attention = perWorker.flatMap { Budget.product(Cores.available + 1, $0) }
-        return Budget.sum(layers, residuals, head, scratch, partials, panels, attention, Budget.product(t, c.headDimension))
+        let blocks = CheckedCount(n.value.map { $0 / MatrixMultiply.depthBlock + 1 })
+        let partials = backward ? blocks * rank * (h + widest) : 0
+        let panels = CheckedCount(MatrixMultiply.panelScratchCount(threads: Cores.available))
+        let perWorker = 4 * (headWidth + 16) * (t + 16) + 16 * t
+        let attention = CheckedCount(Cores.available + 1) * perWorker
+        return layers + residuals + head + scratch + partials + panels + attention + t * headWidth
     }
 }

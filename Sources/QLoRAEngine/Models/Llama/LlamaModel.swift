@@ -78,7 +78,7 @@ public struct LlamaModel {
     ///   `LlamaMemoryBudget` (source `model`).
     public init(configuration: LlamaConfiguration, seed: UInt64) throws {
         try configuration.validate()
-        try LlamaMemoryBudget.check(floats: configuration.checkedParameterCount, for: "a model of this shape", source: "model")
+        try LlamaMemoryBudget.check(floats: configuration.parameterCount, for: "a model of this shape", source: "model")
         let c = configuration
         var generator = SeededGenerator(seed: seed)
         let std = c.initializerRange
@@ -137,9 +137,8 @@ extension LlamaModel {
 
     /// Parameters of the model itself (not its adapters), as transformers counts them.
     public var parameterCount: Int {
-        let c = configuration
-        let perLayer = LlamaProjection.allCases.reduce(2 * c.hiddenSize) { $0 + $1.shape(in: c).reduce(1, *) }
-        return embedding.count + c.layerCount * perLayer + finalNorm.count + (head?.count ?? 0)
+        // The tensors exist, so their count fits an Int.
+        configuration.parameterCount.value ?? .max
     }
 }
 

@@ -59,7 +59,7 @@ extension LlamaModel {
             guard array.shape == shape else {
                 throw InputError(weightsPath, "tensor '\(name)' has shape \(array.shape); expected \(shape) for this config")
             }
-            tensors[name] = try Self.finiteTensor(array, source: "\(weightsPath): \(name)")
+            tensors[name] = try array.finiteTensor(source: "\(weightsPath): \(name)")
         }
         try self.init(configuration: configuration, tensors: tensors, quantizedLinears: quantizedLinears)
     }
@@ -106,17 +106,6 @@ extension LlamaModel {
         }
         guard isDirectory.boolValue else { throw InputError(folder, "is a file; \(expected)") }
         return try FileContents.read(path)
-    }
-
-    /// The stored array as a float32 tensor, refused when it holds a NaN or an infinity: a weight
-    /// no training produces, which would make every loss NaN without saying why.
-    static func finiteTensor(_ array: StoredArray, source: String) throws -> Tensor {
-        let tensor = try array.tensor(source: source)
-        if let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
-            throw InputError(
-                source, "holds \(NumberFormat.significant(Double(tensor.scalars[index]))) at index \(index); expected finite weights")
-        }
-        return tensor
     }
 
     /// Creates the folder at `path` (and its parents) unless it exists: what a command that writes

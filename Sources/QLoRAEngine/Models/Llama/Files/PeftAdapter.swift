@@ -55,7 +55,7 @@ public struct PeftAdapter {
                             weightsPath,
                             "tensor '\(name)' has shape \(array.shape); expected \(expected) (r \(rank) in \(Self.configFileName), the model's \(shape[0]) x \(shape[1]) linear)")
                     }
-                    tensors[name] = try LlamaModel.finiteTensor(array, source: "\(weightsPath): \(name)")
+                    tensors[name] = try array.finiteTensor(source: "\(weightsPath): \(name)")
                 }
             }
         }
